@@ -1,0 +1,161 @@
+using Preflight.Core.Probing;
+using Preflight.Core.Probing.Audio;
+using Preflight.Core.Probing.Image;
+using Preflight.Core.Probing.Video;
+using Preflight.Core.Reports;
+using Preflight.Core.Rules;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Inspection;
+
+/// <summary>
+/// The engine: inspects one file for real and returns its report. Every front end (CLI, HTTP, worker) calls this.
+/// Bad files never throw: they come back as <c>fail</c> reports. Only a missing tool
+/// (<see cref="MissingToolException"/>) or cancellation escapes.
+/// </summary>
+public sealed class Inspector(MediaTools mediaTools)
+{
+    private readonly FormatSniffer _sniffer = FormatSniffer.Default;
+    private readonly Mp4Prober _mp4 = new();
+    private readonly ImageProber _image = new();
+    private readonly WavProber _wav = new();
+    private readonly Mp3Prober _mp3 = new();
+
+    public MediaTools MediaTools { get; } = mediaTools;
+
+    public async Task<FileReport> InspectAsync(InspectionRequest request, InspectionOptions options, CancellationToken cancellationToken)
+    {
+        var profile = options.Profile;
+        var fileName = Path.GetFileName(request.DisplayPath.Replace('\\', '/').TrimEnd('/'));
+        var declaredKind = request.DeclaredKind ?? profile.KindFromExtension(Path.GetExtension(fileName));
+
+        long size;
+        SniffResult sniff;
+        try
+        {
+            size = new FileInfo(request.FilePath).Length;
+            sniff = _sniffer.Sniff(request.FilePath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new FileReport
+            {
+                Path = request.DisplayPath,
+                Kind = declaredKind,
+                Verdict = Verdict.Fail,
+                Findings = [Finding.Error(FindingCodes.FileUnreadable, $"The file could not be read: {e.Message}")],
+            };
+        }
+
+        var findings = new List<Finding>();
+        if (size == 0)
+        {
+            findings.Add(Finding.Error(FindingCodes.FileEmpty, "The file is empty (0 bytes).", actual: "0", limit: "> 0"));
+        }
+
+        var sha256 = request.Sha256 ?? await Hashing.Sha256FileAsync(request.FilePath, cancellationToken);
+        findings.AddRange(FileRules.Format(profile, declaredKind, fileName, sniff));
+
+        // Limits follow what the bytes are when a kind accepts them (a PNG named .mp4 is still judged as an image).
+        var effectiveKind = profile.KindAccepting(sniff.Format) ?? FamilyOrDeclared(sniff.Format, declaredKind);
+        var probe = size == 0 ? null : await ProbeAsync(request.FilePath, sniff.Format, options.Deep, cancellationToken);
+        var media = probe?.Media;
+        if (probe is not null)
+        {
+            findings.AddRange(probe.Findings);
+            if (!probe.HasErrors)
+            {
+                findings.AddRange(FileRules.Media(profile, effectiveKind, fileName, probe.Media, options.Plan));
+                findings.AddRange(MissingStreams(effectiveKind, sniff.Format, probe.Media));
+            }
+        }
+
+        findings.AddRange(FileRules.Size(profile, effectiveKind == AssetKind.Unknown ? declaredKind : effectiveKind, fileName, size, media));
+
+        return new FileReport
+        {
+            Path = request.DisplayPath,
+            Kind = declaredKind,
+            Verdict = FileReport.VerdictOf(findings),
+            SizeBytes = size,
+            Sha256 = sha256,
+            Detected = DetectedFormat.From(sniff),
+            Media = media,
+            Findings = findings,
+        };
+    }
+
+    private static AssetKind FamilyOrDeclared(string format, AssetKind declared)
+    {
+        var family = FormatFamilies.FamilyOf(format);
+        return family == AssetKind.Unknown ? declared : family;
+    }
+
+    /// <summary>
+    /// Runs the prober for the sniffed format. Formats we do not accept are not probed at all: in particular
+    /// ffprobe never sees a playlist, a concat script or anything it might follow to other files.
+    /// </summary>
+    private async Task<ProbeResult?> ProbeAsync(string path, string format, bool deep, CancellationToken cancellationToken)
+    {
+        switch (format)
+        {
+            case KnownFormats.Mp4 or KnownFormats.Mov or KnownFormats.M4a or KnownFormats.ThreeGp:
+            {
+                var quick = _mp4.Probe(path);
+                if (quick.NeedsFfprobe && !quick.HasErrors)
+                    quick = Merge(quick, await MediaTools.ProbeAsync(path, format, cancellationToken));
+                return deep && !quick.HasErrors ? await WithDecodeAsync(quick, path, format, cancellationToken) : quick;
+            }
+            case KnownFormats.Jpeg or KnownFormats.Png:
+            {
+                var quick = _image.Probe(path, format);
+                return deep && !quick.HasErrors ? Merge(quick, _image.Decode(path, format)) : quick;
+            }
+            case KnownFormats.Wav:
+            {
+                var quick = _wav.Probe(path);
+                return deep && !quick.HasErrors ? await WithDecodeAsync(quick, path, format, cancellationToken) : quick;
+            }
+            case KnownFormats.Mp3:
+            {
+                var quick = _mp3.Probe(path);
+                return deep && !quick.HasErrors ? await WithDecodeAsync(quick, path, format, cancellationToken) : quick;
+            }
+            default:
+                return null;
+        }
+    }
+
+    private async Task<ProbeResult> WithDecodeAsync(ProbeResult quick, string path, string format, CancellationToken cancellationToken)
+    {
+        var decodeFindings = await MediaTools.DecodeAsync(path, format, cancellationToken);
+        return quick with { Findings = [.. quick.Findings, .. decodeFindings] };
+    }
+
+    /// <summary>Facts from the in-process reader win; the second source fills what it left unknown.</summary>
+    private static ProbeResult Merge(ProbeResult first, ProbeResult second)
+    {
+        var a = first.Media;
+        var b = second.Media;
+        var media = new MediaFacts
+        {
+            Width = a.Width ?? b.Width,
+            Height = a.Height ?? b.Height,
+            DurationSeconds = a.DurationSeconds ?? b.DurationSeconds,
+            VideoCodec = a.VideoCodec ?? b.VideoCodec,
+            AudioCodec = a.AudioCodec ?? b.AudioCodec,
+            FrameRate = a.FrameRate ?? b.FrameRate,
+            SampleRate = a.SampleRate ?? b.SampleRate,
+            Channels = a.Channels ?? b.Channels,
+            BitDepth = a.BitDepth ?? b.BitDepth,
+            Rotation = a.Rotation ?? b.Rotation,
+        };
+        return new ProbeResult(media, [.. first.Findings, .. second.Findings]);
+    }
+
+    private static IEnumerable<Finding> MissingStreams(AssetKind kind, string format, MediaFacts media)
+    {
+        if (kind == AssetKind.Video && format == KnownFormats.Mp4 && media.VideoCodec is null && media.Width is null)
+            yield return Finding.Error(FindingCodes.MediaNoVideoStream, "The MP4 has no video track.");
+    }
+}

@@ -1,0 +1,26 @@
+using Preflight.Core.Reports;
+
+namespace Preflight.Core.Probing;
+
+/// <summary>
+/// What a prober learned: facts for the report and findings about the file's structure
+/// (<c>file.corrupt</c>, <c>video.not_faststart</c>, …). Probers never throw for a bad file.
+/// </summary>
+public sealed record ProbeResult(MediaFacts Media, IReadOnlyList<Finding> Findings)
+{
+    /// <summary>True when the in-process reader could not answer and ffprobe should be asked.</summary>
+    public bool NeedsFfprobe { get; init; }
+
+    public static ProbeResult Corrupt(string message) =>
+        new(MediaFacts.Empty, [Finding.Error(FindingCodes.FileCorrupt, message)]);
+
+    public bool HasErrors => Findings.Any(f => f.Severity == Severity.Error);
+}
+
+/// <summary>A tool Preflight needs (ffprobe, ffmpeg) is not installed or cannot run.</summary>
+public sealed class MissingToolException(string tool, string hint)
+    : Exception($"{tool} is not installed or cannot run. {hint}")
+{
+    public string Tool { get; } = tool;
+    public string Hint { get; } = hint;
+}

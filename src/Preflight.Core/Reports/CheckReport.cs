@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+
+namespace Preflight.Core.Reports;
+
+public sealed record ToolInfo(string Name, string Version)
+{
+    public static ToolInfo Current { get; } = new(
+        "preflight",
+        typeof(ToolInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+}
+
+public sealed record CheckSummary(int Files, int Passed, int Failed, long DurationMs);
+
+/// <summary>The report for a set of files: what <c>preflight check --format json</c> and the HTTP API answer.</summary>
+public sealed record CheckReport
+{
+    public ToolInfo Tool { get; init; } = ToolInfo.Current;
+    public required string Profile { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? Plan { get; init; }
+
+    public required CheckSummary Summary { get; init; }
+    public required IReadOnlyList<FileReport> Files { get; init; }
+
+    public static CheckReport Create(string profile, string? plan, IReadOnlyList<FileReport> files, TimeSpan elapsed) => new()
+    {
+        Profile = profile,
+        Plan = plan,
+        Files = files,
+        Summary = new CheckSummary(
+            files.Count,
+            files.Count(f => f.Verdict == Verdict.Pass),
+            files.Count(f => f.Verdict == Verdict.Fail),
+            (long)elapsed.TotalMilliseconds),
+    };
+}

@@ -1,0 +1,89 @@
+using System.Text.Json.Serialization;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Reports;
+
+[JsonConverter(typeof(JsonStringEnumConverter<AssetKind>))]
+public enum AssetKind
+{
+    [JsonStringEnumMemberName("unknown")] Unknown,
+    [JsonStringEnumMemberName("video")] Video,
+    [JsonStringEnumMemberName("image")] Image,
+    [JsonStringEnumMemberName("audio")] Audio,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<Verdict>))]
+public enum Verdict
+{
+    [JsonStringEnumMemberName("pass")] Pass,
+    [JsonStringEnumMemberName("fail")] Fail,
+}
+
+/// <summary>What the bytes really are, and why we think so.</summary>
+public sealed record DetectedFormat(string Format, string Mime, string Basis)
+{
+    public static DetectedFormat From(SniffResult sniff) => new(sniff.Format, sniff.Mime, sniff.Basis);
+}
+
+/// <summary>Media facts as displayed (width/height after rotation). Null = not applicable or unknown.</summary>
+public sealed record MediaFacts
+{
+    public int? Width { get; init; }
+    public int? Height { get; init; }
+    public double? DurationSeconds { get; init; }
+    public string? VideoCodec { get; init; }
+    public string? AudioCodec { get; init; }
+    public double? FrameRate { get; init; }
+    public int? SampleRate { get; init; }
+    public int? Channels { get; init; }
+    public int? BitDepth { get; init; }
+    public int? Rotation { get; init; }
+
+    public static readonly MediaFacts Empty = new();
+}
+
+/// <summary>Where a URL asset came from (HTTP preflight only).</summary>
+public sealed record UrlSource(
+    string Url,
+    string? FinalUrl,
+    int? HttpStatus,
+    string? ContentType,
+    long? ContentLength,
+    int Redirects);
+
+/// <summary>Where a passing file was staged (staging only).</summary>
+public sealed record StagedInfo(
+    string Url,
+    string BlobName,
+    string Sha256,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? ExpiresAt,
+    bool AlreadyExisted);
+
+/// <summary>The report for one file: the product.</summary>
+public sealed record FileReport
+{
+    public required string Path { get; init; }
+    public required AssetKind Kind { get; init; }
+    public required Verdict Verdict { get; init; }
+    public long SizeBytes { get; init; }
+    public string? Sha256 { get; init; }
+    public DetectedFormat? Detected { get; init; }
+    public MediaFacts? Media { get; init; }
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public UrlSource? Source { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public StagedInfo? Staged { get; init; }
+
+    public static Verdict VerdictOf(IEnumerable<Finding> findings) =>
+        findings.Any(f => f.Severity == Severity.Error) ? Verdict.Fail : Verdict.Pass;
+
+    /// <summary>Returns a copy with more findings, the verdict recomputed.</summary>
+    public FileReport WithFindings(IEnumerable<Finding> more)
+    {
+        var all = Findings.Concat(more).ToList();
+        return this with { Findings = all, Verdict = VerdictOf(all) };
+    }
+}
