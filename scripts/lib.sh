@@ -1,0 +1,69 @@
+# Shared by scripts/test.sh, bench/*.sh and ./preflight: installs and starts what Preflight needs.
+# Source it; it defines functions only.
+
+AZURITE_VERSION="3.37.0"
+# Azurite's well-known development account (public, documented by Microsoft; not a secret).
+AZURITE_ACCOUNT="devstoreaccount1"
+AZURITE_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+_sudo() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_ffmpeg() {
+  if command -v ffprobe >/dev/null 2>&1 && command -v ffmpeg >/dev/null 2>&1; then return 0; fi
+  echo "preflight: installing Debian's ffmpeg (ffprobe/ffmpeg) ..." >&2
+  _sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+  _sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq ffmpeg >/dev/null
+}
+
+azurite_bin() {
+  echo "${PREFLIGHT_ROOT:-$root}/.tools/azurite/node_modules/.bin/azurite"
+}
+
+ensure_azurite() {
+  local dir="${PREFLIGHT_ROOT:-$root}/.tools/azurite"
+  if [[ -x "$(azurite_bin)" ]] && grep -q "\"version\": \"$AZURITE_VERSION\"" "$dir/node_modules/azurite/package.json" 2>/dev/null; then
+    return 0
+  fi
+  echo "preflight: installing azurite@$AZURITE_VERSION from npm into .tools/azurite ..." >&2
+  mkdir -p "$dir"
+  [[ -f "$dir/package.json" ]] || echo '{"name":"preflight-tools","private":true}' > "$dir/package.json"
+  npm install --prefix "$dir" --no-audit --no-fund --loglevel=error "azurite@$AZURITE_VERSION" >/dev/null
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_port() { # host port seconds
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    if (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# start_azurite DIR: blob + queue on free loopback ports; sets azurite_pid, exports PREFLIGHT_TEST_AZURITE.
+start_azurite() {
+  local location="$1"
+  mkdir -p "$location"
+  AZURITE_BLOB_PORT=$(free_port)
+  AZURITE_QUEUE_PORT=$(free_port)
+  # --skipApiVersionCheck: SDK 12.30 speaks a newer API version than Azurite knows.
+  # --disableTelemetry: without it Azurite ignores SIGTERM.
+  "$(azurite_bin)" --blobHost 127.0.0.1 --blobPort "$AZURITE_BLOB_PORT" \
+    --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT" \
+    --tableHost 127.0.0.1 --tablePort "$(free_port)" \
+    --location "$location" --silent --skipApiVersionCheck --disableTelemetry \
+    >"$location/azurite.log" 2>&1 &
+  azurite_pid=$!
+  if ! wait_port 127.0.0.1 "$AZURITE_BLOB_PORT" 30 || ! wait_port 127.0.0.1 "$AZURITE_QUEUE_PORT" 30; then
+    echo "preflight: Azurite did not start; its log:" >&2
+    cat "$location/azurite.log" >&2
+    return 1
+  fi
+  export AZURITE_BLOB_PORT AZURITE_QUEUE_PORT
+  export PREFLIGHT_TEST_AZURITE="DefaultEndpointsProtocol=http;AccountName=$AZURITE_ACCOUNT;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$AZURITE_BLOB_PORT/$AZURITE_ACCOUNT;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/$AZURITE_ACCOUNT;"
+}
