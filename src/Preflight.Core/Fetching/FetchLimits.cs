@@ -1,0 +1,27 @@
+using Preflight.Core.Reports;
+using Preflight.Core.Rules;
+
+namespace Preflight.Core.Fetching;
+
+/// <summary>How many bytes one URL may deliver, and where that number comes from (for the finding's message).</summary>
+/// <param name="MaxBytes">Bodies larger than this are refused (from Content-Length) or cut off while streaming.</param>
+/// <param name="Label">What the limit applies to in messages: "video files".</param>
+/// <param name="Source">The limit's provenance, quoted in messages.</param>
+public sealed record FetchLimits(long MaxBytes, string Label = "files", string? Source = null)
+{
+    /// <summary>
+    /// The limit of <paramref name="kind"/> in <paramref name="profile"/>; for a kind not known yet, the largest
+    /// kind's limit (the caller re-checks the real size once the kind is known).
+    /// </summary>
+    public static FetchLimits For(Profile profile, AssetKind? kind)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        if (kind is { } known && profile.LimitsFor(known) is { } limits)
+            return new FetchLimits(limits.MaxBytes.Value, Profile.KindName(known) + " files", limits.MaxBytes.Source);
+
+        var largest = profile.Kinds.MaxBy(k => k.Value.MaxBytes.Value);
+        return largest.Value is null
+            ? throw new ArgumentException($"Profile '{profile.Name}' declares no kinds.", nameof(profile))
+            : new FetchLimits(largest.Value.MaxBytes.Value, "files of any kind", largest.Value.MaxBytes.Source);
+    }
+}

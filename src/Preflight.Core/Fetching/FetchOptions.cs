@@ -1,0 +1,33 @@
+namespace Preflight.Core.Fetching;
+
+/// <summary>How <see cref="UrlFetcher"/> reaches URLs. Bound from configuration section <see cref="SectionName"/>.</summary>
+public sealed record FetchOptions
+{
+    public const string SectionName = "Preflight:Fetch";
+
+    /// <summary>Lets URLs reach loopback and private networks (tests, local setups). Metadata and link-local stay blocked.</summary>
+    public bool AllowPrivateNetworks { get; init; }
+
+    /// <summary>Redirects followed by hand, each hop re-checked.</summary>
+    public int MaxRedirects { get; init; } = 5;
+
+    /// <summary>The whole fetch: connect, every redirect hop and the body.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>One TCP (and TLS) connection attempt.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public string UserAgent { get; init; } = "Preflight/" + Reports.ToolInfo.Current.Version + " (media preflight)";
+
+    /// <summary>Fetches running at once through one <see cref="UrlFetcher"/>; more wait their turn.</summary>
+    public int MaxConcurrency { get; init; } = 4;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxRedirects, nameof(MaxRedirects));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Timeout, TimeSpan.Zero, nameof(Timeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero, nameof(ConnectTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrency, 1, nameof(MaxConcurrency));
+        ArgumentException.ThrowIfNullOrWhiteSpace(UserAgent, nameof(UserAgent));
+    }
+}

@@ -1,0 +1,314 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using Preflight.Core.Reports;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Fetching;
+
+/// <summary>
+/// Downloads a URL the way a public fetcher would, without ever reaching an internal address (SSRF-safe):
+/// every connection is vetted at connect time, redirects are followed by hand and re-checked, the body is
+/// streamed to a private file under a generated name with a byte limit and a running SHA-256.
+/// One instance owns one connection pool: create it once and share it.
+/// </summary>
+public sealed class UrlFetcher : IDisposable
+{
+    private const int MaxUrlLength = 8192;
+    private const int HtmlPrefixLength = 1024;
+
+    private readonly FetchOptions _options;
+    private readonly HttpClient _client;
+    private readonly SemaphoreSlim _slots;
+
+    public UrlFetcher(FetchOptions options, HostResolver? resolver = null)
+        : this(options, resolver, gate: null, connector: null)
+    {
+    }
+
+    internal UrlFetcher(FetchOptions options, HostResolver? resolver, AddressGate? gate, Connector? connector)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _slots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
+
+        var safe = new SafeConnector(
+            resolver ?? SafeConnector.SystemResolver,
+            gate ?? SafeConnector.PolicyGate(options.AllowPrivateNetworks),
+            connector ?? SafeConnector.ConnectSocketAsync);
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = safe.ConnectAsync,
+            ConnectTimeout = options.ConnectTimeout,
+            AllowAutoRedirect = false,
+            UseProxy = false,
+            Proxy = null,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            // Disposing an unread response must close the connection, not quietly download up to 1 MB of it.
+            MaxResponseDrainSize = 0,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        };
+        _client = new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    }
+
+    public FetchOptions Options => _options;
+
+    /// <summary>
+    /// Fetches <paramref name="url"/> into a new file under <paramref name="targetDirectory"/>. Problems with the
+    /// URL or the server are findings in the result, never exceptions; only cancellation by
+    /// <paramref name="cancellationToken"/> throws. On failure no file is left behind.
+    /// </summary>
+    public async Task<FetchResult> FetchAsync(string url, FetchLimits limits, string targetDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentException.ThrowIfNullOrEmpty(targetDirectory);
+
+        var trace = new Trace(Redact(url));
+        if (!TryParse(url, out var uri, out var why)) return trace.Fail(UrlFindings.Invalid(why));
+
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            using var overall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            overall.CancelAfter(_options.Timeout);
+            try
+            {
+                return await FetchCoreAsync(uri, limits, targetDirectory, trace, overall.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException or SocketException
+                                       && !cancellationToken.IsCancellationRequested)
+            {
+                return trace.Fail(overall.IsCancellationRequested ? UrlFindings.TimedOut(_options.Timeout) : TransportFinding(ex));
+            }
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _slots.Dispose();
+    }
+
+    private async Task<FetchResult> FetchCoreAsync(Uri uri, FetchLimits limits, string targetDirectory, Trace trace, CancellationToken ct)
+    {
+        var current = uri;
+        while (true)
+        {
+            trace.FinalUrl = Redact(current);
+            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+            request.Headers.TryAddWithoutValidation("Accept", "*/*");
+
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            var status = (int)response.StatusCode;
+            trace.HttpStatus = status;
+            trace.ContentType = response.Content.Headers.ContentType?.ToString();
+            trace.ContentLength = response.Content.Headers.ContentLength;
+
+            if (status is 301 or 302 or 303 or 307 or 308)
+            {
+                if (response.Headers.Location is not { } location) return trace.Fail(UrlFindings.RedirectWithoutLocation(status));
+                var next = location.IsAbsoluteUri ? location : new Uri(current, location);
+                if (LoginPages.Looks(next)) return trace.Fail(UrlFindings.LoginRedirect(next));
+                if (!TryValidate(next, out var why)) return trace.Fail(UrlFindings.Invalid("the server redirects to a URL where " + why));
+                if (trace.Redirects >= _options.MaxRedirects) return trace.Fail(UrlFindings.TooManyRedirects(_options.MaxRedirects));
+                trace.Redirects++;
+                current = next;
+                continue;
+            }
+
+            if (status is 401 or 403) return trace.Fail(UrlFindings.NotPublic(status));
+            if (status is 404 or 410) return trace.Fail(UrlFindings.NotFound(status));
+            if (status is < 200 or >= 300) return trace.Fail(UrlFindings.HttpError(status));
+
+            if (MimeFormats.IsHtml(trace.ContentType))
+                return trace.Fail(UrlFindings.ReturnsHtml($"Content-Type: {MimeFormats.MediaType(trace.ContentType)}"));
+            if (trace.ContentLength is { } declared && declared > limits.MaxBytes)
+                return trace.Fail(UrlFindings.TooLargeDeclared(declared, limits));
+
+            return await DownloadAsync(response, limits, targetDirectory, trace, ct);
+        }
+    }
+
+    private static async Task<FetchResult> DownloadAsync(
+        HttpResponseMessage response, FetchLimits limits, string targetDirectory, Trace trace, CancellationToken ct)
+    {
+        // The name is ours, never the URL's: nothing a server says can choose or traverse a path.
+        var path = Path.Combine(targetDirectory, "url-" + Guid.NewGuid().ToString("N") + ".download");
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        var keep = false;
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var prefix = new byte[HtmlPrefixLength];
+            var prefixLength = 0;
+            long total = 0;
+
+            await using (var file = new FileStream(path, PrivateFile()))
+            await using (var body = await response.Content.ReadAsStreamAsync(ct))
+            {
+                while (true)
+                {
+                    // Never ask for more than limit + 1 bytes: one byte over is proof enough.
+                    var wanted = (int)Math.Min(buffer.Length, limits.MaxBytes + 1 - total);
+                    var read = await body.ReadAsync(buffer.AsMemory(0, wanted), ct);
+                    if (read == 0) break;
+                    total += read;
+                    if (total > limits.MaxBytes) return trace.Fail(UrlFindings.TooLargeStreamed(limits));
+
+                    if (prefixLength < prefix.Length)
+                    {
+                        var copy = Math.Min(read, prefix.Length - prefixLength);
+                        buffer.AsSpan(0, copy).CopyTo(prefix.AsSpan(prefixLength));
+                        prefixLength += copy;
+                        if (prefixLength == prefix.Length && HtmlPrefix.Looks(prefix))
+                            return trace.Fail(UrlFindings.ReturnsHtml("the body is an HTML page"));
+                    }
+
+                    hash.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                }
+            }
+
+            if (prefixLength < prefix.Length && HtmlPrefix.Looks(prefix.AsSpan(0, prefixLength)))
+                return trace.Fail(UrlFindings.ReturnsHtml("the body is an HTML page"));
+            if (FormatSniffer.Default.Sniff(path).Format == KnownFormats.Html)
+                return trace.Fail(UrlFindings.ReturnsHtml("the body sniffs as an HTML page"));
+
+            keep = true;
+            return new FetchResult(path, total, Convert.ToHexStringLower(hash.GetHashAndReset()), trace.Source, []);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (!keep) TryDelete(path);
+        }
+    }
+
+    private static FileStreamOptions PrivateFile()
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return options;
+    }
+
+    private Finding TransportFinding(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case AddressBlockedException blocked:
+                    return UrlFindings.Blocked(blocked.Host, blocked.Address, blocked.AddressClass);
+                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
+                    return UrlFindings.Unreachable("the host name does not resolve (DNS)");
+                case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
+                    return UrlFindings.Unreachable("the server refused the connection");
+                case SocketException { SocketErrorCode: SocketError.TimedOut }:
+                    return UrlFindings.Unreachable("the connection timed out");
+                case SocketException { SocketErrorCode: SocketError.NetworkUnreachable or SocketError.HostUnreachable }:
+                    return UrlFindings.Unreachable("no route to the server");
+                case TimeoutException:
+                    return UrlFindings.Unreachable($"could not connect within {UrlFindings.Seconds(_options.ConnectTimeout)}");
+                case AuthenticationException:
+                    return UrlFindings.Unreachable("the TLS handshake failed (certificate not trusted or protocol mismatch)");
+            }
+        }
+
+        if (ex is OperationCanceledException)
+            return UrlFindings.Unreachable($"could not connect within {UrlFindings.Seconds(_options.ConnectTimeout)}");
+        if (ex is HttpRequestException { HttpRequestError: var error })
+        {
+            return error switch
+            {
+                HttpRequestError.NameResolutionError => UrlFindings.Unreachable("the host name does not resolve (DNS)"),
+                HttpRequestError.ResponseEnded => UrlFindings.Unreachable("the server closed the connection before answering"),
+                HttpRequestError.InvalidResponse or HttpRequestError.HttpProtocolError =>
+                    UrlFindings.Unreachable("the server's answer is not valid HTTP"),
+                HttpRequestError.SecureConnectionError => UrlFindings.Unreachable("the TLS connection failed"),
+                _ => UrlFindings.Unreachable("the connection failed"),
+            };
+        }
+        return UrlFindings.Unreachable("the connection broke before the whole file arrived");
+    }
+
+    private static bool TryParse(string? url, out Uri uri, out string why)
+    {
+        uri = null!;
+        if (string.IsNullOrWhiteSpace(url)) { why = "it is empty"; return false; }
+        if (url.Length > MaxUrlLength) { why = $"it is longer than {MaxUrlLength} characters"; return false; }
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed)
+            // On Unix "/a/b" parses as file:///a/b; a path is not a URL.
+            || (parsed.IsFile && !url.TrimStart().StartsWith("file:", StringComparison.OrdinalIgnoreCase)))
+        {
+            why = "it is not an absolute URL";
+            return false;
+        }
+        uri = parsed;
+        return TryValidate(parsed, out why);
+    }
+
+    private static bool TryValidate(Uri uri, out string why)
+    {
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            why = $"the scheme '{uri.Scheme}' is not http or https";
+        else if (uri.UserInfo.Length > 0)
+            why = "it carries a user name or password (credentials must not travel inside URLs)";
+        else if (string.IsNullOrEmpty(uri.Host))
+            why = "it has no host";
+        else
+        {
+            why = "";
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The URL as reports may show it: without any user name or password.</summary>
+    private static string Redact(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0 ? Redact(uri) : url;
+
+    private static string Redact(Uri uri)
+    {
+        if (uri.UserInfo.Length == 0) return uri.AbsoluteUri;
+        var builder = new UriBuilder(uri) { UserName = "", Password = "" };
+        return builder.Uri.AbsoluteUri;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>What the server said so far, for the report's <c>source</c> and every failure.</summary>
+    private sealed class Trace(string url)
+    {
+        public string? FinalUrl { get; set; }
+        public int? HttpStatus { get; set; }
+        public string? ContentType { get; set; }
+        public long? ContentLength { get; set; }
+        public int Redirects { get; set; }
+
+        public UrlSource Source => new(url, FinalUrl, HttpStatus, ContentType, ContentLength, Redirects);
+
+        public FetchResult Fail(Finding finding) => new(null, 0, null, Source, [finding]);
+    }
+}
