@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+using Preflight.Core.Reports;
+using Preflight.Core.Rules;
+
+namespace Preflight.Core.Jobs;
+
+public sealed record JobCheckerOptions
+{
+    /// <summary>Enterprise plans have a custom video length; null = no limit is checked.</summary>
+    public double? EnterpriseMaxVideoSeconds { get; init; }
+
+    /// <summary>How many asset URLs of one job are fetched and inspected at once.</summary>
+    public int MaxConcurrentAssets { get; init; } = 4;
+}
+
+/// <summary>A job request Preflight cannot evaluate at all (e.g. an unknown plan name): a client error.</summary>
+public sealed class JobRequestException(string message) : Exception(message);
+
+/// <summary>
+/// Preflights a whole generation request: will it pass, on which plan, at what cost. Every limit comes from
+/// the profile; asset URLs go through the engine via the host's <see cref="AssetInspector"/>.
+/// </summary>
+public sealed class JobChecker(Profile profile, AssetInspector inspectAsset, JobCheckerOptions? options = null)
+{
+    private readonly JobCheckerOptions _options = options ?? new JobCheckerOptions();
+
+    public static IReadOnlyList<string> SupportedEndpoints { get; } =
+    [
+        JobEndpoints.VideoGenerate, JobEndpoints.VideoTranslate, JobEndpoints.StreamingTask,
+        .. JobEndpoints.PerCall,
+    ];
+
+    public async Task<JobReport> CheckAsync(JobCheckRequest job, CancellationToken cancellationToken)
+    {
+        var plan = job.Plan?.Trim().ToLowerInvariant();
+        if (plan is not null && !profile.IsKnownPlan(plan))
+            throw new JobRequestException($"Unknown plan '{job.Plan}'. Known plans: {string.Join(", ", profile.PlanOrder)}.");
+        if (job.CreditsRemaining is < 0)
+            throw new JobRequestException("creditsRemaining must not be negative.");
+
+        var endpoint = JobEndpoints.Normalise(job.Endpoint);
+        var spec = JobSpec.For(endpoint, profile, _options);
+        if (spec is null)
+        {
+            return new JobReport
+            {
+                Verdict = Verdict.Fail,
+                Endpoint = job.Endpoint ?? "",
+                Plan = plan,
+                MinimumPlan = null,
+                Findings =
+                [
+                    new JobFinding(FindingCodes.JobUnknownEndpoint, Severity.Error,
+                        $"Unknown endpoint '{job.Endpoint}'. Supported: {string.Join(", ", SupportedEndpoints)}.",
+                        Actual: job.Endpoint, Limit: string.Join(" | ", SupportedEndpoints)),
+                ],
+                Estimate = new JobEstimate(0, false, 0, "unknown endpoint: no estimate"),
+                Assets = [],
+            };
+        }
+
+        var parse = spec.Parse(job.Request);
+        var reports = await InspectAssetsAsync(parse.Assets, plan, cancellationToken);
+        var findings = new List<JobFinding>(parse.Findings);
+        findings.AddRange(AssetFindings(parse.Assets, reports));
+
+        var estimate = spec.Estimate(parse, reports);
+        if (job.CreditsRemaining is { } remaining && estimate.Credits > remaining)
+        {
+            findings.Add(new JobFinding(FindingCodes.JobInsufficientCredits, Severity.Error,
+                $"The job costs an estimated {Credits(estimate.Credits)} credits but only {Credits(remaining)} remain ({estimate.Formula}).",
+                Actual: Credits(estimate.Credits), Limit: Credits(remaining)));
+        }
+
+        var commonFails = findings.Any(f => f.Severity == Severity.Error);
+        var perPlan = profile.PlanOrder.ToDictionary(p => p, p => spec.PlanFindings(p, profile.Plans[p], parse, estimate).ToList());
+        var minimumPlan = commonFails ? null : profile.PlanOrder.FirstOrDefault(p => perPlan[p].All(f => f.Severity != Severity.Error));
+
+        if (plan is not null)
+        {
+            findings.AddRange(perPlan[plan]);
+        }
+        else
+        {
+            // No plan given: say, as information, what stops the job on each plan below the one it needs.
+            foreach (var p in profile.PlanOrder.TakeWhile(p => p != minimumPlan))
+            {
+                findings.AddRange(perPlan[p].Select(f => f with
+                {
+                    Severity = f.Severity == Severity.Error ? Severity.Info : f.Severity,
+                    Message = $"[{p}] {f.Message}",
+                }));
+            }
+        }
+
+        var fails = plan is null ? minimumPlan is null : findings.Any(f => f.Severity == Severity.Error);
+        return new JobReport
+        {
+            Verdict = fails ? Verdict.Fail : Verdict.Pass,
+            Endpoint = endpoint,
+            Plan = plan,
+            MinimumPlan = minimumPlan,
+            Findings = findings,
+            Estimate = estimate,
+            Assets = parse.Assets.DistinctBy(a => a.Url).Select(a => reports[a.Url] with { Path = a.Pointer }).ToList(),
+        };
+    }
+
+    /// <summary>Each distinct URL is fetched and inspected once, a few at a time.</summary>
+    private async Task<Dictionary<string, FileReport>> InspectAssetsAsync(IReadOnlyList<JobAsset> assets, string? plan, CancellationToken cancellationToken)
+    {
+        var distinct = assets.DistinctBy(a => a.Url).ToList();
+        var results = new FileReport[distinct.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, distinct.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentAssets), CancellationToken = cancellationToken },
+            async (i, ct) => results[i] = await inspectAsset(distinct[i], plan, ct));
+        return distinct.Select((a, i) => (a.Url, Report: results[i])).ToDictionary(x => x.Url, x => x.Report);
+    }
+
+    private static IEnumerable<JobFinding> AssetFindings(IReadOnlyList<JobAsset> assets, Dictionary<string, FileReport> reports)
+    {
+        foreach (var asset in assets)
+        {
+            var report = reports[asset.Url];
+            if (report.Verdict != Verdict.Fail) continue;
+            var errors = report.Findings.Where(f => f.Severity == Severity.Error).ToList();
+            yield return new JobFinding(FindingCodes.JobAssetFailed, Severity.Error,
+                $"The {Profile.KindName(asset.Kind ?? report.Kind)} at {asset.Pointer} fails preflight: " +
+                string.Join("; ", errors.Select(e => $"{e.Code}: {e.Message}")),
+                Actual: string.Join(",", errors.Select(e => e.Code).Distinct()),
+                Path: asset.Pointer,
+                Fix: errors.Select(e => e.Fix).FirstOrDefault(f => f is not null));
+        }
+    }
+
+    internal static string Credits(double credits) => credits.ToString("0.####", CultureInfo.InvariantCulture);
+}
