@@ -1,3 +1,6 @@
+using System.Globalization;
+using FFMpegCore;
+using FFMpegCore.Exceptions;
 using Preflight.Core.Reports;
 
 namespace Preflight.Core.Probing.Video;
@@ -14,18 +17,164 @@ public sealed record MediaToolsOptions
 
 public sealed record ToolStatus(bool FfprobeAvailable, bool FfmpegAvailable, string? FfprobeVersion, string? Problem);
 
-// STUB: being implemented (hardened FFMpegCore wrapper: forced demuxer, whitelist, timeout, prlimit, private temp name).
-public sealed class MediaTools(MediaToolsOptions options)
+/// <summary>
+/// The only door to ffprobe/ffmpeg (through FFMpegCore), hardened per SECURITY.md: the demuxer is forced
+/// from the sniffed format with a demuxer and protocol whitelist, the tool sees a symlink under a generated
+/// name in a fresh private folder, each process runs under an address-space cap, and a timeout kills it.
+/// FFMpegCore options are passed on every call; its global options are never touched.
+/// </summary>
+public sealed class MediaTools(MediaToolsOptions options) : IDisposable
 {
+    private readonly FfmpegToolset _tools = new(options.BinaryFolder, options.MemoryLimitBytes);
+
     public MediaToolsOptions Options { get; } = options;
 
-    public ToolStatus CheckAvailability() => new(false, false, null, "not implemented");
+    /// <summary>Runs <c>ffprobe -version</c> and <c>ffmpeg -version</c> once per instance; never throws.</summary>
+    public ToolStatus CheckAvailability() => _tools.Status;
+
+    /// <inheritdoc cref="CheckAvailability"/>
+    public Task<ToolStatus> CheckAvailabilityAsync(CancellationToken cancellationToken) =>
+        _tools.StatusKnown ? Task.FromResult(_tools.Status) : Task.Run(() => _tools.Status, cancellationToken);
 
     /// <summary>ffprobe with the demuxer forced from the sniffed <paramref name="format"/>.</summary>
-    public Task<ProbeResult> ProbeAsync(string path, string format, CancellationToken cancellationToken) =>
-        Task.FromResult(new ProbeResult(MediaFacts.Empty, []));
+    /// <exception cref="MissingToolException">ffprobe is not installed or cannot run.</exception>
+    public async Task<ProbeResult> ProbeAsync(string path, string format, CancellationToken cancellationToken)
+    {
+        if (FfmpegInput.For(format) is not { } input)
+            return Refused("ffprobe", format);
+
+        var status = await CheckAvailabilityAsync(cancellationToken);
+        if (!status.FfprobeAvailable)
+            throw new MissingToolException("ffprobe", FfmpegToolset.InstallHint);
+
+        var (workspace, problem) = Prepare("ffprobe", path, input);
+        if (workspace is null)
+            return new ProbeResult(MediaFacts.Empty, [problem!]);
+
+        using (workspace)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(Options.ProbeTimeout);
+            var displayName = Path.GetFileName(path);
+            try
+            {
+                var analysis = await FFProbe.AnalyseAsync(
+                    workspace.InputPath, FfOptions(workspace), input.InputArguments, timeout.Token);
+                return new ProbeResult(FfprobeNormaliser.Normalise(analysis.Raw), []);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                workspace.KillLeftovers();
+                return new ProbeResult(MediaFacts.Empty, [TimedOut("ffprobe did not finish", Options.ProbeTimeout)]);
+            }
+            catch (OperationCanceledException)
+            {
+                workspace.KillLeftovers();
+                throw;
+            }
+            catch (FFProbeProcessException e)
+            {
+                var lines = FfmpegStderr.Clean(e.StandardError, workspace.InputPath, displayName);
+                var reason = FfmpegStderr.FirstMeaningful(lines) ?? $"ffprobe exited with code {e.ExitCode}";
+                return ProbeResult.Corrupt($"ffprobe could not read the file: {reason}");
+            }
+            catch (FFProbeException e)
+            {
+                // FormatNullException and friends: ffprobe ran but described no container.
+                return ProbeResult.Corrupt($"ffprobe could not read the file: {e.Message}");
+            }
+            catch (Exception e) when (e is FFMpegException or System.Text.Json.JsonException or FormatException
+                                          or OverflowException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                return new ProbeResult(MediaFacts.Empty,
+                    [Finding.Error(FindingCodes.ProbeFailed, $"ffprobe's answer could not be used: {e.Message.Replace(workspace.InputPath, displayName, StringComparison.Ordinal)}")]);
+            }
+        }
+    }
 
     /// <summary>Full decode with ffmpeg -xerror; findings for any decode error.</summary>
-    public Task<IReadOnlyList<Finding>> DecodeAsync(string path, string format, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Finding>>([]);
+    /// <exception cref="MissingToolException">ffmpeg is not installed or cannot run.</exception>
+    public async Task<IReadOnlyList<Finding>> DecodeAsync(string path, string format, CancellationToken cancellationToken)
+    {
+        if (FfmpegInput.For(format) is not { } input)
+            return Refused("ffmpeg", format).Findings;
+
+        var status = await CheckAvailabilityAsync(cancellationToken);
+        if (!status.FfmpegAvailable)
+            throw new MissingToolException("ffmpeg", FfmpegToolset.InstallHint);
+
+        var (workspace, problem) = Prepare("ffmpeg", path, input);
+        if (workspace is null)
+            return [problem!];
+
+        using (workspace)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(Options.DecodeTimeout);
+            FFMpegResult result;
+            try
+            {
+                // Only audio and video are decoded: subtitle/data tracks have no null encoder and would fail a good file.
+                result = await FFMpegArguments
+                    .FromFileInput(workspace.InputPath, verifyExists: true,
+                        o => o.WithCustomArgument("-nostdin -v error -xerror " + input.InputArguments))
+                    .OutputToNull(o => o.WithCustomArgument("-map 0:v? -map 0:a?"))
+                    .CancellableThrough(timeout.Token, TimeSpan.Zero)
+                    .ProcessAsynchronously(throwOnError: false, FfOptions(workspace));
+            }
+            catch (Exception e) when (e is FFMpegException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                workspace.KillLeftovers();
+                return [Finding.Error(FindingCodes.ProbeFailed, $"ffmpeg could not run: {e.Message.Replace(workspace.InputPath, Path.GetFileName(path), StringComparison.Ordinal)}")];
+            }
+
+            if (result.Cancelled || timeout.IsCancellationRequested)
+            {
+                workspace.KillLeftovers();
+                cancellationToken.ThrowIfCancellationRequested();
+                return [TimedOut("ffmpeg did not finish decoding", Options.DecodeTimeout)];
+            }
+
+            var lines = FfmpegStderr.Clean(result.StandardError, workspace.InputPath, Path.GetFileName(path));
+            if (result.ExitCode == 0 && lines.Count == 0)
+                return [];
+            var detail = lines.Count == 0 ? $"ffmpeg exited with code {result.ExitCode}" : string.Join("; ", lines.Take(3));
+            return [Finding.Error(FindingCodes.FileCorrupt, $"decoding failed: {detail}")];
+        }
+    }
+
+    public void Dispose() => _tools.Dispose();
+
+    private (FfmpegWorkspace? Workspace, Finding? Problem) Prepare(string tool, string path, FfmpegInput input)
+    {
+        if (!File.Exists(path))
+            return (null, Finding.Error(FindingCodes.FileUnreadable, "The file could not be read: it does not exist."));
+        try
+        {
+            _ = _tools.WrapperFolder;
+            return (FfmpegWorkspace.Create(path, input.LinkName), null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, Finding.Error(FindingCodes.ProbeFailed, $"{tool} could not be prepared: {e.Message}"));
+        }
+    }
+
+    private FFOptions FfOptions(FfmpegWorkspace workspace) => new()
+    {
+        BinaryFolder = _tools.WrapperFolder,
+        TemporaryFilesFolder = workspace.Folder,
+        WorkingDirectory = workspace.Folder,
+    };
+
+    private static ProbeResult Refused(string tool, string format) =>
+        new(MediaFacts.Empty,
+            [Finding.Error(FindingCodes.ProbeFailed,
+                $"{tool} is not run on '{format}' data: only MP4/MOV/M4A/3GP, WAV and MP3 are opened, with their demuxer forced.")]);
+
+    private static Finding TimedOut(string what, TimeSpan limit)
+    {
+        var seconds = limit.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+        return Finding.Error(FindingCodes.ProbeTimeout, $"{what} within {seconds}", limit: seconds);
+    }
 }
