@@ -11,6 +11,10 @@ public static class RepoPaths
 
     private static string FindRoot()
     {
+        var built = typeof(RepoPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "PreflightRepoRoot")?.Value;
+        if (built is not null && File.Exists(Path.Combine(built, "Preflight.sln"))) return built;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Preflight.sln"))) return dir.FullName;
