@@ -1,2 +1,20 @@
-// PLACEHOLDER: the CLI is being built (issue 2).
-return 2;
+using System.Runtime.InteropServices;
+using Preflight.Cli;
+
+using var cancellation = new CancellationTokenSource();
+
+// The first Ctrl-C (or SIGTERM) cancels cleanly: ffprobe children are killed, a half-written --output is removed.
+// A second Ctrl-C gets the default behaviour and ends the process at once.
+Console.CancelKeyPress += (_, e) =>
+{
+    if (cancellation.IsCancellationRequested) return;
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancellation.Cancel();
+});
+
+return await CliApp.RunAsync(args, CliContext.ForConsole(), cancellation.Token);

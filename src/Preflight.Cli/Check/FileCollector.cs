@@ -1,0 +1,139 @@
+namespace Preflight.Cli.Check;
+
+/// <summary>One file to check: where it is, and what the report calls it.</summary>
+public sealed record InputFile(string FullPath, string DisplayPath);
+
+/// <summary>
+/// Expands PATH arguments into files. A file is reported as given; a folder is walked recursively and its
+/// files are reported relative to it with '/' separators, in ordinal order of that relative path, so two runs
+/// over the same tree list the same rows. Symlinked folders are followed, but never into a folder already
+/// walked (no loops, no double counting); every such skip is said on standard error.
+/// </summary>
+public static class FileCollector
+{
+    public static IReadOnlyList<InputFile> Collect(IReadOnlyList<string> paths, string workingDirectory, TextWriter notes)
+    {
+        var files = new List<InputFile>();
+        foreach (var given in paths)
+        {
+            var full = Path.GetFullPath(given, workingDirectory);
+            if (Directory.Exists(full))
+            {
+                var found = CollectFolder(given, full, notes);
+                files.AddRange(found);
+            }
+            else if (File.Exists(full) || new FileInfo(full).LinkTarget is not null)
+            {
+                // A dangling symlink is listed too: the engine reports it as unreadable instead of it vanishing.
+                files.Add(new InputFile(full, given));
+            }
+            else
+            {
+                throw new CliSetupException($"no such file or folder: '{given}'");
+            }
+        }
+
+        if (files.Count == 0)
+        {
+            throw new CliSetupException(paths.Count == 1
+                ? $"no files found in '{paths[0]}'"
+                : $"no files found in {string.Join(", ", paths.Select(p => $"'{p}'"))}");
+        }
+        return files;
+    }
+
+    private static List<InputFile> CollectFolder(string given, string root, TextWriter notes)
+    {
+        var found = new List<string>();
+        var visited = new HashSet<string>(StringComparer.Ordinal) { RealPath(root) };
+        var links = new Queue<string>();
+        Walk(given, root, root, found, visited, links, notes);
+
+        // Folder links are followed only after the real tree is walked, so a folder reachable both ways is
+        // always reported under its real path, whatever the order of the entries.
+        while (links.TryDequeue(out var link))
+        {
+            string target;
+            try
+            {
+                target = RealPath(link);
+            }
+            catch (IOException e)
+            {
+                throw new CliSetupException($"cannot follow folder link '{Shown(given, root, link)}': {e.Message}", e);
+            }
+            if (!visited.Add(target))
+            {
+                notes.WriteLine($"preflight: not following '{Shown(given, root, link)}': it links to a folder already checked ({target})");
+                continue;
+            }
+            Walk(given, root, link, found, visited, links, notes);
+        }
+
+        return found
+            .Select(f => new InputFile(f, Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/')))
+            .OrderBy(f => f.DisplayPath, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static void Walk(string given, string root, string folder, List<string> found, HashSet<string> visited, Queue<string> links, TextWriter notes)
+    {
+        string[] entries;
+        try
+        {
+            entries = Directory.GetFileSystemEntries(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A gate that silently skips a folder it cannot read would pass files it never saw.
+            throw new CliSetupException($"cannot read folder '{Shown(given, root, folder)}': {e.Message}", e);
+        }
+        Array.Sort(entries, StringComparer.Ordinal);
+
+        foreach (var entry in entries)
+        {
+            if (!Directory.Exists(entry))
+            {
+                found.Add(entry);
+            }
+            else if (new DirectoryInfo(entry).LinkTarget is not null)
+            {
+                links.Enqueue(entry);
+            }
+            else if (visited.Add(RealPath(entry)))
+            {
+                Walk(given, root, entry, found, visited, links, notes);
+            }
+            else
+            {
+                notes.WriteLine($"preflight: not checking '{Shown(given, root, entry)}' again: it was reached through a folder link already");
+            }
+        }
+    }
+
+    private static string Shown(string given, string root, string path) =>
+        path == root ? given : Path.Join(given, Path.GetRelativePath(root, path)).Replace(Path.DirectorySeparatorChar, '/');
+
+    /// <summary>The path with every symlink in it resolved, so two routes to one folder compare equal.</summary>
+    public static string RealPath(string path) => RealPath(path, depth: 0);
+
+    private static string RealPath(string path, int depth)
+    {
+        if (depth > 40) throw new IOException("too many levels of symbolic links");
+        var full = Path.GetFullPath(path);
+        var root = Path.GetPathRoot(full) ?? "/";
+        var current = root;
+        foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Join(current, part);
+            var link = new FileInfo(next).LinkTarget;
+            if (link is not null)
+            {
+                // A relative link target is relative to the folder that holds the link.
+                next = RealPath(Path.GetFullPath(link, current), depth + 1);
+            }
+            current = next;
+        }
+        return current;
+    }
+}

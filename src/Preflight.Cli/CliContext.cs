@@ -1,0 +1,53 @@
+using Preflight.Core.Inspection;
+using Preflight.Core.Probing.Video;
+using Preflight.Core.Reports;
+
+namespace Preflight.Cli;
+
+/// <summary>Everything a command may touch outside its arguments, so tests can run commands in-process.</summary>
+public sealed record CliContext
+{
+    /// <summary>Folder holding ffprobe and ffmpeg; unset = search PATH.</summary>
+    public const string FfmpegDirVariable = "PREFLIGHT_FFMPEG_DIR";
+
+    public required TextWriter Out { get; init; }
+    public required TextWriter Error { get; init; }
+
+    /// <summary>Standard output and error are a terminal: live progress is shown on standard error.</summary>
+    public bool Interactive { get; init; }
+
+    /// <summary>Standard output is a colour terminal.</summary>
+    public bool Color { get; init; }
+
+    /// <summary>Relative PATH and --output arguments are resolved against this folder.</summary>
+    public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
+
+    public MediaToolsOptions MediaTools { get; init; } = MediaToolsFromEnvironment();
+
+    /// <summary>Replaces the engine (tests only: e.g. to make it throw).</summary>
+    internal Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>>? InspectOverride { get; init; }
+
+    /// <summary>Plain text writers, no terminal: what tests and pipes get.</summary>
+    public static CliContext Create(TextWriter stdout, TextWriter stderr) => new() { Out = stdout, Error = stderr };
+
+    /// <summary>The real console, with terminal detection.</summary>
+    public static CliContext ForConsole()
+    {
+        var stdoutIsTerminal = !Console.IsOutputRedirected;
+        var noColor = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
+            || Environment.GetEnvironmentVariable("TERM") == "dumb";
+        return new CliContext
+        {
+            Out = Console.Out,
+            Error = Console.Error,
+            Interactive = stdoutIsTerminal && !Console.IsErrorRedirected,
+            Color = stdoutIsTerminal && !noColor,
+        };
+    }
+
+    public static MediaToolsOptions MediaToolsFromEnvironment()
+    {
+        var folder = Environment.GetEnvironmentVariable(FfmpegDirVariable);
+        return new MediaToolsOptions { BinaryFolder = string.IsNullOrWhiteSpace(folder) ? null : folder };
+    }
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+using Preflight.Cli.Check;
+using Preflight.Core.Inspection;
+using Preflight.Core.Probing;
+using Preflight.Core.Probing.Video;
+using Preflight.Core.Reports;
+using Preflight.Core.Reports.Writers;
+using Preflight.Core.Rules;
+
+namespace Preflight.Cli.Commands;
+
+/// <summary><c>preflight check PATH... [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N]</c></summary>
+public sealed class CheckCommand : ICliCommand
+{
+    private const string HelpCommand = "preflight check --help";
+    private const int MaxJobs = 1024;
+
+    private static readonly string[] ValueOptions = ["--plan", "--format", "--output", "--jobs"];
+    private static readonly string[] FlagOptions = ["--deep"];
+
+    public string Name => "check";
+
+    public string Summary => "Inspect media files and folders; report what the upload API would reject.";
+
+    public string Help => $"""
+        Usage: preflight check PATH... [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N]
+
+        Inspects each file (folders: every file in them, recursively) against the '{Profile.HeyGen.Name}' profile:
+        real format from the bytes, size, dimensions, duration, corruption.
+
+        Options:
+          --plan P        Also apply a plan's video limits: {string.Join(", ", Profile.HeyGen.PlanOrder)}.
+          --deep          Decode everything (slower; needs ffmpeg): catches damage in the middle of the data.
+          --format F      Report format: table (default), json or junit.
+          --output FILE   Write the report to FILE (replaced only when complete) instead of standard output.
+          --jobs N        Files checked at once (default: the number of cores, {Environment.ProcessorCount} here).
+          -h, --help      Show this help.
+
+        Paths in the report are relative to the folder given, or as given for files.
+
+        Exit codes: 0 every file passes, 1 some file fails, 2 usage or setup error, 130 interrupted.
+
+        Environment:
+          {CliContext.FfmpegDirVariable}   Folder holding ffprobe and ffmpeg (default: search PATH).
+
+        """;
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken)
+    {
+        var parsed = ArgParser.Parse(args, ValueOptions, FlagOptions, HelpCommand);
+        if (parsed.Help)
+        {
+            await context.Out.WriteAsync(Help);
+            return ExitCodes.Pass;
+        }
+
+        var settings = Validate(parsed, context);
+        var clock = Stopwatch.StartNew();
+        var inputs = FileCollector.Collect(parsed.Positionals, context.WorkingDirectory, context.Error);
+
+        await using var reportFile = settings.Output is null ? null : ReportFile.Create(settings.Output, context.WorkingDirectory);
+        var reports = await InspectAllAsync(inputs, settings, context, cancellationToken);
+        var report = CheckReport.Create(settings.Profile.Name, settings.Plan, reports, clock.Elapsed);
+
+        var writer = ReportWriters.For(settings.Format, new TableWriterOptions { Color = context.Color && reportFile is null })!;
+        if (reportFile is null)
+        {
+            await writer.WriteAsync(report, context.Out, cancellationToken);
+        }
+        else
+        {
+            await writer.WriteAsync(report, reportFile.Writer, cancellationToken);
+            await reportFile.CommitAsync(cancellationToken);
+        }
+
+        return report.Summary.Failed > 0 ? ExitCodes.Fail : ExitCodes.Pass;
+    }
+
+    private sealed record Settings(Profile Profile, string? Plan, bool Deep, string Format, string? Output, int Jobs);
+
+    private static Settings Validate(ParsedArgs parsed, CliContext context)
+    {
+        var profile = Profile.HeyGen;
+        if (parsed.Positionals.Count == 0) throw new CliUsageException("missing PATH: give at least one file or folder to check", HelpCommand);
+
+        var plan = parsed.Value("--plan")?.ToLowerInvariant();
+        if (plan is not null && !profile.IsKnownPlan(plan))
+        {
+            throw new CliUsageException($"unknown plan '{parsed.Value("--plan")}': use one of {string.Join(", ", profile.PlanOrder)}", HelpCommand);
+        }
+
+        var format = parsed.Value("--format")?.ToLowerInvariant() ?? ReportWriters.Table;
+        if (!ReportWriters.Formats.Contains(format))
+        {
+            throw new CliUsageException($"unknown format '{parsed.Value("--format")}': use one of {string.Join(", ", ReportWriters.Formats)}", HelpCommand);
+        }
+
+        var jobs = Environment.ProcessorCount;
+        if (parsed.Value("--jobs") is { } jobsText)
+        {
+            if (!int.TryParse(jobsText, NumberStyles.None, CultureInfo.InvariantCulture, out jobs) || jobs < 1 || jobs > MaxJobs)
+            {
+                throw new CliUsageException($"bad --jobs '{jobsText}': give a whole number from 1 to {MaxJobs}", HelpCommand);
+            }
+        }
+
+        return new Settings(profile, plan, parsed.Has("--deep"), format, parsed.Value("--output"), jobs);
+    }
+
+    /// <summary>Checks the files in parallel (at most <c>Jobs</c> at once); the reports keep the input order.</summary>
+    private static async Task<FileReport[]> InspectAllAsync(IReadOnlyList<InputFile> inputs, Settings settings, CliContext context, CancellationToken cancellationToken)
+    {
+        var inspect = context.InspectOverride ?? new Inspector(new MediaTools(context.MediaTools)).InspectAsync;
+        var options = new InspectionOptions { Profile = settings.Profile, Plan = settings.Plan, Deep = settings.Deep };
+        var reports = new FileReport[inputs.Count];
+        var progress = new ProgressLine(context.Error, context.Interactive, inputs.Count);
+        try
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(Enumerable.Range(0, inputs.Count), parallel, async (index, ct) =>
+            {
+                var input = inputs[index];
+                reports[index] = await InspectOneAsync(inspect, input, options, ct);
+                progress.Completed(input.DisplayPath);
+            });
+        }
+        finally
+        {
+            progress.Clear();
+        }
+        return reports;
+    }
+
+    private static async Task<FileReport> InspectOneAsync(
+        Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>> inspect,
+        InputFile input, InspectionOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await inspect(new InspectionRequest(input.FullPath, input.DisplayPath), options, cancellationToken);
+        }
+        catch (Exception e) when (e is not (MissingToolException or OperationCanceledException))
+        {
+            // The engine reports bad files as findings; an exception here is a bug in it. The file still gets
+            // a failing row, and the other files are checked.
+            return new FileReport
+            {
+                Path = input.DisplayPath,
+                Kind = options.Profile.KindFromExtension(Path.GetExtension(input.DisplayPath)),
+                Verdict = Verdict.Fail,
+                Findings =
+                [
+                    Finding.Error(FindingCodes.ProbeFailed,
+                        $"Preflight could not inspect this file ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")})."),
+                ],
+            };
+        }
+    }
+}

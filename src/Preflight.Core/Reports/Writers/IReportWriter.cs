@@ -1,0 +1,31 @@
+namespace Preflight.Core.Reports.Writers;
+
+/// <summary>Renders a <see cref="CheckReport"/> in one output format. Writers are pure: they only write to the given writer.</summary>
+public interface IReportWriter
+{
+    /// <summary>The name used on the command line (<c>--format</c>) and in APIs.</summary>
+    string Format { get; }
+
+    string MediaType { get; }
+
+    Task WriteAsync(CheckReport report, TextWriter output, CancellationToken cancellationToken);
+}
+
+/// <summary>The report formats Preflight can write.</summary>
+public static class ReportWriters
+{
+    public const string Table = "table";
+    public const string Json = "json";
+    public const string JUnit = "junit";
+
+    public static IReadOnlyList<string> Formats { get; } = [Table, Json, JUnit];
+
+    /// <summary>The writer for <paramref name="format"/> (case-insensitive), or null for an unknown format.</summary>
+    public static IReportWriter? For(string format, TableWriterOptions? tableOptions = null) => format.ToLowerInvariant() switch
+    {
+        Table => new TableReportWriter(tableOptions ?? TableWriterOptions.Plain),
+        Json => new JsonReportWriter(),
+        JUnit => new JUnitReportWriter(),
+        _ => null,
+    };
+}

@@ -1,0 +1,96 @@
+using System.Text;
+
+namespace Preflight.Core.Reports.Writers;
+
+public sealed record TableWriterOptions
+{
+    public static TableWriterOptions Plain { get; } = new();
+
+    /// <summary>Colour the verdict with ANSI escapes. Only for a terminal.</summary>
+    public bool Color { get; init; }
+
+    /// <summary>The first finding's message is shortened to this many characters.</summary>
+    public int MaxFindingLength { get; init; } = 90;
+}
+
+/// <summary>
+/// A plain-text table, one row per file, then a summary line. No control codes unless
+/// <see cref="TableWriterOptions.Color"/> is on, so the output is safe to pipe and diff.
+/// </summary>
+public sealed class TableReportWriter(TableWriterOptions options) : IReportWriter
+{
+    private const string Green = "\u001b[32m";
+    private const string Red = "\u001b[31m";
+    private const string Reset = "\u001b[0m";
+
+    private static readonly string[] Headers = ["PATH", "KIND", "FORMAT", "SIZE", "DIMENSIONS", "DURATION", "VERDICT", "FIRST FINDING"];
+
+    public string Format => ReportWriters.Table;
+
+    public string MediaType => "text/plain";
+
+    public async Task WriteAsync(CheckReport report, TextWriter output, CancellationToken cancellationToken)
+    {
+        var rows = report.Files.Select(Row).ToList();
+        // The last column is left unpadded: it is free text and may run long.
+        var widths = new int[Headers.Length - 1];
+        for (var c = 0; c < widths.Length; c++)
+        {
+            widths[c] = Math.Max(Headers[c].Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length));
+        }
+
+        await output.WriteLineAsync(Line(Headers, widths, verdict: null).AsMemory(), cancellationToken);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            await output.WriteLineAsync(Line(rows[i], widths, report.Files[i].Verdict).AsMemory(), cancellationToken);
+        }
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(ReportText.Summary(report.Summary).AsMemory(), cancellationToken);
+        await output.FlushAsync(cancellationToken);
+    }
+
+    private string[] Row(FileReport file)
+    {
+        var first = file.Findings.FirstOrDefault(f => f.Severity == Severity.Error) ?? file.Findings.FirstOrDefault();
+        return
+        [
+            OneLine(file.Path),
+            ReportText.Kind(file.Kind),
+            OneLine(file.Detected?.Format ?? "-"),
+            ReportText.Size(file.SizeBytes),
+            ReportText.Dimensions(file.Media),
+            ReportText.Duration(file.Media),
+            ReportText.Verdict(file.Verdict),
+            first is null ? "-" : OneLine(first.Code + ": " + ReportText.Shorten(first.Message, options.MaxFindingLength)),
+        ];
+    }
+
+    private string Line(string[] cells, int[] widths, Verdict? verdict)
+    {
+        var line = new StringBuilder();
+        for (var c = 0; c < cells.Length; c++)
+        {
+            var cell = cells[c];
+            var last = c == cells.Length - 1;
+            var padded = last ? cell : cell.PadRight(widths[c]);
+            if (verdict is not null && c == VerdictColumn && options.Color)
+            {
+                padded = (verdict == Verdict.Pass ? Green : Red) + cell + Reset + new string(' ', widths[c] - cell.Length);
+            }
+            line.Append(padded);
+            if (!last) line.Append("  ");
+        }
+        return line.ToString().TrimEnd();
+    }
+
+    private const int VerdictColumn = 6;
+
+    /// <summary>A file name with a newline or escape in it must not break the table or drive the terminal.</summary>
+    private static string OneLine(string text)
+    {
+        if (!text.Any(char.IsControl)) return text;
+        var safe = new StringBuilder(text.Length);
+        foreach (var ch in text) safe.Append(char.IsControl(ch) ? '?' : ch);
+        return safe.ToString();
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Preflight.TestSupport;
+
+namespace Preflight.Cli.Tests;
+
+/// <summary>The built CLI as a real process: what scripts see (exit code, JSON on standard output).</summary>
+public sealed class ProcessTests
+{
+    [Fact]
+    public async Task Preflight_RealProcess_ExitCodeAndJsonOnStdout()
+    {
+        using var dir = new TempDir();
+        dir.Write("media/notes.txt", "hello\n"u8.ToArray());
+        dir.Write("media/sub/empty.png", []);
+
+        var (code, stdout, stderr) = await RunAsync(dir.Path, "check", "media", "--format", "json", "--jobs", "2");
+
+        Assert.True(code == 1, $"exit {code}; stderr: {stderr}");
+        Assert.Equal("", stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal("preflight", json.RootElement.GetProperty("tool").GetProperty("name").GetString());
+        var paths = json.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("path").GetString()).ToArray();
+        Assert.Equal(new[] { "notes.txt", "sub/empty.png" }, paths);
+    }
+
+    [Fact]
+    public async Task Preflight_RealProcessUsageError_ExitTwoOneLine()
+    {
+        using var dir = new TempDir();
+
+        var (code, stdout, stderr) = await RunAsync(dir.Path, "check", "--plan", "gold", "x");
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal("preflight: unknown plan 'gold': use one of free, pro, scale, enterprise. See 'preflight check --help'.\n", stderr);
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args)
+    {
+        // The CLI project is referenced, so its entry assembly sits next to this test assembly.
+        var dll = Path.Combine(AppContext.BaseDirectory, "preflight.dll");
+        Assert.True(File.Exists(dll), "preflight.dll not found next to the tests: " + dll);
+
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        var start = new ProcessStartInfo(dotnet)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
