@@ -1,0 +1,166 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Sas;
+using Preflight.Core.Inspection;
+using Preflight.Core.Reports;
+using Preflight.Core.Rules;
+using Preflight.Staging;
+
+namespace Preflight.Worker;
+
+/// <summary>A request that cannot be completed now; the message is retried, then poisoned.</summary>
+public sealed class WorkFailedException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// One request, start to finish: stream the blob to a private temp file (limits enforced while streaming),
+/// inspect it, then stage it (pass) or copy it and its report to the rejected container (fail).
+/// Idempotent: staging is content-addressed and never overwrites; the rejected copy and report are
+/// named after the source, so a redelivered message writes the same things again.
+/// </summary>
+public sealed class BlobPreflightStage(
+    WorkerOptions options,
+    BlobServiceClient blobService,
+    Inspector inspector,
+    Stager stager,
+    Profile profile)
+{
+    private readonly BlobContainerClient _rejected = blobService.GetBlobContainerClient(options.RejectedContainer);
+
+    public async Task<WorkResult> ProcessAsync(WorkRequest request, CancellationToken cancellationToken)
+    {
+        var source = ResolveSource(request.BlobUrl);
+        BlobProperties properties;
+        try
+        {
+            properties = (await source.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new WorkFailedException($"blob {source.BlobContainerName}/{source.Name} does not exist", e);
+        }
+
+        var displayPath = $"{source.BlobContainerName}/{source.Name}";
+        var declared = request.Kind ?? profile.KindFromExtension(Path.GetExtension(source.Name));
+        var maxBytes = (profile.LimitsFor(declared) ?? LargestKind()).MaxBytes.Value;
+
+        FileReport report;
+        string? tempDir = null;
+        try
+        {
+            if (properties.ContentLength > maxBytes)
+            {
+                // Too large to be worth downloading: the size alone fails it.
+                report = new FileReport
+                {
+                    Path = displayPath,
+                    Kind = declared,
+                    Verdict = Verdict.Fail,
+                    SizeBytes = properties.ContentLength,
+                    Findings = FileRules.Size(profile, declared == AssetKind.Unknown ? AssetKind.Video : declared, source.Name, properties.ContentLength, null).ToList(),
+                };
+            }
+            else
+            {
+                tempDir = Directory.CreateTempSubdirectory("preflight-worker-").FullName;
+                var tempFile = Path.Combine(tempDir, "blob" + Path.GetExtension(source.Name).ToLowerInvariant());
+                var sha256 = await DownloadAsync(source, properties.ETag, tempFile, maxBytes, cancellationToken);
+                report = await inspector.InspectAsync(
+                    new InspectionRequest(tempFile, displayPath) { DeclaredKind = request.Kind, Sha256 = sha256 },
+                    new InspectionOptions { Profile = profile, Plan = request.Plan },
+                    cancellationToken);
+
+                if (report.Verdict == Verdict.Pass)
+                {
+                    var staged = await stager.StageAsync(report, tempFile, baseUrl: null, cancellationToken);
+                    if (staged.Staged is null)
+                    {
+                        var reason = staged.Findings.FirstOrDefault(f => f.Code == FindingCodes.StagingFailed)?.Message ?? "staging failed";
+                        throw new WorkFailedException(reason);
+                    }
+                    return Result(request, properties.ETag, staged, reportBlob: null);
+                }
+            }
+
+            var reportBlob = await RejectAsync(source, report, cancellationToken);
+            return Result(request, properties.ETag, report, reportBlob);
+        }
+        finally
+        {
+            if (tempDir is not null)
+            {
+                try { Directory.Delete(tempDir, recursive: true); } catch (IOException) { }
+            }
+        }
+    }
+
+    private KindLimits LargestKind() => profile.Kinds.Values.MaxBy(k => k.MaxBytes.Value)!;
+
+    private static WorkResult Result(WorkRequest request, ETag etag, FileReport report, string? reportBlob) => new()
+    {
+        CorrelationId = request.CorrelationId,
+        Source = request.BlobUrl,
+        SourceETag = etag.ToString(),
+        Verdict = report.Verdict,
+        Staged = report.Staged,
+        ReportBlob = reportBlob,
+        Findings = report.Findings,
+    };
+
+    /// <summary>Only blobs of the worker's own storage account are read: a message never makes the worker fetch an arbitrary URL.</summary>
+    private BlobClient ResolveSource(string blobUrl)
+    {
+        if (!Uri.TryCreate(blobUrl, UriKind.Absolute, out var uri))
+            throw new WorkFailedException($"blobUrl '{blobUrl}' is not an absolute URL");
+        var parts = new BlobUriBuilder(uri);
+        var sameHost = string.Equals(uri.Host, blobService.Uri.Host, StringComparison.OrdinalIgnoreCase) && uri.Port == blobService.Uri.Port;
+        if (!sameHost || !string.Equals(parts.AccountName, blobService.AccountName, StringComparison.Ordinal)
+            || string.IsNullOrEmpty(parts.BlobContainerName) || string.IsNullOrEmpty(parts.BlobName))
+        {
+            throw new WorkFailedException($"blobUrl is not a blob of this worker's storage account ({blobService.AccountName})");
+        }
+        return blobService.GetBlobContainerClient(parts.BlobContainerName).GetBlobClient(parts.BlobName);
+    }
+
+    /// <summary>Streams the blob (this exact version) to disk, hashing as it goes; stops past the limit.</summary>
+    private static async Task<string> DownloadAsync(BlobClient source, ETag etag, string path, long maxBytes, CancellationToken cancellationToken)
+    {
+        var download = await source.DownloadStreamingAsync(
+            new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, cancellationToken);
+        await using var body = download.Value.Content;
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            total += read;
+            if (total > maxBytes) throw new WorkFailedException($"blob grew beyond {maxBytes} bytes while downloading");
+            hash.AppendData(buffer, 0, read);
+            await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Copies the source into the rejected container and writes the report beside it.</summary>
+    private async Task<string> RejectAsync(BlobClient source, FileReport report, CancellationToken cancellationToken)
+    {
+        await _rejected.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var name = $"{source.BlobContainerName}/{source.Name}";
+        var copy = _rejected.GetBlobClient(name);
+        var from = source.CanGenerateSasUri ? source.GenerateSasUri(BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(1)) : source.Uri;
+        var operation = await copy.StartCopyFromUriAsync(from, cancellationToken: cancellationToken);
+        await operation.WaitForCompletionAsync(cancellationToken);
+
+        var reportClient = _rejected.GetBlobClient(name + ".preflight.json");
+        var json = JsonSerializer.SerializeToUtf8Bytes(report, PreflightJson.Options);
+        await reportClient.UploadAsync(new BinaryData(json), new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+        }, cancellationToken);
+        return reportClient.Uri.ToString();
+    }
+}

@@ -1,0 +1,212 @@
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Preflight.Core.Probing;
+using Preflight.Core.Reports;
+
+namespace Preflight.Worker;
+
+/// <summary>
+/// The upload-pipeline stage: competing consumers on an Azure Storage queue. A message is deleted only
+/// after its result is sent; a crash before that makes it reappear after the visibility timeout.
+/// On shutdown it stops receiving, finishes what it holds, and hands back (visibility 0) what it cannot finish.
+/// </summary>
+public sealed partial class QueueWorker(
+    WorkerOptions options,
+    QueueServiceClient queues,
+    BlobPreflightStage stage,
+    WorkerMetrics metrics,
+    ILogger<QueueWorker> logger) : BackgroundService
+{
+    private readonly QueueClient _requests = queues.GetQueueClient(options.RequestQueue);
+    private readonly QueueClient _results = queues.GetQueueClient(options.ResultQueue);
+    private readonly QueueClient _poison = queues.GetQueueClient(options.PoisonQueue);
+    private readonly CancellationTokenSource _abandon = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.WhenAll(
+            _requests.CreateIfNotExistsAsync(cancellationToken: stoppingToken),
+            _results.CreateIfNotExistsAsync(cancellationToken: stoppingToken),
+            _poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken));
+        LogStarted(logger, options.RequestQueue, options.Concurrency);
+        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => ConsumeAsync(stoppingToken)));
+        LogStopped(logger, metrics.Processed, metrics.Poison);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // When the host's shutdown timeout runs out, abandon in-flight messages instead of being killed holding them.
+        await using var registration = cancellationToken.Register(() => _abandon.Cancel());
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task ConsumeAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            QueueMessage? message;
+            try
+            {
+                var received = await _requests.ReceiveMessagesAsync(1, options.VisibilityTimeout, stoppingToken);
+                message = received.Value.FirstOrDefault();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RequestFailedException e)
+            {
+                LogQueueError(logger, e.Status, e.ErrorCode);
+                await DelayAsync(options.PollInterval, stoppingToken);
+                continue;
+            }
+
+            if (message is null)
+            {
+                await DelayAsync(options.PollInterval, stoppingToken);
+                continue;
+            }
+
+            metrics.Started();
+            try
+            {
+                await HandleAsync(message, _abandon.Token);
+            }
+            finally
+            {
+                metrics.Ended();
+            }
+        }
+    }
+
+    /// <summary>Processes one message; never throws except for abandonment on shutdown.</summary>
+    internal async Task HandleAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        if (message.DequeueCount > options.MaxDequeueCount)
+        {
+            await PoisonAsync(message, $"delivered {message.DequeueCount} times (max {options.MaxDequeueCount}) without completing");
+            return;
+        }
+
+        string? failure;
+        try
+        {
+            var request = WorkRequestParser.Parse(message.MessageText, out var parseError);
+            if (request is null)
+            {
+                failure = parseError;
+            }
+            else
+            {
+                var result = await stage.ProcessAsync(request, cancellationToken);
+                await _results.SendMessageAsync(JsonSerializer.Serialize(result, PreflightJson.Compact), cancellationToken);
+                await _requests.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                metrics.Completed(result.Verdict == Verdict.Pass);
+                LogProcessed(logger, message.MessageId, result.Verdict, result.Findings.Count);
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await AbandonAsync(message);
+            return;
+        }
+        catch (MissingToolException e)
+        {
+            failure = e.Message;
+        }
+        catch (WorkFailedException e)
+        {
+            failure = e.Message;
+        }
+        catch (RequestFailedException e)
+        {
+            failure = $"storage error {e.Status} {e.ErrorCode}";
+        }
+        catch (IOException e)
+        {
+            failure = $"I/O error: {e.Message}";
+        }
+
+        if (message.DequeueCount >= options.MaxDequeueCount)
+        {
+            await PoisonAsync(message, failure ?? "unknown failure");
+            return;
+        }
+
+        metrics.WillRetry();
+        LogRetry(logger, message.MessageId, message.DequeueCount, failure);
+        try
+        {
+            // Come back sooner than the full visibility timeout.
+            await _requests.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.RetryDelay);
+        }
+        catch (RequestFailedException)
+        {
+            // Lost the message (visibility expired, someone else has it): it will come back on its own.
+        }
+    }
+
+    private async Task PoisonAsync(QueueMessage message, string reason)
+    {
+        var poison = new PoisonMessage(reason, message.DequeueCount, message.MessageId, DateTimeOffset.UtcNow, message.MessageText);
+        await _poison.SendMessageAsync(JsonSerializer.Serialize(poison, PreflightJson.Compact));
+        try
+        {
+            await _requests.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        }
+        catch (RequestFailedException)
+        {
+        }
+        metrics.Poisoned();
+        LogPoisoned(logger, message.MessageId, reason);
+    }
+
+    private async Task AbandonAsync(QueueMessage message)
+    {
+        try
+        {
+            await _requests.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero);
+        }
+        catch (RequestFailedException)
+        {
+        }
+        LogAbandoned(logger, message.MessageId);
+    }
+
+    private static async Task DelayAsync(TimeSpan delay, CancellationToken token)
+    {
+        try { await Task.Delay(delay, token); } catch (OperationCanceledException) { }
+    }
+
+    public override void Dispose()
+    {
+        _abandon.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Preflight worker reading queue {Queue} with {Concurrency} consumers")]
+    private static partial void LogStarted(ILogger logger, string queue, int concurrency);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Preflight worker stopped: {Processed} processed, {Poison} poisoned")]
+    private static partial void LogStopped(ILogger logger, long processed, long poison);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId}: {Verdict} ({Findings} findings)")]
+    private static partial void LogProcessed(ILogger logger, string messageId, Verdict verdict, int findings);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} failed on delivery {DequeueCount}, will retry: {Reason}")]
+    private static partial void LogRetry(ILogger logger, string messageId, long dequeueCount, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} moved to the poison queue: {Reason}")]
+    private static partial void LogPoisoned(ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} abandoned on shutdown; it becomes visible again now")]
+    private static partial void LogAbandoned(ILogger logger, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue request failed: {Status} {ErrorCode}")]
+    private static partial void LogQueueError(ILogger logger, int status, string? errorCode);
+}

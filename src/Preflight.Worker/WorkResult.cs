@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+using Preflight.Core.Reports;
+
+namespace Preflight.Worker;
+
+/// <summary>The message written to the result queue for every processed request.</summary>
+public sealed record WorkResult
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? CorrelationId { get; init; }
+
+    public required string Source { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? SourceETag { get; init; }
+
+    public required Verdict Verdict { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public StagedInfo? Staged { get; init; }
+
+    /// <summary>URL of the report blob beside the rejected copy (failing files only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? ReportBlob { get; init; }
+
+    public required IReadOnlyList<Finding> Findings { get; init; }
+}
+
+/// <summary>What the poison queue receives: the original message and why it was given up.</summary>
+public sealed record PoisonMessage(string Reason, long DequeueCount, string MessageId, DateTimeOffset FailedAt, string OriginalMessage);

@@ -1,0 +1,50 @@
+namespace Preflight.Worker;
+
+/// <summary>Configuration section <c>Preflight:Worker</c> (env <c>Preflight__Worker__Xxx</c>).</summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "Preflight:Worker";
+
+    /// <summary>Run the stage inside <c>preflight serve</c> too.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Storage account of the queues and the uploads; defaults to <c>Preflight:Staging:ConnectionString</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    public string RequestQueue { get; set; } = "preflight-requests";
+    public string ResultQueue { get; set; } = "preflight-results";
+    public string RejectedContainer { get; set; } = "preflight-rejected";
+
+    /// <summary>Messages processed at once by this worker process.</summary>
+    public int Concurrency { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>How long a received message stays invisible to other workers; a crash returns it after this.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>After this many deliveries a still-failing message goes to the poison queue.</summary>
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>Pause between polls of an empty queue.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Delay before a failed message becomes visible again (then it is retried).</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Folder for private temp copies of blobs being inspected; default: the system temp folder.</summary>
+    public string? TempPath { get; set; }
+
+    public string PoisonQueue => RequestQueue + "-poison";
+
+    public string? Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+            return "Preflight:Worker:ConnectionString (or Preflight:Staging:ConnectionString) must be set: the worker reads an Azure Storage queue.";
+        if (Concurrency is < 1 or > 64) return "Preflight:Worker:Concurrency must be between 1 and 64.";
+        if (MaxDequeueCount is < 1 or > 100) return "Preflight:Worker:MaxDequeueCount must be between 1 and 100.";
+        if (VisibilityTimeout < TimeSpan.FromSeconds(1) || VisibilityTimeout > TimeSpan.FromDays(7))
+            return "Preflight:Worker:VisibilityTimeout must be between 1 second and 7 days.";
+        if (RetryDelay < TimeSpan.Zero || RetryDelay > VisibilityTimeout)
+            return "Preflight:Worker:RetryDelay must be between 0 and the visibility timeout.";
+        return null;
+    }
+}

@@ -1,0 +1,203 @@
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Preflight.TestSupport;
+
+namespace Preflight.Worker.Tests;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class QueueWorkerTests(AzuriteFixture azurite)
+{
+    private async Task<WorkerHarness> HarnessAsync(Dictionary<string, string?>? overrides = null)
+    {
+        var harness = new WorkerHarness(azurite.ConnectionString, overrides);
+        await harness.InitializeAsync();
+        return harness;
+    }
+
+    [Theory]
+    [InlineData("valid/video-h264-aac-640x360-25fps-faststart.mp4", ".mp4")]
+    [InlineData("valid/image-320x180.jpg", ".jpg")]
+    [InlineData("valid/image-160x90.png", ".png")]
+    [InlineData("valid/audio-pcm16-22khz-mono.wav", ".wav")]
+    [InlineData("valid/audio-64kbps-mono.mp3", ".mp3")]
+    public async Task Worker_PassingFileOfEachKind_IsStagedAndResultSent(string file, string extension)
+    {
+        await using var harness = await HarnessAsync();
+        var url = await harness.UploadAsync(file);
+        await harness.StartWorkerAsync();
+
+        await harness.SendRequestAsync(url, correlationId: "corr-1");
+        var result = Assert.Single(await harness.ResultsAsync(1));
+
+        Assert.Equal("pass", result.GetProperty("verdict").GetString());
+        Assert.Equal("corr-1", result.GetProperty("correlationId").GetString());
+        Assert.Equal(url, result.GetProperty("source").GetString());
+        Assert.False(string.IsNullOrEmpty(result.GetProperty("sourceETag").GetString()));
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("reportBlob").ValueKind);
+        var staged = result.GetProperty("staged");
+        Assert.EndsWith(extension, staged.GetProperty("blobName").GetString());
+        Assert.Equal([staged.GetProperty("blobName").GetString()!], await WorkerHarness.ListAsync(harness.Staged));
+        Assert.Empty(await WorkerHarness.ListAsync(harness.Rejected));
+        Assert.Null((await harness.Requests.PeekMessageAsync()).Value);
+    }
+
+    [Fact]
+    public async Task Worker_FailingFile_CopiedToRejectedWithReportBeside()
+    {
+        await using var harness = await HarnessAsync();
+        var url = await harness.UploadAsync("corrupt/jpeg-no-eoi.jpg", "photo.jpg");
+        await harness.StartWorkerAsync();
+
+        await harness.SendRequestAsync(url);
+        var result = Assert.Single(await harness.ResultsAsync(1));
+
+        Assert.Equal("fail", result.GetProperty("verdict").GetString());
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("staged").ValueKind);
+        Assert.Contains(result.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "file.corrupt");
+        var prefix = harness.Uploads.Name + "/photo.jpg";
+        Assert.Equal([prefix, prefix + ".preflight.json"], (await WorkerHarness.ListAsync(harness.Rejected)).Order());
+        var report = await harness.Rejected.GetBlobClient(prefix + ".preflight.json").DownloadContentAsync();
+        Assert.Equal("fail", JsonDocument.Parse(report.Value.Content.ToString()).RootElement.GetProperty("verdict").GetString());
+        Assert.EndsWith(prefix + ".preflight.json", result.GetProperty("reportBlob").GetString());
+        Assert.Empty(await WorkerHarness.ListAsync(harness.Staged));
+    }
+
+    [Fact]
+    public async Task Worker_EventGridBlobCreatedBase64_IsProcessed()
+    {
+        await using var harness = await HarnessAsync();
+        var url = await harness.UploadAsync("valid/image-160x90.png");
+        await harness.StartWorkerAsync();
+        var evt = JsonSerializer.Serialize(new
+        {
+            topic = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/devstoreaccount1",
+            subject = "/blobServices/default/containers/x/blobs/image-160x90.png",
+            eventType = "Microsoft.Storage.BlobCreated",
+            id = "event-1",
+            data = new { api = "PutBlob", url, contentType = "image/png", blobType = "BlockBlob" },
+            eventTime = DateTimeOffset.UtcNow,
+        });
+
+        await harness.SendAsync(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(evt)));
+        var result = Assert.Single(await harness.ResultsAsync(1));
+
+        Assert.Equal("pass", result.GetProperty("verdict").GetString());
+        Assert.Equal("event-1", result.GetProperty("correlationId").GetString());
+    }
+
+    [Fact]
+    public async Task Worker_Base64AndPlainForms_GiveTheSameResult()
+    {
+        await using var harness = await HarnessAsync();
+        var url = await harness.UploadAsync("valid/audio-64kbps-mono.mp3");
+        await harness.StartWorkerAsync();
+
+        await harness.SendRequestAsync(url, "plain");
+        await harness.SendRequestAsync(url, "b64", base64: true);
+        var results = await harness.ResultsAsync(2);
+
+        Assert.Equal(2, results.Count);
+        Assert.All(results, r => Assert.Equal("pass", r.GetProperty("verdict").GetString()));
+        Assert.Single(results.Select(r => r.GetProperty("staged").GetProperty("url").GetString()).Distinct());
+    }
+
+    [Fact]
+    public async Task Worker_DuplicateDeliveryToTwoRacingWorkers_OneStagedBlobConsistentResults()
+    {
+        await using var harness = await HarnessAsync();
+        var url = await harness.UploadAsync("valid/video-h264-aac-640x360-25fps-faststart.mp4");
+        await harness.StartWorkerAsync();
+        await harness.StartWorkerAsync();
+
+        for (var i = 0; i < 4; i++) await harness.SendRequestAsync(url, "dup");
+        var results = await harness.ResultsAsync(4);
+
+        Assert.Equal(4, results.Count);
+        Assert.All(results, r => Assert.Equal("pass", r.GetProperty("verdict").GetString()));
+        Assert.Single(results.Select(r => r.GetProperty("staged").GetProperty("url").GetString()).Distinct());
+        Assert.Equal(1, results.Count(r => !r.GetProperty("staged").GetProperty("alreadyExisted").GetBoolean()));
+        Assert.Single(await WorkerHarness.ListAsync(harness.Staged));
+    }
+
+    [Fact]
+    public async Task Worker_CrashAfterReceiving_AnotherWorkerCompletesAfterVisibilityTimeout()
+    {
+        await using var harness = await HarnessAsync();
+        var url = await harness.UploadAsync("valid/image-320x180.jpg");
+        await harness.SendRequestAsync(url, "crash");
+
+        // A worker that took the message and died: received, never deleted.
+        var taken = (await harness.Requests.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(2))).Value;
+        Assert.Single(taken);
+        await harness.StartWorkerAsync();
+
+        var result = Assert.Single(await harness.ResultsAsync(1, seconds: 20));
+        Assert.Equal("pass", result.GetProperty("verdict").GetString());
+        Assert.Single(await WorkerHarness.ListAsync(harness.Staged));
+    }
+
+    [Fact]
+    public async Task Worker_HostStoppedMidProcessing_NextWorkerFinishesAndNothingPartialIsVisible()
+    {
+        await using var harness = await HarnessAsync();
+        var urls = new List<string>();
+        foreach (var file in new[] { "valid/video-h264-aac-640x360-25fps-faststart.mp4", "valid/warning-not-faststart.mp4", "valid/image-320x180.jpg" })
+            urls.Add(await harness.UploadAsync(file));
+        var first = await harness.StartWorkerAsync();
+        foreach (var url in urls) await harness.SendRequestAsync(url);
+
+        // Kill the first worker at once: whatever it held is finished, abandoned, or left to time out.
+        await first.StopAsync(new CancellationToken(canceled: true));
+        await harness.StartWorkerAsync();
+
+        var results = await harness.ResultsAsync(3, seconds: 30);
+        Assert.Equal(3, results.Select(r => r.GetProperty("source").GetString()).Distinct().Count());
+        Assert.All(results, r => Assert.Equal("pass", r.GetProperty("verdict").GetString()));
+        var staged = await WorkerHarness.ListAsync(harness.Staged);
+        Assert.Equal(3, staged.Count);
+        Assert.All(staged, name => Assert.Matches("^[0-9a-f]{64}\\.(mp4|jpg)$", name));
+    }
+
+    [Fact]
+    public async Task Worker_GarbageMessage_PoisonedAfterMaxAttemptsAndWorkerKeepsGoing()
+    {
+        await using var harness = await HarnessAsync(new() { ["Preflight:Worker:MaxDequeueCount"] = "2" });
+        await harness.StartWorkerAsync();
+
+        await harness.SendAsync("this is not a request {");
+        var poison = Assert.Single(await WorkerHarness.DrainAsync(harness.Poison, 1, TimeSpan.FromSeconds(30)));
+        Assert.Contains("not JSON", poison.GetProperty("reason").GetString());
+        Assert.Equal(2, poison.GetProperty("dequeueCount").GetInt64());
+        Assert.Equal("this is not a request {", poison.GetProperty("originalMessage").GetString());
+
+        var url = await harness.UploadAsync("valid/image-160x90.png");
+        await harness.SendRequestAsync(url);
+        Assert.Equal("pass", Assert.Single(await harness.ResultsAsync(1)).GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public async Task Worker_MissingBlob_PoisonedWithReason()
+    {
+        await using var harness = await HarnessAsync(new() { ["Preflight:Worker:MaxDequeueCount"] = "2" });
+        await harness.StartWorkerAsync();
+
+        await harness.SendRequestAsync(harness.Uploads.GetBlobClient("gone.mp4").Uri.ToString());
+        var poison = Assert.Single(await WorkerHarness.DrainAsync(harness.Poison, 1, TimeSpan.FromSeconds(30)));
+
+        Assert.Contains("does not exist", poison.GetProperty("reason").GetString());
+        Assert.Empty(await harness.ResultsAsync(1, seconds: 1));
+    }
+
+    [Fact]
+    public async Task Worker_BlobOfAnotherAccount_IsNeverFetched()
+    {
+        await using var harness = await HarnessAsync(new() { ["Preflight:Worker:MaxDequeueCount"] = "1" });
+        await harness.StartWorkerAsync();
+
+        // Only loopback in tests: another "account" on the same emulator host is still refused by name.
+        await harness.SendRequestAsync(harness.Uploads.Uri.ToString().Replace("devstoreaccount1", "otheraccount") + "/x.mp4");
+        var poison = Assert.Single(await WorkerHarness.DrainAsync(harness.Poison, 1, TimeSpan.FromSeconds(30)));
+
+        Assert.Contains("storage account", poison.GetProperty("reason").GetString());
+    }
+}
