@@ -264,7 +264,8 @@ flat "$L/video-1280x720.mp4" 1280 720 25 1 -movflags +faststart
 # 181 s of a flat colour at 25 fps: skipped frames cost a few bytes each.
 flat "$L/video-181s-64x64.mp4" 64 64 25 181 -movflags +faststart
 still "$L/image-2048x16.png" 2048 16
-still "$L/image-2047x16.png" 2047 16
+# testsrc2 rounds odd widths down to even; testsrc keeps 2047.
+ff -f lavfi -i "testsrc=size=2047x16:rate=1" -frames:v 1 "${BX[@]}" "$L/image-2047x16.png"
 still "$L/image-16x2048.jpg" 16 2048 -q:v 8
 # 601 s of audio, as small as MP3 gets: MPEG-2.5 8 kHz mono at 8 kbit/s (~600 KB).
 tone "$L/audio-601s-8kbps.mp3" 601 8000 -c:a libmp3lame -b:a 8k -ac 1
