@@ -1,6 +1,12 @@
-// PLACEHOLDER: the API host is being built (issue 3).
+using Preflight.Api.Hosting;
+
+// The service's table of contents: everything else lives in PreflightApiHost (shared with `preflight serve`).
 var builder = WebApplication.CreateBuilder(args);
+builder.AddPreflight();
+
 var app = builder.Build();
+app.MapPreflight();
 app.Run();
 
+/// <summary>Visible to WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Preflight.Api.Hosting;
+using Preflight.Api.Uploads;
+using Preflight.Core.Inspection;
+using Preflight.Core.Reports;
+using Preflight.Core.Rules;
+
+namespace Preflight.Api.Endpoints;
+
+/// <summary><c>POST /v1/preflight/files</c>: uploaded files, inspected by the same engine as <c>preflight check</c>.</summary>
+internal static class FileEndpoints
+{
+    public static RouteGroupBuilder MapFileEndpoints(this RouteGroupBuilder preflight)
+    {
+        preflight.MapPost("/files", CheckFilesAsync)
+            .WithName("CheckFiles")
+            .WithSummary("Inspect uploaded files")
+            .WithDescription("multipart/form-data with one or more parts named 'file' (the file name gives the extension). " +
+                "Answers the same report as `preflight check --format json`, one entry per part.")
+            .Accepts<IFormFile>("multipart/form-data")
+            .DisableAntiforgery();
+        return preflight;
+    }
+
+    private static async Task<Results<Ok<CheckReport>, ProblemHttpResult>> CheckFilesAsync(
+        HttpRequest request,
+        [FromQuery] string? plan,
+        [FromQuery] string? deep,
+        Profile profile,
+        UploadReceiver receiver,
+        InspectionRunner runner,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        CheckParameters parameters;
+        UploadBatch batch;
+        try
+        {
+            parameters = CheckParameters.Parse(profile, plan, deep);
+            batch = await receiver.ReceiveAsync(request, cancellationToken);
+        }
+        catch (RequestProblemException problem)
+        {
+            return problem.ToResult();
+        }
+
+        using (batch)
+        {
+            var options = new InspectionOptions { Profile = profile, Plan = parameters.Plan, Deep = parameters.Deep };
+            var files = await Task.WhenAll(batch.Files.Select(file => file.OverLimit
+                ? Task.FromResult(OversizeReport.Create(profile, file.DisplayName, file.FilePath, file.Bytes, file.Sha256, file.DeclaredKind))
+                : runner.InspectAsync(new InspectionRequest(file.FilePath, file.DisplayName) { Sha256 = file.Sha256 }, options, cancellationToken)));
+
+            var report = CheckReport.Create(profile.Name, parameters.Plan, files, Stopwatch.GetElapsedTime(started));
+            Log.Checked(loggerFactory.CreateLogger("Preflight.Api.Files"), report.Summary.Files, "upload",
+                report.Summary.Passed, report.Summary.Failed, report.Summary.DurationMs);
+            return TypedResults.Ok(report);
+        }
+    }
+}

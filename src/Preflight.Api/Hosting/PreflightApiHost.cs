@@ -1,0 +1,145 @@
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Preflight.Api.Endpoints;
+using Preflight.Api.Uploads;
+using Preflight.Core.Fetching;
+using Preflight.Core.Inspection;
+using Preflight.Core.Probing.Video;
+using Preflight.Core.Reports;
+using Preflight.Core.Rules;
+using Scalar.AspNetCore;
+
+namespace Preflight.Api.Hosting;
+
+/// <summary>
+/// The whole service, composed in two calls so <c>Program.cs</c> and the CLI's <c>serve</c> command build the same app:
+/// <c>builder.AddPreflight(); var app = builder.Build(); app.MapPreflight();</c>.
+/// </summary>
+public static class PreflightApiHost
+{
+    public static WebApplicationBuilder AddPreflight(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        // Options are read lazily (IOptions), so configuration added after this call — tests, the CLI — still applies.
+        services.AddOptions<ApiKeyOptions>().Configure<IConfiguration>((options, configuration) =>
+            options.Keys = configuration.GetSection(ApiKeyOptions.SectionName).Get<string[]>()?
+                .Where(key => !string.IsNullOrWhiteSpace(key)).ToArray() ?? []);
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InspectionQueueOptions>().BindConfiguration(InspectionQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations()
+            .Validate(CanCreateTempFolder, "Preflight:Upload:TempFolder cannot be created.").ValidateOnStart();
+        services.AddOptions<MediaToolsOptions>().BindConfiguration("Preflight:MediaTools");
+        services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.SectionName)
+            .Validate(IsValidFetchOptions, "Preflight:Fetch has an invalid value (timeouts must be positive, MaxConcurrency at least 1).")
+            .ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Profile.HeyGen);
+        services.AddSingleton(sp => new MediaTools(sp.GetRequiredService<IOptions<MediaToolsOptions>>().Value));
+        services.AddSingleton<Inspector>();
+        services.AddSingleton<InspectFile>(sp => sp.GetRequiredService<Inspector>().InspectAsync);
+        services.AddSingleton(sp => new UrlFetcher(sp.GetRequiredService<IOptions<FetchOptions>>().Value));
+        services.AddSingleton<InspectionGate>();
+        services.AddSingleton<InspectionRunner>();
+        services.AddSingleton<ApiKeyValidator>();
+        services.AddSingleton<UploadReceiver>();
+        services.AddSingleton<ToolAvailabilityCache>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<MissingToolExceptionHandler>();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            // The CLI's report settings, so the API answers byte-for-byte the same shape (minus indentation).
+            var report = PreflightJson.Compact;
+            json.SerializerOptions.PropertyNamingPolicy = report.PropertyNamingPolicy;
+            json.SerializerOptions.DefaultIgnoreCondition = report.DefaultIgnoreCondition;
+            json.SerializerOptions.Encoder = report.Encoder;
+            json.SerializerOptions.WriteIndented = false;
+        });
+        services.AddPreflightRateLimiting();
+        services.AddRequestTimeouts();
+        services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<InspectionQueueOptions>>((timeouts, inspection) =>
+            timeouts.DefaultPolicy = new RequestTimeoutPolicy
+            {
+                Timeout = inspection.Value.RequestTimeout,
+                TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
+                WriteTimeoutResponse = WriteTimeoutProblemAsync,
+            });
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<UploadOptions>>((kestrel, upload) =>
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(upload.Value.MinBytesPerSecond, upload.Value.MinRateGracePeriod));
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapPreflight(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+        app.UseRequestTimeouts();
+
+        var v1 = app.MapGroup("/v1")
+            .AddEndpointFilter<ApiKeyFilter>()
+            .RequireRateLimiting(RateLimiting.PerClientPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        v1.MapProfileEndpoints().WithTags("Profiles");
+
+        var preflight = v1.MapGroup("/preflight")
+            .WithTags("Preflight")
+            .AddEndpointFilter<AdmissionFilter>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        preflight.MapFileEndpoints();
+        preflight.MapUrlEndpoints();
+
+        app.MapHealthEndpoints();
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Preflight API"));
+        return app;
+    }
+
+    private static Task WriteTimeoutProblemAsync(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status504GatewayTimeout,
+                Title = "Request timed out",
+                Detail = "The request took longer than the service's per-request timeout (Preflight:Inspection:RequestTimeout).",
+            },
+        }).AsTask();
+
+    private static bool IsValidFetchOptions(FetchOptions options)
+    {
+        try
+        {
+            // The fetcher validates its own options; building one is cheap (no connection is opened).
+            new UrlFetcher(options).Dispose();
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static bool CanCreateTempFolder(UploadOptions options)
+    {
+        try
+        {
+            Directory.CreateDirectory(options.ResolvedTempFolder);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Preflight.Api.Hosting;
+using Preflight.Core.Reports;
+using Preflight.Core.Rules;
+
+namespace Preflight.Api.Uploads;
+
+/// <summary>One received <c>file</c> part, on disk under a generated name.</summary>
+/// <param name="DisplayName">The client's file name: only ever the report's <c>path</c>, never a path on disk.</param>
+/// <param name="StoredBytes">Bytes kept on disk: at most <paramref name="LimitBytes"/>.</param>
+/// <param name="Bytes">Bytes the client sent for this part (all of them hashed).</param>
+internal sealed record ReceivedFile(string DisplayName, string FilePath, long Bytes, long StoredBytes, string Sha256,
+    AssetKind DeclaredKind, long LimitBytes)
+{
+    public bool OverLimit => Bytes > LimitBytes;
+}
+
+/// <summary>The parts of one request in a private folder that disappears when the batch is disposed.</summary>
+internal sealed class UploadBatch(PrivateTempFolder folder) : IDisposable
+{
+    public string Folder => folder.Path;
+
+    public List<ReceivedFile> Files { get; } = [];
+
+    public void Dispose() => folder.Dispose();
+}
+
+/// <summary>
+/// Streams <c>multipart/form-data</c> parts named <c>file</c> to private temp files, hashing and counting as the
+/// bytes arrive: memory stays at one buffer whatever the upload size. The whole body is counted too, because the
+/// in-memory test server (and any proxy in front) may not enforce Kestrel's limit.
+/// </summary>
+internal sealed class UploadReceiver(IOptions<UploadOptions> options, Profile profile, ILogger<UploadReceiver> logger)
+{
+    public const string PartName = "file";
+    private const int BufferSize = 64 * 1024;
+    private readonly UploadOptions _options = options.Value;
+
+    /// <summary>The largest kind's limit plus multipart overhead, unless configured explicitly.</summary>
+    public long BodyLimit => _options.MaxBodyBytes > 0
+        ? _options.MaxBodyBytes
+        : profile.Kinds.Values.Max(k => k.MaxBytes.Value) + _options.MultipartOverheadBytes;
+
+    public async Task<UploadBatch> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var boundary = BoundaryOf(request);
+        var limit = BodyLimit;
+        if (request.ContentLength > limit) throw TooLarge(request, limit);
+
+        // Kestrel stops reading at this limit by itself; the counting stream below does the same everywhere else.
+        var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit;
+
+        var batch = new UploadBatch(PrivateTempFolder.Create(_options, logger));
+        var body = new CountingLimitStream(request.Body, limit);
+        try
+        {
+            var reader = new MultipartReader(boundary, body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 };
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !string.Equals(HeaderUtilities.RemoveQuotes(disposition.Name).Value, PartName, StringComparison.Ordinal))
+                {
+                    await section.Body.CopyToAsync(Stream.Null, cancellationToken);
+                    continue;
+                }
+                if (batch.Files.Count >= _options.MaxFiles)
+                    throw RequestProblemException.BadRequest($"At most {_options.MaxFiles} file parts are accepted per request.");
+
+                var file = await ReceivePartAsync(section, disposition, batch, cancellationToken);
+                batch.Files.Add(file);
+                Log.UploadReceived(logger, Log.Escape(file.DisplayName), file.Bytes, file.Sha256[..12]);
+            }
+
+            if (batch.Files.Count == 0)
+                throw RequestProblemException.BadRequest($"The request has no multipart part named '{PartName}'. Send each file as a part named '{PartName}' with a file name.");
+            return batch;
+        }
+        catch (BodyTooLargeException)
+        {
+            batch.Dispose();
+            throw TooLarge(request, limit);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            batch.Dispose();
+            throw TooLarge(request, limit);
+        }
+        catch (BadHttpRequestException e)
+        {
+            batch.Dispose();
+            Log.UploadAborted(logger, body.BytesRead);
+            throw new RequestProblemException(e.StatusCode, "Bad request", "The request body could not be read: " + e.Message);
+        }
+        catch (InvalidDataException e)
+        {
+            batch.Dispose();
+            throw RequestProblemException.BadRequest("The multipart body is malformed: " + e.Message);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException && request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // Client abort or request timeout: nobody may be listening, but the temp files still go.
+            batch.Dispose();
+            Log.UploadAborted(logger, body.BytesRead);
+            throw;
+        }
+        catch (IOException e)
+        {
+            // The client is still there: its body ended before the closing boundary.
+            batch.Dispose();
+            throw RequestProblemException.BadRequest("The multipart body ended early or is malformed: " + e.Message);
+        }
+        catch
+        {
+            batch.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<ReceivedFile> ReceivePartAsync(MultipartSection section, ContentDispositionHeaderValue disposition,
+        UploadBatch batch, CancellationToken cancellationToken)
+    {
+        var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value;
+        if (string.IsNullOrEmpty(fileName)) fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+        if (string.IsNullOrWhiteSpace(fileName)) fileName = "upload";
+
+        var kind = profile.KindFromExtension(Path.GetExtension(fileName));
+        var kindLimit = profile.LimitsFor(kind)?.MaxBytes.Value ?? profile.Kinds.Values.Max(k => k.MaxBytes.Value);
+
+        // A generated name: the client's name never touches the file system (nor ffprobe's argument list).
+        var path = Path.Combine(batch.Folder, batch.Files.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".upload");
+        var fileOptions = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            BufferSize = 0,
+        };
+        if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        long total = 0, stored = 0;
+        try
+        {
+            await using var output = new FileStream(path, fileOptions);
+            int read;
+            while ((read = await section.Body.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                total += read;
+                // Past the kind's limit the verdict is already known: keep counting and hashing, stop storing.
+                var keep = (int)Math.Min(read, Math.Max(0, kindLimit - stored));
+                if (keep > 0)
+                {
+                    await output.WriteAsync(buffer.AsMemory(0, keep), cancellationToken);
+                    stored += keep;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return new ReceivedFile(fileName, path, total, stored, Convert.ToHexStringLower(hash.GetHashAndReset()), kind, kindLimit);
+    }
+
+    private static string BoundaryOf(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+            || !string.Equals(contentType.MediaType.Value, "multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            throw RequestProblemException.UnsupportedMediaType(
+                $"Send files as multipart/form-data with parts named '{PartName}' (got '{Log.Escape(request.ContentType, 100).Trim('"')}').");
+        }
+        var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value;
+        if (string.IsNullOrWhiteSpace(boundary) || boundary.Length > 70)
+            throw RequestProblemException.BadRequest("The multipart/form-data content type has no valid boundary.");
+        return boundary;
+    }
+
+    private RequestProblemException TooLarge(HttpRequest request, long limit)
+    {
+        Log.UploadTooLarge(logger, limit);
+        // Do not let the server drain the rest of an oversized body after answering.
+        request.HttpContext.Response.Headers.Connection = "close";
+        return RequestProblemException.TooLarge(
+            $"The request body is over the limit of {limit} bytes (the largest file kind's limit plus multipart overhead). Reading stopped there.");
+    }
+}
