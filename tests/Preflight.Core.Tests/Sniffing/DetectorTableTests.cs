@@ -100,6 +100,8 @@ public sealed class DetectorTableTests
         { "HLS after BOM and blank line", Concat([0xEF, 0xBB, 0xBF], Utf8("\n#EXTM3U\nfile:///etc/passwd\n")), KnownFormats.Hls, "'#EXTM3U' at offset 4 (after a UTF-8 BOM)" },
         { "HLS lower case", Utf8("#extm3u\nx.ts\n"), KnownFormats.Hls, "'#EXTM3U'" },
         { "ffconcat", Utf8("ffconcat version 1.0\nfile 'a.mp4'\n"), KnownFormats.FfConcat, "'ffconcat version' at offset 0" },
+        { "HLS behind an ID3v2 tag", Concat(Id3(20), Utf8("#EXTM3U\nx.ts\n")), KnownFormats.Hls, "'#EXTM3U' at offset 30 (after a 30-byte ID3v2.4 tag)" },
+        { "ffconcat behind an ID3v2 tag", Concat(Id3(20), Utf8("ffconcat version 1.0\n")), KnownFormats.FfConcat, "'ffconcat version' at offset 30" },
         { "ASCII text", Utf8("hello world\r\n\tindented\n"), KnownFormats.Text, "ASCII text without control characters (other than tab, CR, LF) in the whole file" },
         { "UTF-8 text", Utf8("grüße, 日本語\n"), KnownFormats.Text, "UTF-8 text" },
         { "UTF-16LE text with BOM", Concat([0xFF, 0xFE], System.Text.Encoding.Unicode.GetBytes("hello\n")), KnownFormats.Text, "UTF-16LE text with BOM" },
@@ -146,6 +148,7 @@ public sealed class DetectorTableTests
         { "invalid UTF-8", [(byte)'a', 0xC3, 0x28, (byte)'b'] },
         { "Latin-1 text", [(byte)'c', (byte)'a', (byte)'f', 0xE9, (byte)'\n'] },
         { "ID3 tag with nothing after it", Concat(Id3(100), new byte[500]) },
+        { "brace then binary", [(byte)'{', (byte)'"', (byte)'a', 0xFF, 0xFE, 0x00] },
     };
 
     [Theory]

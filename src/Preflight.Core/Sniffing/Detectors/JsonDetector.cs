@@ -4,18 +4,19 @@ using System.Text.Json;
 namespace Preflight.Core.Sniffing.Detectors;
 
 /// <summary>
-/// JSON: starts with '{' or '[' and the head is well-formed JSON as far as it goes (the whole document when the
-/// head holds the whole file).
+/// JSON: valid UTF-8 (RFC 8259 allows nothing else) that starts with '{' or '[' and is well-formed as far as the head
+/// goes (the whole document when the head holds the whole file).
 /// </summary>
 internal sealed class JsonDetector : IFormatDetector
 {
     public SniffResult? Detect(SniffContext context)
     {
         var text = context.Text;
+        if (!text.IsValid) return null;
         var at = text.FirstNonWhitespace;
         if (at >= text.Value.Length || text.Value[at] is not ('{' or '[')) return null;
 
-        var complete = context.HeadIsWholeFile && text.IsValid;
+        var complete = context.HeadIsWholeFile;
         var utf8 = Encoding.UTF8.GetBytes(text.Value);
         var reader = new Utf8JsonReader(utf8, isFinalBlock: complete, new JsonReaderState(new JsonReaderOptions { MaxDepth = 512 }));
         try
