@@ -133,14 +133,6 @@ public static class AddressPolicy
         if (hi == 0 && lo == 1) return AddressClass.Loopback;
         if (address.Equals(AwsMetadataV6)) return AddressClass.CloudMetadata;
 
-        // ::/8 holds the IPv4-compatible (::a.b.c.d) and IPv4-translated forms: deprecated, never a real
-        // destination, but an embedded blocked address is reported as what it is.
-        if (b[0] == 0)
-        {
-            var embedded = ClassifyV4(BinaryPrimitives.ReadUInt32BigEndian(b[12..]));
-            return embedded == AddressClass.Public ? AddressClass.Reserved : embedded;
-        }
-
         // 64:ff9b::/96 (NAT64 well-known prefix): the gateway connects to the embedded IPv4 address.
         if (hi == 0x0064FF9B00000000 && (lo >> 32) == 0)
             return ClassifyV4((uint)lo);
@@ -150,6 +142,10 @@ public static class AddressPolicy
         // 2002::/16 (6to4): the relay tunnels to the IPv4 address in bits 16..47.
         if ((hi >> 48) == 0x2002)
             return ClassifyV4(BinaryPrimitives.ReadUInt32BigEndian(b[2..]));
+
+        // The rest of ::/8 holds the IPv4-compatible (::a.b.c.d) and IPv4-translated forms: deprecated, never a
+        // real destination, but an embedded blocked address is reported as what it is.
+        if (b[0] == 0) return Embedded(b[12..], AddressClass.Reserved);
 
         if ((hi >> 32) == 0x20010DB8) return AddressClass.Documentation;         // 2001:db8::/32
         if ((hi >> 44) == 0x3FFF0) return AddressClass.Documentation;            // 3fff::/20
