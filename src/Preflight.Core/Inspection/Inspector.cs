@@ -54,6 +54,18 @@ public sealed class Inspector(MediaTools mediaTools)
         }
 
         var sha256 = request.Sha256 ?? await Hashing.Sha256FileAsync(request.FilePath, cancellationToken);
+
+        // Bytes with no known signature under an accepted extension (an .mp3 of zeros, a JPEG whose header
+        // was overwritten) are a damaged file of that format, not some other format: let its structural
+        // checker say what is wrong. In-process checkers only — ffprobe never sees unrecognised bytes.
+        var promised = profile.LimitsFor(declaredKind)?.FormatForExtension(Path.GetExtension(fileName));
+        if (sniff.Format == KnownFormats.Unknown && size > 0 && promised is not null
+            && await ProbeAsync(request.FilePath, promised, deep: false, cancellationToken, inProcessOnly: true) is { HasErrors: true } damaged)
+        {
+            findings.AddRange(damaged.Findings);
+            return Report(request, declaredKind, size, sha256, sniff, media: null, findings);
+        }
+
         findings.AddRange(FileRules.Format(profile, declaredKind, fileName, sniff));
 
         // Limits follow what the bytes are when a kind accepts them (a PNG named .mp4 is still judged as an image).
@@ -72,18 +84,20 @@ public sealed class Inspector(MediaTools mediaTools)
 
         findings.AddRange(FileRules.Size(profile, effectiveKind == AssetKind.Unknown ? declaredKind : effectiveKind, fileName, size, media));
 
-        return new FileReport
-        {
-            Path = request.DisplayPath,
-            Kind = declaredKind,
-            Verdict = FileReport.VerdictOf(findings),
-            SizeBytes = size,
-            Sha256 = sha256,
-            Detected = DetectedFormat.From(sniff),
-            Media = media,
-            Findings = findings,
-        };
+        return Report(request, declaredKind, size, sha256, sniff, media, findings);
     }
+
+    private static FileReport Report(InspectionRequest request, AssetKind kind, long size, string sha256, SniffResult sniff, MediaFacts? media, List<Finding> findings) => new()
+    {
+        Path = request.DisplayPath,
+        Kind = kind,
+        Verdict = FileReport.VerdictOf(findings),
+        SizeBytes = size,
+        Sha256 = sha256,
+        Detected = DetectedFormat.From(sniff),
+        Media = media,
+        Findings = findings,
+    };
 
     private static AssetKind FamilyOrDeclared(string format, AssetKind declared)
     {
@@ -95,14 +109,14 @@ public sealed class Inspector(MediaTools mediaTools)
     /// Runs the prober for the sniffed format. Formats we do not accept are not probed at all: in particular
     /// ffprobe never sees a playlist, a concat script or anything it might follow to other files.
     /// </summary>
-    private async Task<ProbeResult?> ProbeAsync(string path, string format, bool deep, CancellationToken cancellationToken)
+    private async Task<ProbeResult?> ProbeAsync(string path, string format, bool deep, CancellationToken cancellationToken, bool inProcessOnly = false)
     {
         switch (format)
         {
             case KnownFormats.Mp4 or KnownFormats.Mov or KnownFormats.M4a or KnownFormats.ThreeGp:
             {
                 var quick = _mp4.Probe(path);
-                if (quick.NeedsFfprobe && !quick.HasErrors)
+                if (quick.NeedsFfprobe && !quick.HasErrors && !inProcessOnly)
                     quick = Merge(quick, await MediaTools.ProbeAsync(path, format, cancellationToken));
                 return deep && !quick.HasErrors ? await WithDecodeAsync(quick, path, format, cancellationToken) : quick;
             }
