@@ -26,6 +26,9 @@ public static class FindingCodes
     public const string VideoNotFaststart = "video.not_faststart";
     public const string VideoFrameRateChanged = "video.frame_rate_changed";
 
+    // image.*
+    public const string ImageTooLargeToDecode = "image.too_large_to_decode";
+
     // probe.* (the inspection itself could not run)
     public const string ProbeFailed = "probe.failed";
     public const string ProbeTimeout = "probe.timeout";
