@@ -36,12 +36,13 @@ public static class UrlKindHints
     {
         var mediaType = MimeFormats.MediaType(contentType);
         if (mediaType is null) return null;
-        if (MimeFormats.FormatsOf(mediaType) is { } formats)
+        if (FormatMimes.FormatFromMime(mediaType) is { } format)
         {
-            var kind = FormatFamilies.FamilyOf(formats[0]);
+            var kind = FormatFamilies.FamilyOf(format);
             return kind == AssetKind.Unknown ? null : kind;
         }
-        return mediaType.Split('/')[0] switch
+        // An unlisted type still names its family: video/x-brand-new is a video.
+        return mediaType[..mediaType.IndexOf('/')] switch
         {
             "video" => AssetKind.Video,
             "image" => AssetKind.Image,
@@ -59,29 +60,27 @@ public static class UrlKindHints
     {
         ArgumentNullException.ThrowIfNull(sniffedFormat);
         var mediaType = MimeFormats.MediaType(contentType);
-        if (mediaType is null || MimeFormats.IsGeneric(mediaType)) return null;
+        if (mediaType is null) return null;
         if (sniffedFormat is KnownFormats.Unknown or KnownFormats.Empty) return null;
 
-        if (MimeFormats.FormatsOf(mediaType) is { } formats)
+        if (FormatMimes.FormatFromMime(mediaType) is { } claimed)
         {
-            if (formats.Contains(sniffedFormat)) return null;
+            if (MimeFormats.Agrees(mediaType, claimed, sniffedFormat)) return null;
         }
         else
         {
-            // A media type we have no table entry for: only its top-level family can be compared.
+            // A type with no table entry (or a generic one like octet-stream): only a media family can disagree.
             var declared = FromContentType(mediaType);
             if (declared is null || declared == FormatFamilies.FamilyOf(sniffedFormat)) return null;
         }
 
-        var expected = MimeFormats.MimeOf(sniffedFormat);
+        var expected = FormatMimes.MimeOf(sniffedFormat);
         return Finding.Warning(FindingCodes.UrlContentTypeMismatch,
             $"The server labels the file '{mediaType}' but the bytes are {Article(FormatFamilies.Describe(sniffedFormat))}; "
             + "the generation API may trust the header and mis-handle the file.",
             actual: mediaType,
             limit: expected,
-            fix: expected is null
-                ? "Serve the file with the Content-Type of its real format."
-                : $"Serve the file with 'Content-Type: {expected}' (or convert it to the format its label promises).");
+            fix: $"Serve the file with 'Content-Type: {expected}' (or convert it to the format its label promises).");
     }
 
     private static string Article(string description) =>

@@ -1,0 +1,75 @@
+using Preflight.Core.Inspection;
+using Preflight.Core.Reports;
+using Preflight.Core.Rules;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Fetching;
+
+/// <summary>
+/// A URL asset, checked the way the generation API's fetcher will see it: fetched (SSRF-safe, within the
+/// kind's size limit) into a private folder, inspected by the engine, and annotated with where it came from.
+/// A URL that cannot be fetched is a <c>fail</c> report, never an exception. Shared by the HTTP API and job checks.
+/// </summary>
+public sealed class UrlInspector(UrlFetcher fetcher, Profile profile)
+{
+    /// <param name="kind">The kind the caller declares; null = from the URL's extension, else Content-Type, else the bytes.</param>
+    /// <param name="inspect">The engine call (the API routes it through its concurrency gate).</param>
+    /// <param name="afterInspect">Runs while the downloaded file still exists (e.g. staging); may return a changed report.</param>
+    public async Task<FileReport> InspectAsync(
+        string url,
+        AssetKind? kind,
+        InspectionOptions options,
+        string folder,
+        Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>> inspect,
+        Func<FileReport, string, CancellationToken, Task<FileReport>>? afterInspect,
+        CancellationToken cancellationToken)
+    {
+        var uri = Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed : null;
+        var kindBeforeFetch = kind ?? (uri is null ? null : UrlKindHints.FromPath(uri));
+        var fetched = await fetcher.FetchAsync(url, FetchLimits.For(profile, kindBeforeFetch), folder, cancellationToken);
+        var kindAfterHeaders = kindBeforeFetch ?? UrlKindHints.FromContentType(fetched.Source.ContentType);
+
+        if (fetched.FilePath is null)
+        {
+            return new FileReport
+            {
+                Path = url,
+                Kind = kindAfterHeaders ?? AssetKind.Unknown,
+                Verdict = Verdict.Fail,
+                Findings = fetched.Findings,
+                Source = fetched.Source,
+            };
+        }
+
+        try
+        {
+            var sniffed = FormatSniffer.Default.Sniff(fetched.FilePath);
+            var declared = kindAfterHeaders ?? profile.KindAccepting(sniffed.Format) ?? FormatFamilies.FamilyOf(sniffed.Format);
+            // The engine reads the extension from the display path: give it the URL's path, never its query string.
+            var displayPath = uri?.GetLeftPart(UriPartial.Path) ?? url;
+            var inspected = await inspect(
+                new InspectionRequest(fetched.FilePath, displayPath) { DeclaredKind = declared, Sha256 = fetched.Sha256 }, options, cancellationToken);
+
+            var mismatch = inspected.Detected is { } detected
+                ? UrlKindHints.ContentTypeMismatch(fetched.Source.ContentType, detected.Format)
+                : null;
+            var report = inspected.WithFindings([.. fetched.Findings, .. mismatch is null ? [] : new[] { mismatch }]) with
+            {
+                Path = url,
+                Source = fetched.Source,
+            };
+            return afterInspect is null ? report : await afterInspect(report, fetched.FilePath, cancellationToken);
+        }
+        finally
+        {
+            TryDelete(fetched.FilePath);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
