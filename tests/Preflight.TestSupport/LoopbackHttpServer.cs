@@ -67,6 +67,9 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     /// <summary>An absolute URL on the IPv4 listener: <c>Url("/a.mp4")</c> → <c>http://127.0.0.1:P/a.mp4</c>.</summary>
     public Uri Url(string pathAndQuery) => new(BaseUri, pathAndQuery);
 
+    /// <summary>An absolute URL on the [::1] listener, or null when the machine has no IPv6 loopback.</summary>
+    public Uri? Ipv6Url(string pathAndQuery) => Ipv6Port is { } port ? new Uri(new Uri($"http://[::1]:{port}/"), pathAndQuery) : null;
+
     /// <summary>Starts a server whose routes <paramref name="routes"/> maps (MapGet, Map, … with lambdas or <see cref="LoopbackResponses"/>).</summary>
     public static async Task<LoopbackHttpServer> StartAsync(Action<IEndpointRouteBuilder> routes, CancellationToken cancellationToken = default)
     {

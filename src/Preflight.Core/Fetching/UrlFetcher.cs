@@ -61,13 +61,16 @@ public sealed class UrlFetcher : IDisposable
 
     /// <summary>
     /// Fetches <paramref name="url"/> into a new file under <paramref name="targetDirectory"/>. Problems with the
-    /// URL or the server are findings in the result, never exceptions; only cancellation by
-    /// <paramref name="cancellationToken"/> throws. On failure no file is left behind.
+    /// URL or the server are findings in the result, never exceptions. Only cancellation by
+    /// <paramref name="cancellationToken"/>, a missing <paramref name="targetDirectory"/> and local disk failures
+    /// (<see cref="IOException"/>) throw. On failure no file is left behind.
     /// </summary>
     public async Task<FetchResult> FetchAsync(string url, FetchLimits limits, string targetDirectory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentException.ThrowIfNullOrEmpty(targetDirectory);
+        if (!Directory.Exists(targetDirectory))
+            throw new DirectoryNotFoundException($"The download directory '{targetDirectory}' does not exist.");
 
         var trace = new Trace(Redact(url));
         if (!TryParse(url, out var uri, out var why)) return trace.Fail(UrlFindings.Invalid(why));
@@ -81,7 +84,9 @@ public sealed class UrlFetcher : IDisposable
             {
                 return await FetchCoreAsync(uri, limits, targetDirectory, trace, overall.Token);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException or SocketException
+            // Only network trouble becomes a finding; a local disk error (LocalFileException) is ours, not the URL's.
+            catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or SocketException
+                                           or IOException and not LocalFileException
                                        && !cancellationToken.IsCancellationRequested)
             {
                 return trace.Fail(overall.IsCancellationRequested ? UrlFindings.TimedOut(_options.Timeout) : TransportFinding(ex));
@@ -154,7 +159,7 @@ public sealed class UrlFetcher : IDisposable
             var prefixLength = 0;
             long total = 0;
 
-            await using (var file = new FileStream(path, PrivateFile()))
+            await using (var file = LocalFileException.Guard(path, () => new FileStream(path, PrivateFile())))
             await using (var body = await response.Content.ReadAsStreamAsync(ct))
             {
                 while (true)
@@ -176,13 +181,13 @@ public sealed class UrlFetcher : IDisposable
                     }
 
                     hash.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                    await LocalFileException.GuardAsync(path, file.WriteAsync(buffer.AsMemory(0, read), ct));
                 }
             }
 
             if (prefixLength < prefix.Length && HtmlPrefix.Looks(prefix.AsSpan(0, prefixLength)))
                 return trace.Fail(UrlFindings.ReturnsHtml("the body is an HTML page"));
-            if (FormatSniffer.Default.Sniff(path).Format == KnownFormats.Html)
+            if (LocalFileException.Guard(path, () => FormatSniffer.Default.Sniff(path)).Format == KnownFormats.Html)
                 return trace.Fail(UrlFindings.ReturnsHtml("the body sniffs as an HTML page"));
 
             keep = true;
@@ -203,6 +208,8 @@ public sealed class UrlFetcher : IDisposable
             Access = FileAccess.Write,
             Share = FileShare.None,
             Options = FileOptions.Asynchronous,
+            // Writes are 64 KB already; no buffer means nothing left to flush (and fail) on dispose.
+            BufferSize = 0,
         };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         return options;
@@ -296,6 +303,23 @@ public sealed class UrlFetcher : IDisposable
         try { File.Delete(path); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Writing the download to local disk failed: a problem of this machine, never reported as the URL's.</summary>
+    private sealed class LocalFileException(string path, Exception inner)
+        : IOException($"Could not write the download to '{path}': {inner.Message}", inner)
+    {
+        public static T Guard<T>(string path, Func<T> action)
+        {
+            try { return action(); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { throw new LocalFileException(path, ex); }
+        }
+
+        public static async ValueTask GuardAsync(string path, ValueTask write)
+        {
+            try { await write; }
+            catch (IOException ex) { throw new LocalFileException(path, ex); }
+        }
     }
 
     /// <summary>What the server said so far, for the report's <c>source</c> and every failure.</summary>

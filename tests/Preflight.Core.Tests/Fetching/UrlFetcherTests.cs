@@ -426,6 +426,19 @@ public sealed class UrlFetcherTests
     }
 
     [Fact]
+    public async Task FetchAsync_TargetDirectoryMissing_ThrowsWithoutConnecting()
+    {
+        await using var server = await LoopbackHttpServer.StartAsync(routes =>
+            routes.MapGet("/a.bin", LoopbackResponses.Bytes(Media)));
+        using var fetcher = new UrlFetcher(FetchTestKit.LoopbackAllowed());
+        using var target = new TempDir();
+
+        await Assert.ThrowsAsync<DirectoryNotFoundException>(() =>
+            fetcher.FetchAsync(server.Url("/a.bin").ToString(), FetchTestKit.OneMegabyte, target.File("missing"), CancellationToken.None));
+        Assert.Equal(0, server.ConnectionCount);
+    }
+
+    [Fact]
     public async Task FetchAsync_ManyAtOnce_AllSucceedThroughTheConcurrencyBound()
     {
         await using var server = await LoopbackHttpServer.StartAsync(routes =>
