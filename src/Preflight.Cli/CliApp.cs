@@ -11,6 +11,9 @@ public static class CliApp
     private static readonly ICliCommand[] Commands =
     [
         new CheckCommand(),
+        new JobCommand(),
+        new ServeCommand(),
+        new WorkerCommand(),
     ];
 
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken) =>

@@ -22,8 +22,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddOptions<WorkerOptions>()
             .BindConfiguration(WorkerOptions.Section)
             .PostConfigure(o => o.ConnectionString ??= configuration[$"{StagingOptions.Section}:ConnectionString"])
-            .Validate(o => o.Validate() is null, "invalid Preflight:Worker configuration")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>());
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WorkerOptions>>().Value);
 
         // A worker stages into its own storage account unless staging is configured separately.
@@ -42,4 +42,11 @@ public static class WorkerServiceCollectionExtensions
         services.AddHostedService<QueueWorker>();
         return services;
     }
+}
+
+/// <summary>Says exactly which setting is wrong, at start-up.</summary>
+internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WorkerOptions options) =>
+        options.Validate() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text.Json;
+using Preflight.Core.Fetching;
+using Preflight.Core.Inspection;
+using Preflight.Core.Jobs;
+using Preflight.Core.Probing.Video;
+using Preflight.Core.Reports;
+using Preflight.Core.Rules;
+
+namespace Preflight.Cli.Commands;
+
+/// <summary><c>preflight job FILE.json [--format table|json]</c>: preflight a whole generation request.</summary>
+public sealed class JobCommand : ICliCommand
+{
+    private const string HelpCommand = "preflight job --help";
+    private const string AllowPrivateVariable = "Preflight__Fetch__AllowPrivateNetworks";
+    private static readonly string[] ValueOptions = ["--format"];
+    private static readonly string[] FlagOptions = ["--allow-private-networks"];
+
+    public string Name => "job";
+
+    public string Summary => "Check a whole generation request: scenes, text, dimensions, plan, credits, asset URLs.";
+
+    public string Help => $$"""
+        Usage: preflight job FILE.json [--format table|json] [--allow-private-networks]
+
+        FILE.json (or - for standard input) holds {"endpoint", "plan"?, "creditsRemaining"?, "request"}: the body you
+        would send to the generation API, under "request". Every asset URL in it is fetched and inspected.
+
+        Endpoints: {{string.Join(", ", JobChecker.SupportedEndpoints)}}.
+
+        Options:
+          --format F                 table (default) or json.
+          --allow-private-networks   Let asset URLs point at loopback/private addresses (local testing only;
+                                     also {{AllowPrivateVariable}}=true).
+          -h, --help                 Show this help.
+
+        Exit codes: 0 the job passes, 1 it fails, 2 usage or setup error (unreadable or malformed JSON, unknown plan).
+
+        """;
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken)
+    {
+        var parsed = ArgParser.Parse(args, ValueOptions, FlagOptions, HelpCommand);
+        if (parsed.Help)
+        {
+            await context.Out.WriteAsync(Help);
+            return ExitCodes.Pass;
+        }
+        if (parsed.Positionals.Count != 1) throw new CliUsageException("give exactly one job file (or - for standard input)", HelpCommand);
+        var format = parsed.Value("--format")?.ToLowerInvariant() ?? "table";
+        if (format is not ("table" or "json")) throw new CliUsageException($"unknown format '{format}': use table or json", HelpCommand);
+
+        var job = await ReadJobAsync(parsed.Positionals[0], context, cancellationToken);
+        var allowPrivate = parsed.Has("--allow-private-networks")
+            || string.Equals(Environment.GetEnvironmentVariable(AllowPrivateVariable), "true", StringComparison.OrdinalIgnoreCase);
+
+        var profile = Profile.HeyGen;
+        var inspector = new Inspector(new MediaTools(context.MediaTools));
+        using var fetcher = new UrlFetcher(new FetchOptions { AllowPrivateNetworks = allowPrivate });
+        var urls = new UrlInspector(fetcher, profile);
+        var folder = Directory.CreateTempSubdirectory("preflight-job-").FullName;
+        try
+        {
+            var checker = new JobChecker(profile, (asset, plan, ct) => urls.InspectAsync(
+                asset.Url, asset.Kind, new InspectionOptions { Profile = profile, Plan = plan }, folder, inspector.InspectAsync, null, ct));
+            JobReport report;
+            try
+            {
+                report = await checker.CheckAsync(job, cancellationToken);
+            }
+            catch (JobRequestException e)
+            {
+                throw new CliSetupException(e.Message);
+            }
+
+            if (format == "json")
+                await context.Out.WriteLineAsync(JsonSerializer.Serialize(report, PreflightJson.Options));
+            else
+                await WriteTableAsync(report, context.Out);
+            return report.Verdict == Verdict.Pass ? ExitCodes.Pass : ExitCodes.Fail;
+        }
+        finally
+        {
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static async Task<JobCheckRequest> ReadJobAsync(string path, CliContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = path == "-"
+                ? Console.OpenStandardInput()
+                : File.OpenRead(Path.Combine(context.WorkingDirectory, path));
+            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new CliSetupException($"{path}: the job must be a JSON object {{\"endpoint\", \"request\", ...}}");
+            return document.RootElement.Deserialize<JobCheckRequest>(PreflightJson.Options)
+                ?? throw new CliSetupException($"{path}: empty job");
+        }
+        catch (JsonException e)
+        {
+            throw new CliSetupException($"{path}: not valid JSON ({e.Message})");
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            throw new CliSetupException($"{path}: cannot read ({e.Message})");
+        }
+    }
+
+    private static async Task WriteTableAsync(JobReport report, TextWriter output)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        await output.WriteLineAsync($"{report.Endpoint}: {report.Verdict.ToString().ToUpperInvariant()}" +
+            $"  plan: {report.Plan ?? "(any)"}  minimum plan: {report.MinimumPlan ?? "none"}");
+        var estimate = report.Estimate;
+        await output.WriteLineAsync(string.Create(inv,
+            $"estimate: {estimate.DurationSeconds:0.##} s{(estimate.DurationIsEstimate ? " (estimated)" : "")}, {estimate.Credits:0.####} credits = {estimate.Formula}"));
+        foreach (var f in report.Findings)
+        {
+            var at = string.IsNullOrEmpty(f.Path) ? "" : $" at {f.Path}";
+            await output.WriteLineAsync($"  {f.Severity.ToString().ToLowerInvariant(),-7} {f.Code}{at}: {f.Message}");
+            if (f.Fix is not null) await output.WriteLineAsync($"          fix: {f.Fix}");
+        }
+        foreach (var asset in report.Assets)
+        {
+            await output.WriteLineAsync($"  asset {asset.Path}: {asset.Verdict.ToString().ToLowerInvariant()} ({asset.Detected?.Format ?? "?"}, {asset.Source?.Url ?? ""})");
+        }
+    }
+}

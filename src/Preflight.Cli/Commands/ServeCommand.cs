@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Preflight.Api.Hosting;
+
+namespace Preflight.Cli.Commands;
+
+/// <summary><c>preflight serve [--urls URL]</c>: the HTTP preflight service (same app as <c>dotnet run --project src/Preflight.Api</c>).</summary>
+public sealed class ServeCommand : ICliCommand
+{
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+
+    public string Name => "serve";
+
+    public string Summary => "Run the HTTP preflight service (uploads, URLs, jobs, staging).";
+
+    public string Help => $$"""
+        Usage: preflight serve [--urls URL] [--Section:Key=value ...]
+
+        Starts the HTTP service. Defaults work with no configuration; settings come from appsettings.json,
+        environment variables (Preflight__Section__Key) and --Section:Key=value arguments.
+
+        Options:
+          --urls URL      Where to listen (default {{DefaultUrls}}; use http://0.0.0.0:8080 in a container).
+          -h, --help      Show this help.
+
+        Endpoints: POST /v1/preflight/files, POST /v1/preflight/urls, POST /v1/preflight/jobs, GET /v1/profiles,
+        GET /staged/{name}, GET /healthz, GET /openapi/v1.json, GET /docs.
+
+        """;
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken)
+    {
+        if (args.Any(a => a is "-h" or "--help"))
+        {
+            await context.Out.WriteAsync(Help);
+            return ExitCodes.Pass;
+        }
+
+        // Everything else is ASP.NET Core configuration (--urls, --Preflight:Fetch:AllowPrivateNetworks=true, ...).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args], ContentRootPath = AppContext.BaseDirectory });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrls);
+        builder.AddPreflight();
+        try
+        {
+            await using var app = builder.Build();
+            app.MapPreflight();
+            await HostingAbstractionsHostExtensions.RunAsync(app, cancellationToken);
+            return ExitCodes.Pass;
+        }
+        catch (OptionsValidationException e)
+        {
+            throw new CliSetupException("invalid configuration: " + string.Join("; ", e.Failures));
+        }
+        catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CliSetupException($"cannot listen: {e.Message}", e);
+        }
+    }
+}
