@@ -52,6 +52,15 @@ internal static partial class FfmpegStderr
         lines.FirstOrDefault(l => !l.Contains("Invalid data found when processing input", StringComparison.Ordinal))
         ?? lines.FirstOrDefault();
 
+    /// <summary>
+    /// True when the tool failed for lack of resources (the address-space cap, threads), not because of the
+    /// file's content: that is reported as <c>probe.failed</c>, not as a corrupt file.
+    /// </summary>
+    public static bool IsResourceFailure(IEnumerable<string> lines) => lines.Any(l =>
+        l.Contains("Cannot allocate memory", StringComparison.Ordinal)
+        || l.Contains("Resource temporarily unavailable", StringComparison.Ordinal)
+        || l.Contains("error while loading shared libraries", StringComparison.Ordinal));
+
     [GeneratedRegex(@"^\[([^\]@]+?) @ 0x[0-9a-fA-F]+\]\s*")]
     private static partial Regex ComponentPrefix();
 }

@@ -11,7 +11,7 @@ public sealed record MediaToolsOptions
     public string? BinaryFolder { get; init; }
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan DecodeTimeout { get; init; } = TimeSpan.FromMinutes(10);
-    /// <summary>Address-space cap for each ffprobe/ffmpeg process (via prlimit).</summary>
+    /// <summary>Address-space cap for each ffprobe/ffmpeg process (via prlimit); 0 or less = no cap.</summary>
     public long MemoryLimitBytes { get; init; } = 2L * 1024 * 1024 * 1024;
 }
 
@@ -55,6 +55,9 @@ public sealed class MediaTools(MediaToolsOptions options) : IDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Options.ProbeTimeout);
+            // FFMpegCore kills the tool it started, then waits for its output pipes to close; a child still
+            // holding them would keep it waiting forever. Killing everything in the folder releases them.
+            using var killer = timeout.Token.Register(workspace.KillLeftovers);
             var displayName = Path.GetFileName(path);
             try
             {
@@ -76,15 +79,21 @@ public sealed class MediaTools(MediaToolsOptions options) : IDisposable
             {
                 var lines = FfmpegStderr.Clean(e.StandardError, workspace.InputPath, displayName);
                 var reason = FfmpegStderr.FirstMeaningful(lines) ?? $"ffprobe exited with code {e.ExitCode}";
-                return ProbeResult.Corrupt($"ffprobe could not read the file: {reason}");
+                return FfmpegStderr.IsResourceFailure(lines)
+                    ? new ProbeResult(MediaFacts.Empty, [ResourceFailure("ffprobe", reason)])
+                    : ProbeResult.Corrupt($"ffprobe could not read the file: {reason}");
             }
-            catch (FFProbeException e)
+            catch (FormatNullException)
             {
-                // FormatNullException and friends: ffprobe ran but described no container.
-                return ProbeResult.Corrupt($"ffprobe could not read the file: {e.Message}");
+                return ProbeResult.Corrupt("ffprobe could not read the file: it found no container format.");
             }
-            catch (Exception e) when (e is FFMpegException or System.Text.Json.JsonException or FormatException
-                                          or OverflowException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            catch (Exception e) when (e is FFMpegException or System.ComponentModel.Win32Exception)
+            {
+                // FFMpegCore's own "-version" check failed or the process did not start: not the file's fault.
+                return new ProbeResult(MediaFacts.Empty, [CouldNotRun("ffprobe", e, workspace, displayName)]);
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or OverflowException
+                                          or InvalidOperationException)
             {
                 return new ProbeResult(MediaFacts.Empty,
                     [Finding.Error(FindingCodes.ProbeFailed, $"ffprobe's answer could not be used: {e.Message.Replace(workspace.InputPath, displayName, StringComparison.Ordinal)}")]);
@@ -111,6 +120,7 @@ public sealed class MediaTools(MediaToolsOptions options) : IDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Options.DecodeTimeout);
+            using var killer = timeout.Token.Register(workspace.KillLeftovers);
             FFMpegResult result;
             try
             {
@@ -125,7 +135,7 @@ public sealed class MediaTools(MediaToolsOptions options) : IDisposable
             catch (Exception e) when (e is FFMpegException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {
                 workspace.KillLeftovers();
-                return [Finding.Error(FindingCodes.ProbeFailed, $"ffmpeg could not run: {e.Message.Replace(workspace.InputPath, Path.GetFileName(path), StringComparison.Ordinal)}")];
+                return [CouldNotRun("ffmpeg", e, workspace, Path.GetFileName(path))];
             }
 
             if (result.Cancelled || timeout.IsCancellationRequested)
@@ -139,6 +149,8 @@ public sealed class MediaTools(MediaToolsOptions options) : IDisposable
             if (result.ExitCode == 0 && lines.Count == 0)
                 return [];
             var detail = lines.Count == 0 ? $"ffmpeg exited with code {result.ExitCode}" : string.Join("; ", lines.Take(3));
+            if (FfmpegStderr.IsResourceFailure(lines))
+                return [ResourceFailure("ffmpeg", detail)];
             return [Finding.Error(FindingCodes.FileCorrupt, $"decoding failed: {detail}")];
         }
     }
@@ -171,6 +183,18 @@ public sealed class MediaTools(MediaToolsOptions options) : IDisposable
         new(MediaFacts.Empty,
             [Finding.Error(FindingCodes.ProbeFailed,
                 $"{tool} is not run on '{format}' data: only MP4/MOV/M4A/3GP, WAV and MP3 are opened, with their demuxer forced.")]);
+
+    private string MemoryCap => Options.MemoryLimitBytes > 0
+        ? (Options.MemoryLimitBytes / (1024.0 * 1024)).ToString("0", CultureInfo.InvariantCulture) + " MiB"
+        : "none";
+
+    private Finding ResourceFailure(string tool, string detail) =>
+        Finding.Error(FindingCodes.ProbeFailed,
+            $"{tool} ran out of resources under its memory cap ({MemoryCap}): {detail}", limit: MemoryCap);
+
+    private Finding CouldNotRun(string tool, Exception e, FfmpegWorkspace workspace, string displayName) =>
+        Finding.Error(FindingCodes.ProbeFailed,
+            $"{tool} could not run (memory cap {MemoryCap}): {e.Message.Replace(workspace.InputPath, displayName, StringComparison.Ordinal)}");
 
     private static Finding TimedOut(string what, TimeSpan limit)
     {
