@@ -48,7 +48,7 @@ public static class PreflightApiHost
         services.AddSingleton<UploadReceiver>();
         services.AddSingleton<ToolAvailabilityCache>();
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.FillFrameworkDetail);
         services.AddExceptionHandler<MissingToolExceptionHandler>();
         services.ConfigureHttpJsonOptions(json =>
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Preflight.Core.Probing;
@@ -15,6 +16,22 @@ internal static class Problems
 
     public static ProblemHttpResult Make(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
+
+    /// <summary>Problems the framework answers by itself (routing, content-type matching) get a useful detail too.</summary>
+    public static void FillFrameworkDetail(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Detail is not null) return;
+        var request = context.HttpContext.Request;
+        context.ProblemDetails.Detail = context.ProblemDetails.Status switch
+        {
+            StatusCodes.Status404NotFound => $"There is no endpoint at {request.Path}; see /docs for the API reference.",
+            StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}; see /docs for the API reference.",
+            StatusCodes.Status415UnsupportedMediaType =>
+                $"The Content-Type {Log.Escape(request.ContentType, 100)} is not accepted here: /v1/preflight/files takes "
+                + "multipart/form-data with parts named 'file', /v1/preflight/urls takes application/json.",
+            _ => null,
+        };
+    }
 }
 
 /// <summary>Thrown while reading a request to answer with a problem instead of a report.</summary>

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Preflight.Core.Rules;
+
+namespace Preflight.Api.Tests;
+
+/// <summary>Profiles, health, the OpenAPI document and the API reference page.</summary>
+public sealed class DiscoveryEndpointTests : IDisposable
+{
+    private readonly PreflightApiFactory _factory = new();
+    private readonly HttpClient _client;
+
+    public DiscoveryEndpointTests() => _client = _factory.CreateClient();
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task GetProfiles_ReturnsEveryLimitWithItsSource()
+    {
+        var body = await _client.GetFromJsonAsync<JsonObject>("/v1/profiles");
+
+        Assert.Equal("heygen", (string?)body!["active"]);
+        var profile = body["profiles"]![0]!;
+        var video = profile["kinds"]!["video"]!;
+        Assert.Equal(Profile.HeyGen.LimitsFor(Core.Reports.AssetKind.Video)!.MaxBytes.Value, (long)video["maxBytes"]!["value"]!);
+        Assert.False(string.IsNullOrWhiteSpace((string?)video["maxBytes"]!["source"]));
+        Assert.Equal(Profile.HeyGen.PlanOrder.Count, profile["plans"]!.AsObject().Count);
+    }
+
+    [Fact]
+    public async Task GetHealthz_ReportsToolUsabilityAsJson()
+    {
+        using var response = await _client.GetAsync("/healthz");
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var usable = (bool)body!["ffprobe"]!["usable"]! && (bool)body["ffmpeg"]!["usable"]!;
+        Assert.Equal(usable ? "ok" : "degraded", (string?)body["status"]);
+    }
+
+    [Fact]
+    public async Task GetOpenApi_DescribesBothPreflightEndpoints()
+    {
+        var document = await _client.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+
+        var paths = document!["paths"]!.AsObject();
+        Assert.True(paths.ContainsKey("/v1/preflight/files"));
+        Assert.True(paths.ContainsKey("/v1/preflight/urls"));
+        Assert.True(paths.ContainsKey("/v1/profiles"));
+        Assert.True(paths.ContainsKey("/healthz"));
+    }
+
+    [Fact]
+    public async Task GetDocs_ServesTheScalarReferencePage()
+    {
+        using var response = await _client.GetAsync("/docs");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<title>Preflight API</title>", page, StringComparison.Ordinal);
+        Assert.Contains("openapi/v1.json", page, StringComparison.Ordinal);
+    }
+}
