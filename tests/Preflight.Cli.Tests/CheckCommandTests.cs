@@ -382,6 +382,30 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
+    public async Task Check_NamedPipe_FailsUnreadWithoutHanging()
+    {
+        using var dir = new TempDir();
+        dir.Write("in/a.png", [1]);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [dir.File("in/pipe.mp4")]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+        var fake = CliRunner.FakeEngine(_ => []);
+
+        var result = await CliRunner.RunAsync(
+            c => c with { InspectOverride = (r, o, ct) => r.DisplayPath == "pipe.mp4" ? throw new InvalidOperationException("opened the pipe") : fake(r, o, ct) },
+            ["check", dir.File("in"), "--format", "json"]);
+
+        Assert.Equal(1, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Out);
+        var pipe = json.RootElement.GetProperty("files")[1];
+        Assert.Equal("pipe.mp4", pipe.GetProperty("path").GetString());
+        Assert.Equal("video", pipe.GetProperty("kind").GetString());
+        Assert.Equal(FindingCodes.FileUnreadable, pipe.GetProperty("findings")[0].GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Check_ValidWav_Passes()
     {
         using var dir = new TempDir();

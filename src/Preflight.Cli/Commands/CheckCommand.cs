@@ -136,6 +136,11 @@ public sealed class CheckCommand : ICliCommand
         Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>> inspect,
         InputFile input, InspectionOptions options, CancellationToken cancellationToken)
     {
+        if (SpecialFiles.IsPipe(input.FullPath))
+        {
+            return Unchecked(input, options, FindingCodes.FileUnreadable,
+                "This is a named pipe (FIFO), not a file: it was not read, since reading it would wait for a writer.");
+        }
         try
         {
             return await inspect(new InspectionRequest(input.FullPath, input.DisplayPath), options, cancellationToken);
@@ -144,17 +149,16 @@ public sealed class CheckCommand : ICliCommand
         {
             // The engine reports bad files as findings; an exception here is a bug in it. The file still gets
             // a failing row, and the other files are checked.
-            return new FileReport
-            {
-                Path = input.DisplayPath,
-                Kind = options.Profile.KindFromExtension(Path.GetExtension(input.DisplayPath)),
-                Verdict = Verdict.Fail,
-                Findings =
-                [
-                    Finding.Error(FindingCodes.ProbeFailed,
-                        $"Preflight could not inspect this file ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")})."),
-                ],
-            };
+            return Unchecked(input, options, FindingCodes.ProbeFailed,
+                $"Preflight could not inspect this file ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}).");
         }
     }
+
+    private static FileReport Unchecked(InputFile input, InspectionOptions options, string code, string message) => new()
+    {
+        Path = input.DisplayPath,
+        Kind = options.Profile.KindFromExtension(Path.GetExtension(input.DisplayPath)),
+        Verdict = Verdict.Fail,
+        Findings = [Finding.Error(code, message)],
+    };
 }
