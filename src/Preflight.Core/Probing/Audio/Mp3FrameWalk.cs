@@ -66,7 +66,7 @@ internal static class Mp3FrameWalk
                 }
                 frame = null; // the search window ran out: too much junk, handled below
             }
-            catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or OverflowException)
+            catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
             {
                 return Failed(state, garbage, $"An MPEG frame header after offset {expected:N0} cannot be read: {e.Message}");
             }

@@ -13,7 +13,8 @@ public sealed class Mp3Prober
     {
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 16 * 1024);
+            // Unbuffered: the frame walk reads through its own window buffer.
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
             var (audioStart, tagProblem) = Mp3Tags.SkipId3v2(file);
             if (tagProblem is not null) return ProbeResult.Corrupt(tagProblem);
 

@@ -122,7 +122,7 @@ public sealed class ImageProber
             var value = info.Metadata?.ExifProfile?.GetValue(ExifTag.Orientation)?.Value;
             return value is >= 1 and <= 8 ? value : null;
         }
-        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException)
+        catch (Exception e) when (IsDecodeFailure(e))
         {
             return null; // A damaged EXIF block only loses the orientation; the image itself is judged elsewhere.
         }
@@ -137,11 +137,10 @@ public sealed class ImageProber
         _ => 0,
     };
 
-    // Hostile files can trip any exception inside a decoder; only process-level failures may escape.
-    private static bool IsDecodeFailure(Exception e) =>
-        e is UnknownImageFormatException or ImageFormatException or InvalidMemoryOperationException
-            or NotSupportedException or ArgumentException or IndexOutOfRangeException or InvalidOperationException
-            or OverflowException or EndOfStreamException or InvalidDataException;
+    // ImageSharp's decoders throw whatever a hostile file trips (seen: NullReferenceException on damaged JPEG
+    // scans, InvalidDataException from zlib), so every exception is a verdict on the file. Cancellation and a
+    // process-wide out-of-memory are not: those escape.
+    private static bool IsDecodeFailure(Exception e) => e is not (OperationCanceledException or OutOfMemoryException);
 
     private static string DecodeMessage(Exception e) => e switch
     {

@@ -61,6 +61,15 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
     }
 
     [Fact]
+    public void Probe_EndsInsideAFrameHeader_IsTruncated()
+    {
+        var bytes = files.Bytes("noxing.mp3");
+        var cut = FrameBoundaryNear(bytes, bytes.Length / 2) + 2;
+
+        AssertCorrupt(ProbeBytes(bytes[..cut]), "2 byte(s) into a frame header");
+    }
+
+    [Fact]
     public void Probe_XingFileCutOnAFrameBoundary_IsTruncated()
     {
         var bytes = files.Bytes("cbr.mp3");

@@ -164,6 +164,42 @@ public sealed class ImageProberTests(ImageFilesFixture files) : IClassFixture<Im
     }
 
     [Fact]
+    public void ProbeAndDecode_JpegWithShortenedHuffmanTableSegment_AreCorruptNotThrown()
+    {
+        // ImageSharp 2.1.13's JPEG Identify throws NullReferenceException on this damage (found by fuzzing).
+        var bytes = (byte[])files.Jpeg.Clone();
+        var dht = IndexOf(bytes, [0xFF, 0xC4]);
+        Assert.True((bytes[dht + 2] << 8 | bytes[dht + 3]) > 112);
+        bytes[dht + 2] = 0;
+        bytes[dht + 3] = 112;
+        var path = _dir.Write("short-dht.jpg", bytes);
+
+        AssertCorrupt(_prober.Probe(path, "jpeg"));
+        AssertCorrupt(_prober.Decode(path, "jpeg"));
+    }
+
+    [Theory]
+    [InlineData("a.jpg", "jpeg")]
+    [InlineData("a.png", "png")]
+    public void ProbeAndDecode_RandomlyDamagedRealImage_NeverThrow(string name, string format)
+    {
+        // Damaged JPEG scans made ImageSharp 2.1 throw NullReferenceException: every exception must become a finding.
+        var original = File.ReadAllBytes(files.Dir.File(name));
+        var random = new Random(11);
+        for (var i = 0; i < 40; i++)
+        {
+            var bytes = (byte[])original.Clone();
+            for (var k = 0; k < 8; k++) bytes[random.Next(100, bytes.Length)] = (byte)random.Next(256);
+            var path = _dir.Write($"damaged{i}.{format}", bytes);
+
+            var quick = _prober.Probe(path, format);
+            var deep = _prober.Decode(path, format);
+
+            Assert.All(quick.Findings.Concat(deep.Findings), f => Assert.Equal(FindingCodes.FileCorrupt, f.Code));
+        }
+    }
+
+    [Fact]
     public void Probe_PngBytesProbedAsJpeg_IsCorrupt()
     {
         AssertCorrupt(_prober.Probe(files.Dir.File("a.png"), "jpeg"), "SOI");
