@@ -59,17 +59,26 @@ public sealed class ImageProber
             var pixels = (long)(media.Width ?? 0) * (media.Height ?? 0);
             if (pixels > ImageSharpGate.MaxDecodePixels)
             {
-                return new ProbeResult(media, [Finding.Warning(
-                    FindingCodes.ImageTooLargeToDecode,
+                return NotDecoded(media,
                     $"The image declares {media.Width}x{media.Height} ({pixels:N0} pixels); images above " +
                     $"{ImageSharpGate.MaxDecodePixels:N0} pixels are not decoded, so its pixel data was not verified.",
-                    actual: pixels.ToString("N0"),
-                    limit: ImageSharpGate.MaxDecodePixels.ToString("N0"))]);
+                    pixels);
             }
 
             stream.Position = 0;
-            using (SharpImage.Load<Rgba32>(ImageSharpGate.Configuration, stream))
+            try
             {
+                using (SharpImage.Load<Rgba32>(ImageSharpGate.Configuration, stream))
+                {
+                }
+            }
+            catch (InvalidMemoryOperationException)
+            {
+                // The allocator's hard limit says "too big for us", not "broken": no corruption verdict from it.
+                return NotDecoded(media,
+                    $"Decoding the {media.Width}x{media.Height} image needs more than the " +
+                    $"{ImageSharpGate.AllocationLimitMegabytes} MB decode memory limit, so its pixel data was not verified.",
+                    pixels);
             }
             return new ProbeResult(media, []);
         }
@@ -82,6 +91,13 @@ public sealed class ImageProber
             return ProbeResult.Corrupt(DecodeMessage(e));
         }
     }
+
+    private static ProbeResult NotDecoded(MediaFacts media, string message, long pixels) =>
+        new(media, [Finding.Warning(
+            FindingCodes.ImageTooLargeToDecode,
+            message,
+            actual: $"{pixels:N0} pixels",
+            limit: $"{ImageSharpGate.MaxDecodePixels:N0} pixels")]);
 
     private static FileStream OpenRead(string path) =>
         new(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.Read, BufferSize = 0 });
@@ -144,8 +160,6 @@ public sealed class ImageProber
 
     private static string DecodeMessage(Exception e) => e switch
     {
-        InvalidMemoryOperationException =>
-            $"The image could not be decoded within the {ImageSharpGate.AllocationLimitMegabytes} MB memory limit: {e.Message}",
         UnknownImageFormatException => $"The image format is not recognised: {e.Message}",
         _ => $"The image could not be decoded: {e.Message}",
     };

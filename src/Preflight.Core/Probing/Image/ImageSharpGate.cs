@@ -12,14 +12,15 @@ namespace Preflight.Core.Probing.Image;
 /// </summary>
 internal static class ImageSharpGate
 {
-    /// <summary>The most one decode may allocate. An RGBA image at the pixel budget needs 4 bytes per pixel.</summary>
+    /// <summary>The most one decode may allocate (the pixel buffer plus the decoder's working buffers).</summary>
     public const int AllocationLimitMegabytes = 512;
 
     /// <summary>
-    /// Images above this many pixels are never fully decoded (100 MP ≈ 400 MB as RGBA32, under the allocation limit).
+    /// Images above this many pixels are never fully decoded: 64 MP (e.g. 8000x8000, beyond any current camera's
+    /// 50 MP) is 256 MB as RGBA32, which leaves a JPEG decoder's component buffers room under the allocation limit.
     /// The profile's resolution limit fails anything that large anyway; decoding it would only cost memory.
     /// </summary>
-    public const long MaxDecodePixels = 100_000_000;
+    public const long MaxDecodePixels = 64_000_000;
 
     public static Configuration Configuration { get; } = Create();
 

@@ -34,8 +34,14 @@ internal static class JpegStructure
             }
             else
             {
-                var next = ReadMarker(reader, out marker, out markerOffset);
-                if (next is not null) return next(scans, seenFrame);
+                var read = ReadMarker(reader);
+                if (read.StrayBytes > MaxStrayBytes)
+                {
+                    return StructureResult.Corrupt(
+                        $"JPEG has {read.StrayBytes:N0} bytes of unexpected data at offset {read.StrayOffset} where a marker was expected: the file is damaged.");
+                }
+                if (read.Marker < 0) return EndedBetweenSegments(scans, seenFrame);
+                (marker, markerOffset) = (read.Marker, read.Offset);
             }
 
             switch (marker)
@@ -90,27 +96,20 @@ internal static class JpegStructure
         }
     }
 
-    /// <summary>
-    /// Reads the next marker. Returns null on success, or a function building the failure
-    /// (it depends on whether any scan was seen) when no marker can be read.
-    /// </summary>
-    private static Func<int, bool, StructureResult>? ReadMarker(ByteReader reader, out int marker, out long offset)
+    /// <summary>A marker (-1 at the end of the file), where it is, and any stray bytes skipped before it.</summary>
+    private readonly record struct MarkerRead(int Marker, long Offset, long StrayBytes, long StrayOffset);
+
+    private static MarkerRead ReadMarker(ByteReader reader)
     {
-        marker = -1;
-        offset = reader.Position;
+        var offset = reader.Position;
+        long stray = 0;
         var first = reader.ReadByte();
-        if (first == -1) return EndedBetweenSegments;
+        if (first == -1) return new MarkerRead(-1, offset, 0, offset);
         if (first != 0xFF)
         {
-            var strayStart = offset;
-            if (!reader.SkipTo(0xFF)) return EndedBetweenSegments;
-            var stray = reader.Position - strayStart;
-            if (stray > MaxStrayBytes)
-            {
-                return (_, _) => StructureResult.Corrupt(
-                    $"JPEG has {stray:N0} bytes of unexpected data at offset {strayStart} where a marker was expected: the file is damaged.");
-            }
-            offset = reader.Position;
+            var found = reader.SkipTo(0xFF);
+            stray = reader.Position - offset;
+            if (!found) return new MarkerRead(-1, reader.Position, stray, offset);
             reader.ReadByte();
         }
 
@@ -119,9 +118,7 @@ internal static class JpegStructure
         {
             value = reader.ReadByte(); // FF FF … is fill before a marker
         } while (value == 0xFF);
-        if (value == -1) return EndedBetweenSegments;
-        marker = value;
-        return null;
+        return new MarkerRead(value, reader.Position - 2, stray, offset);
     }
 
     private static StructureResult EndedBetweenSegments(int scans, bool seenFrame) => StructureResult.Corrupt(scans > 0
