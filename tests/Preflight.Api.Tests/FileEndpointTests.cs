@@ -116,4 +116,33 @@ public sealed class FileEndpointTests : IDisposable
         Assert.Contains("evil\\u000aname\\u001b[31m.wav", logged, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', logged.TrimEnd());
     }
+
+    [Fact]
+    public async Task PostFiles_PartOverItsKindLimit_FailsTooLargeWithFullHashAndNoTempFiles()
+    {
+        // 1 byte over the 50 MB image limit, well under the body limit (100 MB video + overhead).
+        var png = new byte[50_000_001];
+        new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }.CopyTo(png, 0);
+
+        using var response = await _factory.CreateClient().PostAsync("/v1/preflight/files", TestMedia.Multipart(("big.png", png)));
+
+        var file = (await response.Content.ReadFromJsonAsync<JsonObject>())!["files"]![0]!;
+        Assert.Equal("fail", (string?)file["verdict"]);
+        Assert.Equal(png.Length, (long)file["sizeBytes"]!);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png)), (string?)file["sha256"]);
+        Assert.Contains(FindingCodes.FileTooLarge, file["findings"]!.AsArray().Select(f => (string?)f!["code"]));
+        Assert.Empty(_factory.FilesLeftInUploadFolder());
+    }
+
+    [Theory]
+    [InlineData("Preflight:Inspection:MaxConcurrent", "0")]
+    [InlineData("Preflight:RateLimit:Window", "00:00:00")]
+    [InlineData("Preflight:Fetch:MaxConcurrency", "0")]
+    public void Startup_InvalidOption_FailsAtStartNotAtFirstRequest(string key, string value)
+    {
+        using var factory = new PreflightApiFactory((key, value));
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains(key.Split(':')[^1], error.ToString(), StringComparison.Ordinal);
+    }
 }
