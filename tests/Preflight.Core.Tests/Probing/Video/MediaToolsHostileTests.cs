@@ -20,7 +20,7 @@ public sealed class MediaToolsHostileTests(MediaToolsSamples samples) : IClassFi
             ["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", playlist]);
         Assert.Equal(0, plainExit);
         Assert.Contains("h264", plainOut);
-        using var tools = new MediaTools(new MediaToolsOptions());
+        var tools = new MediaTools(new MediaToolsOptions());
 
         var result = await tools.ProbeAsync(playlist, KnownFormats.Mp4, CancellationToken.None);
 
@@ -41,7 +41,7 @@ public sealed class MediaToolsHostileTests(MediaToolsSamples samples) : IClassFi
             ["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", playlist]);
         Assert.Equal(0, plainExit);
         Assert.Contains("h264", plainOut);
-        using var tools = new MediaTools(new MediaToolsOptions());
+        var tools = new MediaTools(new MediaToolsOptions());
 
         var probe = await tools.ProbeAsync(playlist, KnownFormats.Mp4, CancellationToken.None);
         var decode = await tools.DecodeAsync(playlist, KnownFormats.Mp4, CancellationToken.None);
@@ -56,7 +56,7 @@ public sealed class MediaToolsHostileTests(MediaToolsSamples samples) : IClassFi
     {
         File.Copy(samples.Segment, _dir.File("seg.ts"));
         var playlist = _dir.Write("x.mp4", "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nseg.ts\n#EXT-X-ENDLIST\n"u8.ToArray());
-        using var tools = new MediaTools(new MediaToolsOptions());
+        var tools = new MediaTools(new MediaToolsOptions());
 
         var findings = await tools.DecodeAsync(playlist, KnownFormats.Mp4, CancellationToken.None);
 
@@ -67,7 +67,7 @@ public sealed class MediaToolsHostileTests(MediaToolsSamples samples) : IClassFi
     public async Task ProbeAsync_SelfReferencingPlaylist_ReturnsAFindingAndLeavesNoProcess()
     {
         var playlist = _dir.Write("loop.mp4", "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nloop.mp4\n"u8.ToArray());
-        using var tools = new MediaTools(new MediaToolsOptions { ProbeTimeout = TimeSpan.FromSeconds(5) });
+        var tools = new MediaTools(new MediaToolsOptions { ProbeTimeout = TimeSpan.FromSeconds(5) });
 
         var result = await tools.ProbeAsync(playlist, KnownFormats.Mp4, CancellationToken.None);
 
@@ -87,7 +87,7 @@ public sealed class MediaToolsHostileTests(MediaToolsSamples samples) : IClassFi
             ["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", script]);
         Assert.Equal(0, plainExit);
         Assert.Contains("h264", plainOut);
-        using var tools = new MediaTools(new MediaToolsOptions());
+        var tools = new MediaTools(new MediaToolsOptions());
 
         var result = await tools.ProbeAsync(script, KnownFormats.Mp4, CancellationToken.None);
 
@@ -105,7 +105,7 @@ public sealed class MediaToolsHostileTests(MediaToolsSamples samples) : IClassFi
         var marker = _dir.File("ran");
         var fake = MediaToolsSamples.FakeTools(_dir, $"touch '{marker}'; exit 1");
         var file = _dir.Write("input.mp4", "#EXTM3U\n"u8.ToArray());
-        using var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake });
+        var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake });
 
         var probe = await tools.ProbeAsync(file, format, CancellationToken.None);
         var decode = await tools.DecodeAsync(file, format, CancellationToken.None);
@@ -120,7 +120,7 @@ public sealed class MediaToolsHostileTests(MediaToolsSamples samples) : IClassFi
     {
         var marker = Random.Shared.Next(100_000, 900_000).ToString();
         var fake = MediaToolsSamples.FakeTools(_dir, $"exec sleep {marker}");
-        using var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake, ProbeTimeout = TimeSpan.FromSeconds(1) });
+        var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake, ProbeTimeout = TimeSpan.FromSeconds(1) });
 
         var result = await tools.ProbeAsync(samples.Mp4, KnownFormats.Mp4, CancellationToken.None);
 
@@ -136,7 +136,7 @@ public sealed class MediaToolsHostileTests(MediaToolsSamples samples) : IClassFi
     {
         var marker = Random.Shared.Next(100_000, 900_000).ToString();
         var fake = MediaToolsSamples.FakeTools(_dir, $"exec sleep {marker}");
-        using var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake, DecodeTimeout = TimeSpan.FromSeconds(1) });
+        var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake, DecodeTimeout = TimeSpan.FromSeconds(1) });
 
         var findings = await tools.DecodeAsync(samples.Mp4, KnownFormats.Mp4, CancellationToken.None);
 
@@ -150,7 +150,7 @@ public sealed class MediaToolsHostileTests(MediaToolsSamples samples) : IClassFi
         var marker = Random.Shared.Next(100_000, 900_000).ToString();
         // A tool that forks: the child keeps the private folder as its working directory.
         var fake = MediaToolsSamples.FakeTools(_dir, $"sleep {marker} & wait");
-        using var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake, ProbeTimeout = TimeSpan.FromSeconds(1) });
+        var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake, ProbeTimeout = TimeSpan.FromSeconds(1) });
 
         var result = await tools.ProbeAsync(samples.Mp4, KnownFormats.Mp4, CancellationToken.None);
 
@@ -164,7 +164,7 @@ public sealed class MediaToolsHostileTests(MediaToolsSamples samples) : IClassFi
         // The fake prints what it was given: arguments, address-space limit (KiB) and working directory.
         var fake = MediaToolsSamples.FakeTools(_dir, "echo \"args: $* limit: $(ulimit -v) cwd: $PWD\" >&2; exit 1");
         var file = _dir.Write("clip.mp4", File.ReadAllBytes(samples.Mp4));
-        using var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake, MemoryLimitBytes = 512L * 1024 * 1024 });
+        var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake, MemoryLimitBytes = 512L * 1024 * 1024 });
 
         var result = await tools.ProbeAsync(file, KnownFormats.Mp4, CancellationToken.None);
 
@@ -182,7 +182,7 @@ public sealed class MediaToolsHostileTests(MediaToolsSamples samples) : IClassFi
     {
         var fake = MediaToolsSamples.FakeTools(_dir, "echo \"args: $* limit: $(ulimit -v) cwd: $PWD\" >&2; exit 1");
         var file = _dir.Write("tone.wav", File.ReadAllBytes(samples.Wav));
-        using var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake, MemoryLimitBytes = 256L * 1024 * 1024 });
+        var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake, MemoryLimitBytes = 256L * 1024 * 1024 });
 
         var findings = await tools.DecodeAsync(file, KnownFormats.Wav, CancellationToken.None);
 

@@ -184,7 +184,7 @@ public sealed class MediaToolsTests(MediaToolsSamples samples) : IClassFixture<M
     public async Task ProbeAndDecode_BinaryFolderWithoutTools_ThrowMissingTool()
     {
         var empty = Directory.CreateDirectory(_dir.File("empty-bin")).FullName;
-        using var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = empty });
+        var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = empty });
 
         var status = tools.CheckAvailability();
         var probe = await Assert.ThrowsAsync<MissingToolException>(
@@ -205,7 +205,7 @@ public sealed class MediaToolsTests(MediaToolsSamples samples) : IClassFixture<M
     public async Task ProbeAndDecode_MemoryCapTooSmall_IsProbeFailedNotCorrupt()
     {
         // 60 MB cannot even map ffprobe's libraries: proof the cap applies, and that it is not blamed on the file.
-        using var tools = new MediaTools(new MediaToolsOptions { MemoryLimitBytes = 60_000_000 });
+        var tools = new MediaTools(new MediaToolsOptions { MemoryLimitBytes = 60_000_000 });
 
         var probe = await tools.ProbeAsync(samples.Mp4, KnownFormats.Mp4, CancellationToken.None);
         var decode = await tools.DecodeAsync(samples.Mp4, KnownFormats.Mp4, CancellationToken.None);
@@ -227,9 +227,5 @@ public sealed class MediaToolsTests(MediaToolsSamples samples) : IClassFixture<M
 
     private static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle);
 
-    public void Dispose()
-    {
-        _tools.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _dir.Dispose();
 }

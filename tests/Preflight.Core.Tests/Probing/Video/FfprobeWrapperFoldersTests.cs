@@ -1,0 +1,68 @@
+using Preflight.Core.Probing.Video;
+
+namespace Preflight.Core.Tests.Probing.Video;
+
+/// <summary>The private wrapper scripts that put ffprobe/ffmpeg under prlimit.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class FfprobeWrapperFoldersTests
+{
+    // A limit no other test uses, so this class owns its folders.
+    private const long Limit = 777L * 1024 * 1024;
+
+    [Fact]
+    public void For_SameConfiguration_SharesOnePrivateFolder()
+    {
+        var first = FfmpegWrapperFolders.For("/usr/bin/ffprobe", "/usr/bin/ffmpeg", Limit);
+        var second = FfmpegWrapperFolders.For("/usr/bin/ffprobe", "/usr/bin/ffmpeg", Limit);
+        var other = FfmpegWrapperFolders.For("/usr/bin/ffprobe", "/usr/bin/ffmpeg", Limit + 1);
+
+        Assert.Equal(first, second);
+        Assert.NotEqual(first, other);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
+            File.GetUnixFileMode(first));
+    }
+
+    [Fact]
+    public void For_WritesExecWrapperUnderPrlimit()
+    {
+        var folder = FfmpegWrapperFolders.For("/usr/bin/ffprobe", "/usr/bin/ffmpeg", Limit + 2);
+
+        var script = File.ReadAllText(Path.Combine(folder, "ffprobe"));
+
+        Assert.StartsWith("#!/bin/sh\n", script);
+        Assert.Contains($"exec '/usr/bin/prlimit' --as={Limit + 2} -- '/usr/bin/ffprobe' \"$@\"", script);
+        Assert.Contains("exec '/usr/bin/prlimit'", File.ReadAllText(Path.Combine(folder, "ffmpeg")));
+    }
+
+    [Fact]
+    public void For_NoLimit_ExecsTheToolDirectly()
+    {
+        var folder = FfmpegWrapperFolders.For("/usr/bin/ffprobe", null, 0);
+
+        var script = File.ReadAllText(Path.Combine(folder, "ffprobe"));
+
+        Assert.Contains("exec '/usr/bin/ffprobe' \"$@\"", script);
+        Assert.DoesNotContain("prlimit", script);
+        Assert.False(File.Exists(Path.Combine(folder, "ffmpeg")));
+    }
+
+    [Fact]
+    public void For_FolderCleanedAway_IsRecreated()
+    {
+        var first = FfmpegWrapperFolders.For("/usr/bin/ffprobe", "/usr/bin/ffmpeg", Limit + 3);
+        Directory.Delete(first, recursive: true);
+
+        var second = FfmpegWrapperFolders.For("/usr/bin/ffprobe", "/usr/bin/ffmpeg", Limit + 3);
+
+        Assert.NotEqual(first, second);
+        Assert.True(File.Exists(Path.Combine(second, "ffprobe")));
+    }
+
+    [Fact]
+    public void For_PathWithQuote_IsQuotedForTheShell()
+    {
+        var folder = FfmpegWrapperFolders.For("/opt/it's/ffprobe", null, Limit + 4);
+
+        Assert.Contains("'/opt/it'\\''s/ffprobe'", File.ReadAllText(Path.Combine(folder, "ffprobe")));
+    }
+}
