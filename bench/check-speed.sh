@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Benchmark for issue 2: how fast and how lean is `preflight check`?
+#
+#  1. Speed: a folder of mixed files (testdata's valid, mislabeled, corrupt, limits, real-world and unsupported
+#     files, copied --copies times; hostile/ is left out because ffprobe never finishes on one of them) is
+#     checked by `preflight check FOLDER --format json` (quick mode) and, on the same folder in the same run,
+#     by one `ffprobe -v error -show_format -show_streams FILE` per file: one after another, and
+#     `xargs -P $(nproc)` at a time. Prints wall time, peak RSS and the ratios. Target: quick >= 10x faster.
+#  2. Memory: one ~98 MB MP4 (1280x720, 120 s, generated into the temp folder, never committed) is checked
+#     quick and --deep. Target: peak memory < 200 MB.
+#
+# usage: bench/check-speed.sh [--copies N] [--runs N] [--skip-memory]
+# Needs the .NET SDK, ffmpeg/ffprobe (installed from Debian if missing), GNU time (idem), python3.
+# Everything it makes lives in one temp folder that is removed at exit. Output is Markdown for docs/benchmarks.md.
+set -euo pipefail
+
+root="$(cd -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.." && pwd)"
+# shellcheck source=../scripts/lib.sh
+source "$root/scripts/lib.sh"
+# shellcheck source=lib/common.sh
+source "$root/bench/lib/common.sh"
+
+copies=9 runs=2 memory=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --copies) copies="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --skip-memory) memory=0; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+ensure_ffmpeg
+ensure_gnu_time
+bench_build_cli
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/preflight-bench-check.XXXXXX")"
+trap 'rm -rf -- "$work"' EXIT
+jobs="$(nproc)"
+
+# ---- corpus ---------------------------------------------------------------------------------------------
+folder="$work/mixed"
+categories=(valid mislabeled corrupt limits real-world unsupported)
+for ((c = 1; c <= copies; c++)); do
+  mkdir -p "$folder/copy$c"
+  for category in "${categories[@]}"; do cp -r "$root/testdata/$category" "$folder/copy$c/"; done
+done
+files="$(find "$folder" -type f | wc -l)"
+bytes="$(du -sb "$folder" | cut -f1)"
+
+# One ffprobe per file, as a script without Preflight would do it; `timeout` keeps the run bounded.
+probe='timeout 30 ffprobe -v error -show_format -show_streams "$1" >/dev/null 2>&1; exit 0'
+
+ffprobe_sequential() { # FOLDER
+  find "$1" -type f -print0 | while IFS= read -r -d '' f; do sh -c "$probe" _ "$f"; done
+}
+
+ffprobe_parallel() { # FOLDER JOBS
+  find "$1" -type f -print0 | xargs -0 -n1 -P "$2" sh -c "$probe" _
+}
+export probe
+export -f ffprobe_sequential ffprobe_parallel
+
+# GNU time puts "Command exited with non-zero status N" above its line when the command fails.
+field() { tail -n 1 "$1" | cut -d' ' -f"$2"; }
+ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.1f}')" "$1" "$2"; }
+mb() { python3 -c "import sys; print(f'{int(sys.argv[1]) / 1024:.0f}')" "$1"; }
+
+echo "## preflight check speed (bench/check-speed.sh)"
+echo
+machine_info
+echo "- folder: $files files, $((bytes / 1000)) kB ($copies copies of testdata/{$(IFS=,; echo "${categories[*]}")}); --jobs default = $jobs"
+echo
+
+# Untimed first pass: warms the page cache for everyone and gives the verdict split.
+dotnet "$preflight_dll" check "$folder" --format json >"$work/check.json" || true
+python3 - "$work/check.json" <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[1]))["summary"]
+print(f"- preflight verdicts: {s['files']} files, {s['passed']} pass, {s['failed']} fail")
+EOF
+ffprobe_parallel "$folder" "$jobs"
+echo
+
+echo "| run | preflight check (quick) | ffprobe per file, sequential | ffprobe per file, xargs -P $jobs | ratio vs sequential | ratio vs parallel |"
+echo "| --- | --- | --- | --- | --- | --- |"
+for ((r = 1; r <= runs; r++)); do
+  timed "$work/pf" dotnet "$preflight_dll" check "$folder" --format json >/dev/null
+  timed "$work/seq" bash -c 'ffprobe_sequential "$1"' _ "$folder"
+  timed "$work/par" bash -c 'ffprobe_parallel "$1" "$2"' _ "$folder" "$jobs"
+  pf="$(field "$work/pf" 1)" seq="$(field "$work/seq" 1)" par="$(field "$work/par" 1)"
+  echo "| $r | $pf s, peak $(mb "$(field "$work/pf" 2)") MB | $seq s, peak $(mb "$(field "$work/seq" 2)") MB (one ffprobe) | $par s | $(ratio "$seq" "$pf")x | $(ratio "$par" "$pf")x |"
+done
+echo
+# Where the time goes: the fixed cost of starting .NET, loading the engine and printing nothing.
+timed "$work/one" dotnet "$preflight_dll" check "$root/testdata/valid/image-160x90.png" --format json >/dev/null
+echo "- fixed cost: \`preflight check\` on one 2 kB PNG takes $(field "$work/one" 1) s wall, peak $(mb "$(field "$work/one" 2)") MB (.NET start-up and engine load)"
+echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+
+if [[ "$memory" == 1 ]]; then
+  big="$work/big/video-1280x720-120s.mp4"
+  mkdir -p "$work/big"
+  # ~6.4 Mbit/s video + 128 kbit/s audio for 120 s: about 98 MB, just under the 100,000,000-byte video limit.
+  ffmpeg -v error -nostdin -f lavfi -i testsrc2=s=1280x720:r=25 -f lavfi -i sine=frequency=440:sample_rate=48000 \
+    -t 120 -c:v libx264 -preset ultrafast -b:v 6400k -maxrate 6400k -bufsize 12800k -pix_fmt yuv420p \
+    -c:a aac -b:a 128k -movflags +faststart "$big"
+  echo "### memory on one $(( $(stat -c %s "$big") / 1000000 )) MB MP4 (1280x720, 25 fps, 120 s, H.264 + AAC, faststart)"
+  echo
+  echo "| run | mode | wall | peak RSS, preflight process | peak RSS, largest process (GNU time) | peak RSS, sum of process tree | verdict |"
+  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  for ((r = 1; r <= runs; r++)); do
+    for mode in quick deep; do
+      flag=(); [[ "$mode" == deep ]] && flag=(--deep)
+      timed "$work/mem" dotnet "$preflight_dll" check "$big" "${flag[@]}" --format json >/dev/null
+      python3 "$root/bench/lib/peak_rss.py" --stdout "$work/mem.json" -- \
+        dotnet "$preflight_dll" check "$big" "${flag[@]}" --format json >"$work/tree.json"
+      python3 - "$work/tree.json" "$work/mem.json" "$r" "$mode" "$(field "$work/mem" 1)" "$(field "$work/mem" 2)" <<'EOF'
+import json, sys
+tree = json.load(open(sys.argv[1])); report = json.load(open(sys.argv[2]))
+run, mode, wall, gnu_kb = sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])
+verdict = report["files"][0]["verdict"]
+codes = ", ".join(f["code"] for f in report["files"][0]["findings"]) or "no findings"
+print(f"| {run} | {mode} | {wall} s | {tree['rootPeakKb'] / 1024:.0f} MB | {gnu_kb / 1024:.0f} MB | "
+      f"{tree['treePeakKb'] / 1024:.0f} MB | {verdict} ({codes}) |")
+EOF
+    done
+  done
+  echo
+fi

@@ -1,0 +1,56 @@
+# Shared by bench/*.sh. Source after setting $root (the repo root); defines functions only.
+# Builds go to $BENCH_ARTIFACTS (default /tmp/art-bench), never into the tree, so a benchmark does not
+# collide with other builds running in the same checkout.
+
+BENCH_ARTIFACTS="${BENCH_ARTIFACTS:-/tmp/art-bench}"
+
+bench_dotnet_env() {
+  export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+}
+
+# bench_build PROJECT OUTDIR: the same Release build ./preflight makes, into a private folder.
+bench_build() {
+  local project="$1" out="$2" log
+  bench_dotnet_env
+  log="$(mktemp)"
+  if ! (cd "$root" && dotnet build "$project" -c Release -o "$out" --artifacts-path "$BENCH_ARTIFACTS" \
+        --nologo -v q -clp:ErrorsOnly) >"$log" 2>&1; then
+    echo "bench: building $project failed:" >&2
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
+}
+
+# Sets $preflight_dll to the CLI that ./preflight runs (same project, Release), built privately.
+bench_build_cli() {
+  command -v dotnet >/dev/null 2>&1 || { echo "bench: the .NET SDK is needed (https://dot.net)" >&2; return 1; }
+  echo "bench: building the CLI (Release) into $BENCH_ARTIFACTS/cli ..." >&2
+  bench_build src/Preflight.Cli/Preflight.Cli.csproj "$BENCH_ARTIFACTS/cli"
+  preflight_dll="$BENCH_ARTIFACTS/cli/preflight.dll"
+}
+
+ensure_gnu_time() {
+  [[ -x /usr/bin/time ]] && /usr/bin/time -f %e true >/dev/null 2>&1 && return 0
+  echo "bench: installing Debian's 'time' package (GNU time, for wall time and peak RSS) ..." >&2
+  _sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+  _sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq time >/dev/null
+}
+
+# timed OUTFILE CMD...: runs CMD under GNU time; OUTFILE gets "wall_s peak_rss_kb user_s sys_s exit".
+# Peak RSS is the largest of the process and the children it waited for (not their sum).
+timed() {
+  local out="$1"; shift
+  /usr/bin/time -f "%e %M %U %S %x" -o "$out" "$@" || true
+}
+
+# What the numbers were measured on, in Markdown.
+machine_info() {
+  echo "- date (UTC): $(date -u '+%Y-%m-%d %H:%M:%S')"
+  echo "- commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n "$(git -C "$root" status --porcelain -- src 2>/dev/null)" ]] && echo ' (src/ has uncommitted changes)')"
+  echo "- cores (nproc): $(nproc); memory: $(free -h | awk '/^Mem:/ {print $2 " total, " $7 " available"}')"
+  echo "- cpu: $(lscpu | awk -F: '/^Model name/ {gsub(/^ +/, "", $2); print $2; exit}')"
+  echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- dotnet $(dotnet --version 2>/dev/null); $(ffprobe -version 2>/dev/null | head -1 | cut -d' ' -f1-3)"
+}
