@@ -7,6 +7,8 @@ using Preflight.Core.Probing.Video;
 using Preflight.Core.Reports;
 using Preflight.Core.Reports.Writers;
 using Preflight.Core.Rules;
+using Preflight.Staging;
+using Microsoft.Extensions.Configuration;
 
 namespace Preflight.Cli.Commands;
 
@@ -16,8 +18,8 @@ public sealed class CheckCommand : ICliCommand
     private const string HelpCommand = "preflight check --help";
     private const int MaxJobs = 1024;
 
-    private static readonly string[] ValueOptions = ["--plan", "--format", "--output", "--jobs"];
-    private static readonly string[] FlagOptions = ["--deep"];
+    private static readonly string[] ValueOptions = ["--plan", "--format", "--output", "--jobs", "--staging-connection-string"];
+    private static readonly string[] FlagOptions = ["--deep", "--stage"];
 
     public string Name => "check";
 
@@ -25,6 +27,7 @@ public sealed class CheckCommand : ICliCommand
 
     public string Help => $"""
         Usage: preflight check PATH... [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N]
+                               [--stage [--staging-connection-string CS]]
 
         Inspects each file (folders: every file in them, recursively) against the '{Profile.HeyGen.Name}' profile:
         real format from the bytes, size, dimensions, duration, corruption.
@@ -35,6 +38,11 @@ public sealed class CheckCommand : ICliCommand
           --format F      Report format: table (default), json or junit.
           --output FILE   Write the report to FILE (replaced only when complete) instead of standard output.
           --jobs N        Files checked at once (default: the number of cores, {Environment.ProcessorCount} here).
+          --stage         Copy every passing file to the staging store and report its URL ('staged').
+                          Store from Preflight__Staging__* environment variables: Azure Blob Storage when
+                          Preflight__Staging__ConnectionString is set, else the local folder ./.preflight/staged
+                          (served by 'preflight serve' at /staged/NAME).
+          --staging-connection-string CS   Azure Storage connection string for --stage (overrides the variable).
           -h, --help      Show this help.
 
         Paths in the report are relative to the folder given, or as given for files.
@@ -77,7 +85,7 @@ public sealed class CheckCommand : ICliCommand
         return report.Summary.Failed > 0 ? ExitCodes.Fail : ExitCodes.Pass;
     }
 
-    private sealed record Settings(Profile Profile, string? Plan, bool Deep, string Format, string? Output, int Jobs);
+    private sealed record Settings(Profile Profile, string? Plan, bool Deep, string Format, string? Output, int Jobs, Stager? Stager, string? PublicBaseUrl);
 
     private static Settings Validate(ParsedArgs parsed, CliContext context)
     {
@@ -105,7 +113,23 @@ public sealed class CheckCommand : ICliCommand
             }
         }
 
-        return new Settings(profile, plan, parsed.Has("--deep"), format, parsed.Value("--output"), jobs);
+        if (parsed.Value("--staging-connection-string") is not null && !parsed.Has("--stage"))
+            throw new CliUsageException("--staging-connection-string needs --stage", HelpCommand);
+        var (stager, baseUrl) = parsed.Has("--stage") ? CreateStager(profile, parsed.Value("--staging-connection-string")) : (null, null);
+
+        return new Settings(profile, plan, parsed.Has("--deep"), format, parsed.Value("--output"), jobs, stager, baseUrl);
+    }
+
+    /// <summary>The same Preflight:Staging keys as the service, read from the environment.</summary>
+    private static (Stager, string) CreateStager(Profile profile, string? connectionString)
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var options = new StagingOptions();
+        configuration.GetSection(StagingOptions.Section).Bind(options);
+        if (connectionString is not null) options.ConnectionString = connectionString;
+        if (options.Validate() is { } problem) throw new CliSetupException(problem);
+        var baseUrl = configuration["Preflight:PublicBaseUrl"] ?? ServeCommand.DefaultUrls;
+        return (new Stager(Stager.CreateStore(options, baseUrl), profile), baseUrl);
     }
 
     /// <summary>Checks the files in parallel (at most <c>Jobs</c> at once); the reports keep the input order.</summary>
@@ -121,7 +145,8 @@ public sealed class CheckCommand : ICliCommand
             await Parallel.ForEachAsync(Enumerable.Range(0, inputs.Count), parallel, async (index, ct) =>
             {
                 var input = inputs[index];
-                reports[index] = await InspectOneAsync(inspect, input, options, ct);
+                var report = await InspectOneAsync(inspect, input, options, ct);
+                reports[index] = settings.Stager is null ? report : await settings.Stager.StageAsync(report, input.FullPath, settings.PublicBaseUrl, ct);
                 progress.Completed(input.DisplayPath);
             });
         }
