@@ -45,8 +45,9 @@ internal static class FfprobeNormaliser
     }
 
     /// <summary>
-    /// Degrees as ffprobe reports the display matrix (its <c>rotation</c>), falling back to the legacy
-    /// <c>rotate</c> tag, normalised to 0..359. Only 90/270 change the displayed size.
+    /// Clockwise degrees a player turns the stored picture, 0..359 — the convention of the legacy <c>rotate</c>
+    /// tag and of the in-process MP4 reader. ffprobe's display-matrix <c>rotation</c> is counter-clockwise
+    /// (an iPhone portrait clip says -90), so it is negated. Only 90/270 change the displayed size.
     /// </summary>
     internal static int Rotation(FFProbeStream stream)
     {
@@ -56,7 +57,7 @@ internal static class FfprobeNormaliser
             if (sideData.TryGetValue("side_data_type", out var type) && AsString(type) == "Display Matrix"
                 && sideData.TryGetValue("rotation", out var value))
             {
-                degrees = AsDouble(value);
+                degrees = -AsDouble(value);
                 break;
             }
         }

@@ -29,10 +29,10 @@ public sealed class FfprobeNormaliserTests
     }
 
     [Theory]
-    [InlineData(-90, 270)]
-    [InlineData(90, 90)]
-    [InlineData(270, 270)]
-    [InlineData(-270, 90)]
+    [InlineData(-90, 90)]
+    [InlineData(90, 270)]
+    [InlineData(270, 90)]
+    [InlineData(-270, 270)]
     public void Normalise_DisplayMatrixQuarterTurn_SwapsDimensions(int sideDataRotation, int expectedRotation)
     {
         var video = Video("hevc", 1920, 1080);
@@ -197,7 +197,7 @@ public sealed class FfprobeNormaliserTests
 
         Assert.Equal(1080, facts.Width);
         Assert.Equal(1920, facts.Height);
-        Assert.Equal(270, facts.Rotation);
+        Assert.Equal(90, facts.Rotation); // iPhone portrait: turn 90° clockwise to display
         Assert.Equal("hevc", facts.VideoCodec);
         Assert.Equal(30, facts.FrameRate);
         Assert.Equal(7.5, facts.DurationSeconds);
