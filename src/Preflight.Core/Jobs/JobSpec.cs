@@ -71,49 +71,29 @@ internal abstract class JobSpec(Profile profile)
 
     // ---- small JSON helpers: a missing or mistyped field is a finding, never an exception ----
 
-    protected static JsonElement? Object(JsonParse ctx, JsonElement parent, string name, string pointer, bool required)
+    protected static JsonElement? Object(JsonParse ctx, JsonElement parent, string name, string pointer, bool required) =>
+        Field(ctx, parent, name, pointer, required, JsonValueKind.Object, "an object");
+
+    protected static string? String(JsonParse ctx, JsonElement parent, string name, string pointer, bool required) =>
+        Field(ctx, parent, name, pointer, required, JsonValueKind.String, "a string")?.GetString();
+
+    protected static double? Number(JsonParse ctx, JsonElement parent, string name, string pointer, bool required) =>
+        Field(ctx, parent, name, pointer, required, JsonValueKind.Number, "a number")?.GetDouble();
+
+    /// <summary>The field when present and of the expected JSON kind; otherwise a missing/invalid finding and null.</summary>
+    private static JsonElement? Field(JsonParse ctx, JsonElement parent, string name, string pointer, bool required, JsonValueKind kind, string expected)
     {
         if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             if (required) ctx.Missing(pointer);
             return null;
         }
-        if (value.ValueKind != JsonValueKind.Object)
+        if (value.ValueKind != kind)
         {
-            ctx.Invalid(pointer, "an object", value);
+            ctx.Invalid(pointer, expected, value);
             return null;
         }
         return value;
-    }
-
-    protected static string? String(JsonParse ctx, JsonElement parent, string name, string pointer, bool required)
-    {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            if (required) ctx.Missing(pointer);
-            return null;
-        }
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            ctx.Invalid(pointer, "a string", value);
-            return null;
-        }
-        return value.GetString();
-    }
-
-    protected static double? Number(JsonParse ctx, JsonElement parent, string name, string pointer, bool required)
-    {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            if (required) ctx.Missing(pointer);
-            return null;
-        }
-        if (value.ValueKind != JsonValueKind.Number)
-        {
-            ctx.Invalid(pointer, "a number", value);
-            return null;
-        }
-        return value.GetDouble();
     }
 
     /// <summary>The request object, or a finding when it is missing or not an object.</summary>
