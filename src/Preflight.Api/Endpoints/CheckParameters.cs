@@ -3,19 +3,11 @@ using Preflight.Core.Rules;
 
 namespace Preflight.Api.Endpoints;
 
-/// <summary>The <c>plan</c> and <c>deep</c> options shared by both preflight endpoints, validated with clear messages.</summary>
-internal readonly record struct CheckParameters(string? Plan, bool Deep)
+/// <summary>The <c>plan</c>, <c>deep</c> and <c>stage</c> options of the preflight endpoints, validated with clear messages.</summary>
+internal readonly record struct CheckParameters(string? Plan, bool Deep, bool Stage)
 {
-    public static CheckParameters Parse(Profile profile, string? plan, string? deep)
-    {
-        var parsedDeep = deep?.Trim().ToLowerInvariant() switch
-        {
-            null or "" or "false" or "0" => false,
-            "true" or "1" => true,
-            _ => throw RequestProblemException.BadRequest($"'deep' must be true or false (got {Log.Escape(deep, 40)})."),
-        };
-        return new CheckParameters(ParsePlan(profile, plan), parsedDeep);
-    }
+    public static CheckParameters Parse(Profile profile, string? plan, string? deep, string? stage) =>
+        new(ParsePlan(profile, plan), ParseFlag("deep", deep), ParseFlag("stage", stage));
 
     public static string? ParsePlan(Profile profile, string? plan)
     {
@@ -26,4 +18,12 @@ internal readonly record struct CheckParameters(string? Plan, bool Deep)
             : throw RequestProblemException.BadRequest(
                 $"Unknown plan {Log.Escape(plan, 40)}. Known plans: {string.Join(", ", profile.PlanOrder)}.");
     }
+
+    /// <summary>An optional true/false query value; anything else is a 400 rather than a silent default.</summary>
+    public static bool ParseFlag(string name, string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "false" or "0" => false,
+        "true" or "1" => true,
+        _ => throw RequestProblemException.BadRequest($"'{name}' must be true or false (got {Log.Escape(value, 40)})."),
+    };
 }

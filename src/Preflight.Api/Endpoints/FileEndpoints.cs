@@ -6,6 +6,7 @@ using Preflight.Api.Uploads;
 using Preflight.Core.Inspection;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
+using Preflight.Staging;
 
 namespace Preflight.Api.Endpoints;
 
@@ -18,7 +19,8 @@ internal static class FileEndpoints
             .WithName("CheckFiles")
             .WithSummary("Inspect uploaded files")
             .WithDescription("multipart/form-data with one or more parts named 'file' (the file name gives the extension). " +
-                "Answers the same report as `preflight check --format json`, one entry per part.")
+                "Answers the same report as `preflight check --format json`, one entry per part. " +
+                "With ?stage=true each passing file is also staged and its entry gains a 'staged' object with a public URL.")
             .Accepts<IFormFile>("multipart/form-data")
             .DisableAntiforgery();
         return preflight;
@@ -28,9 +30,11 @@ internal static class FileEndpoints
         HttpRequest request,
         [FromQuery] string? plan,
         [FromQuery] string? deep,
+        [FromQuery] string? stage,
         Profile profile,
         UploadReceiver receiver,
         InspectionRunner runner,
+        Stager stager,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
@@ -39,7 +43,7 @@ internal static class FileEndpoints
         UploadBatch batch;
         try
         {
-            parameters = CheckParameters.Parse(profile, plan, deep);
+            parameters = CheckParameters.Parse(profile, plan, deep, stage);
             batch = await receiver.ReceiveAsync(request, cancellationToken);
         }
         catch (RequestProblemException problem)
@@ -50,9 +54,16 @@ internal static class FileEndpoints
         using (batch)
         {
             var options = new InspectionOptions { Profile = profile, Plan = parameters.Plan, Deep = parameters.Deep };
-            var files = await Task.WhenAll(batch.Files.Select(file => file.OverLimit
-                ? Task.FromResult(OversizeReport.Create(profile, file.DisplayName, file.FilePath, file.Bytes, file.Sha256, file.DeclaredKind))
-                : runner.InspectAsync(new InspectionRequest(file.FilePath, file.DisplayName) { Sha256 = file.Sha256 }, options, cancellationToken)));
+            var baseUrl = StagingSetup.BaseUrlOf(request);
+            var files = await Task.WhenAll(batch.Files.Select(async file =>
+            {
+                if (file.OverLimit)
+                    return OversizeReport.Create(profile, file.DisplayName, file.FilePath, file.Bytes, file.Sha256, file.DeclaredKind);
+                var report = await runner.InspectAsync(
+                    new InspectionRequest(file.FilePath, file.DisplayName) { Sha256 = file.Sha256 }, options, cancellationToken);
+                // Staged from the temp file while the batch still holds it; the hash is the one taken while receiving.
+                return parameters.Stage ? await stager.StageAsync(report, file.FilePath, baseUrl, cancellationToken) : report;
+            }));
 
             var report = CheckReport.Create(profile.Name, parameters.Plan, files, Stopwatch.GetElapsedTime(started));
             Log.Checked(loggerFactory.CreateLogger("Preflight.Api.Files"), report.Summary.Files, "upload",

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Preflight.Api.Hosting;
 using Preflight.Api.Uploads;
@@ -10,7 +9,7 @@ using Preflight.Core.Fetching;
 using Preflight.Core.Inspection;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
-using Preflight.Core.Sniffing;
+using Preflight.Staging;
 
 namespace Preflight.Api.Endpoints;
 
@@ -30,7 +29,7 @@ public sealed record UrlAsset(string? Url, string? Kind = null);
 /// </summary>
 internal static class UrlEndpoints
 {
-    private const long MaxJsonBytes = 1024 * 1024;
+    private const string Example = "{\"assets\": [{\"url\": \"https://…\", \"kind\": \"video\"}]}";
 
     public static RouteGroupBuilder MapUrlEndpoints(this RouteGroupBuilder preflight)
     {
@@ -38,16 +37,19 @@ internal static class UrlEndpoints
             .WithName("CheckUrls")
             .WithSummary("Fetch and inspect media URLs")
             .WithDescription("Each file entry of the report gains a 'source' object (url, finalUrl, httpStatus, contentType, " +
-                "contentLength, redirects). Unreachable, blocked or erroring URLs are 'fail' entries in a 200 report.")
+                "contentLength, redirects). Unreachable, blocked or erroring URLs are 'fail' entries in a 200 report. " +
+                "With ?stage=true each passing file is also staged and its entry gains a 'staged' object with a public URL.")
             .Accepts<UrlCheckRequest>("application/json");
         return preflight;
     }
 
     private static async Task<Results<Ok<CheckReport>, ProblemHttpResult>> CheckUrlsAsync(
         HttpRequest request,
+        [FromQuery] string? stage,
         Profile profile,
-        UrlFetcher fetcher,
+        UrlInspector urls,
         InspectionRunner runner,
+        Stager stager,
         IOptions<JsonOptions> json,
         IOptions<UploadOptions> uploadOptions,
         IOptions<InspectionQueueOptions> inspectionOptions,
@@ -59,9 +61,13 @@ internal static class UrlEndpoints
         UrlCheckRequest body;
         List<(string Url, AssetKind? Kind)> assets;
         string? plan;
+        bool staging;
         try
         {
-            body = await ReadBodyAsync(request, json.Value.SerializerOptions, cancellationToken);
+            staging = CheckParameters.ParseFlag("stage", stage);
+            var element = await JsonBody.ReadAsync(request, Example, cancellationToken);
+            body = JsonBody.Bind<UrlCheckRequest>(element, json.Value.SerializerOptions)
+                ?? throw RequestProblemException.BadRequest("The JSON body is null; expected {\"assets\": [...]}.");
             assets = ValidateAssets(body, inspectionOptions.Value.MaxAssets);
             plan = CheckParameters.ParsePlan(profile, body.Plan);
         }
@@ -71,93 +77,28 @@ internal static class UrlEndpoints
         }
 
         var options = new InspectionOptions { Profile = profile, Plan = plan, Deep = body.Deep };
+        var baseUrl = StagingSetup.BaseUrlOf(request);
         using var folder = PrivateTempFolder.Create(uploadOptions.Value, logger);
-        var files = await Task.WhenAll(assets.Select(asset =>
-            CheckOneAsync(asset.Url, asset.Kind, profile, options, fetcher, runner, folder.Path, logger, cancellationToken)));
+        var files = await Task.WhenAll(assets.Select(async asset =>
+        {
+            var fetched = false;
+            var report = await urls.InspectAsync(asset.Url, asset.Kind, options, folder.Path, runner.InspectAsync,
+                async (inspected, path, ct) =>
+                {
+                    // Only called when the download succeeded, while the file still exists.
+                    fetched = true;
+                    Log.UrlFetched(logger, Log.RedactUrl(asset.Url), inspected.Source?.HttpStatus, inspected.SizeBytes,
+                        inspected.Source?.Redirects ?? 0);
+                    return staging ? await stager.StageAsync(inspected, path, baseUrl, ct) : inspected;
+                },
+                cancellationToken);
+            if (!fetched) Log.UrlRefused(logger, Log.RedactUrl(asset.Url), report.Findings.FirstOrDefault()?.Code ?? "unknown");
+            return report;
+        }));
 
         var report = CheckReport.Create(profile.Name, plan, files, Stopwatch.GetElapsedTime(started));
         Log.Checked(logger, report.Summary.Files, "urls", report.Summary.Passed, report.Summary.Failed, report.Summary.DurationMs);
         return TypedResults.Ok(report);
-    }
-
-    private static async Task<FileReport> CheckOneAsync(string url, AssetKind? requestedKind, Profile profile, InspectionOptions options,
-        UrlFetcher fetcher, InspectionRunner runner, string folder, ILogger logger, CancellationToken cancellationToken)
-    {
-        var uri = Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed : null;
-        var kindBeforeFetch = requestedKind ?? (uri is null ? null : UrlKindHints.FromPath(uri));
-        var fetched = await fetcher.FetchAsync(url, FetchLimits.For(profile, kindBeforeFetch), folder, cancellationToken);
-        var kindAfterHeaders = kindBeforeFetch ?? UrlKindHints.FromContentType(fetched.Source.ContentType);
-
-        if (fetched.FilePath is null)
-        {
-            Log.UrlRefused(logger, Log.RedactUrl(url), fetched.Findings.FirstOrDefault()?.Code ?? "unknown");
-            return new FileReport
-            {
-                Path = url,
-                Kind = kindAfterHeaders ?? AssetKind.Unknown,
-                Verdict = Verdict.Fail,
-                Findings = fetched.Findings,
-                Source = fetched.Source,
-            };
-        }
-
-        Log.UrlFetched(logger, Log.RedactUrl(url), fetched.Source.HttpStatus, fetched.BytesWritten, fetched.Source.Redirects);
-        try
-        {
-            var sniffed = FormatSniffer.Default.Sniff(fetched.FilePath);
-            var kind = kindAfterHeaders ?? profile.KindAccepting(sniffed.Format) ?? FormatFamilies.FamilyOf(sniffed.Format);
-            // The engine reads the extension from the display path: give it the URL's path, never its query string.
-            var displayPath = uri?.GetLeftPart(UriPartial.Path) ?? url;
-            var inspected = await runner.InspectAsync(
-                new InspectionRequest(fetched.FilePath, displayPath) { DeclaredKind = kind, Sha256 = fetched.Sha256 }, options, cancellationToken);
-
-            var mismatch = inspected.Detected is { } detected
-                ? UrlKindHints.ContentTypeMismatch(fetched.Source.ContentType, detected.Format)
-                : null;
-            return inspected.WithFindings([.. fetched.Findings, .. mismatch is null ? [] : new[] { mismatch }]) with
-            {
-                Path = url,
-                Source = fetched.Source,
-            };
-        }
-        finally
-        {
-            TryDelete(fetched.FilePath);
-        }
-    }
-
-    private static async Task<UrlCheckRequest> ReadBodyAsync(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
-    {
-        if (!request.HasJsonContentType())
-        {
-            throw RequestProblemException.UnsupportedMediaType(
-                "Send a JSON body with 'Content-Type: application/json': {\"assets\": [{\"url\": \"https://…\", \"kind\": \"video\"}]}.");
-        }
-        if (request.ContentLength > MaxJsonBytes) throw TooLarge();
-        var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = MaxJsonBytes;
-
-        try
-        {
-            return await JsonSerializer.DeserializeAsync<UrlCheckRequest>(new CountingLimitStream(request.Body, MaxJsonBytes), options, cancellationToken)
-                ?? throw RequestProblemException.BadRequest("The JSON body is null; expected {\"assets\": [...]}.");
-        }
-        catch (JsonException e)
-        {
-            throw RequestProblemException.BadRequest("The body is not valid JSON for this endpoint: " + e.Message);
-        }
-        catch (BodyTooLargeException)
-        {
-            throw TooLarge();
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw TooLarge();
-        }
-        catch (BadHttpRequestException e)
-        {
-            throw new RequestProblemException(e.StatusCode, "Bad request", "The request body could not be read: " + e.Message);
-        }
     }
 
     private static List<(string Url, AssetKind? Kind)> ValidateAssets(UrlCheckRequest body, int maxAssets)
@@ -182,15 +123,5 @@ internal static class UrlEndpoints
             result.Add((asset.Url.Trim(), kind));
         }
         return result;
-    }
-
-    private static RequestProblemException TooLarge() =>
-        RequestProblemException.TooLarge($"The JSON body is over the limit of {MaxJsonBytes} bytes.");
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 }

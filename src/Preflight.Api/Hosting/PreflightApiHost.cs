@@ -9,6 +9,7 @@ using Preflight.Core.Inspection;
 using Preflight.Core.Probing.Video;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
+using Preflight.Worker;
 using Scalar.AspNetCore;
 
 namespace Preflight.Api.Hosting;
@@ -35,6 +36,7 @@ public static class PreflightApiHost
         services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.SectionName)
             .Validate(IsValidFetchOptions, "Preflight:Fetch has an invalid value (timeouts must be positive, MaxConcurrency at least 1).")
             .ValidateOnStart();
+        services.AddOptions<JobOptions>().BindConfiguration(JobOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(Profile.HeyGen);
@@ -42,11 +44,19 @@ public static class PreflightApiHost
         services.AddSingleton<Inspector>();
         services.AddSingleton<InspectFile>(sp => sp.GetRequiredService<Inspector>().InspectAsync);
         services.AddSingleton(sp => new UrlFetcher(sp.GetRequiredService<IOptions<FetchOptions>>().Value));
+        services.AddSingleton<UrlInspector>();
         services.AddSingleton<InspectionGate>();
         services.AddSingleton<InspectionRunner>();
         services.AddSingleton<ApiKeyValidator>();
         services.AddSingleton<UploadReceiver>();
         services.AddSingleton<ToolAvailabilityCache>();
+        services.AddPreflightStaging();
+
+        // The queue worker inside the service (issue 6). It reuses the Inspector, Profile and Stager registered above:
+        // AddPreflightWorker only adds those that are missing. Decided here, so the switch must be in the configuration
+        // the builder starts with (appsettings, environment, command line), as it is for `preflight serve`.
+        if (builder.Configuration.GetValue<bool>($"{WorkerOptions.Section}:{nameof(WorkerOptions.Enabled)}"))
+            services.AddPreflightWorker(builder.Configuration);
 
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.FillFrameworkDetail);
         services.AddExceptionHandler<MissingToolExceptionHandler>();
@@ -97,7 +107,9 @@ public static class PreflightApiHost
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         preflight.MapFileEndpoints();
         preflight.MapUrlEndpoints();
+        preflight.MapJobEndpoints();
 
+        app.MapStagedEndpoints();
         app.MapHealthEndpoints();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Preflight API"));

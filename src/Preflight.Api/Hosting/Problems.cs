@@ -28,7 +28,7 @@ internal static class Problems
             StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}; see /docs for the API reference.",
             StatusCodes.Status415UnsupportedMediaType =>
                 $"The Content-Type {Log.Escape(request.ContentType, 100)} is not accepted here: /v1/preflight/files takes "
-                + "multipart/form-data with parts named 'file', /v1/preflight/urls takes application/json.",
+                + "multipart/form-data with parts named 'file', /v1/preflight/urls and /v1/preflight/jobs take application/json.",
             _ => null,
         };
     }

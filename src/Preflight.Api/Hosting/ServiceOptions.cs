@@ -78,3 +78,17 @@ public sealed class UploadOptions
         ? Path.Combine(Path.GetTempPath(), "preflight-uploads")
         : Path.GetFullPath(TempFolder);
 }
+
+/// <summary><c>Preflight:Jobs</c>: settings of <c>POST /v1/preflight/jobs</c>.</summary>
+public sealed class JobOptions
+{
+    public const string SectionName = "Preflight:Jobs";
+
+    /// <summary>Enterprise plans have a negotiated video length; empty = no length limit is checked on Enterprise.</summary>
+    [Range(1, 7 * 24 * 3600)]
+    public double? EnterpriseMaxVideoSeconds { get; set; }
+
+    /// <summary>Asset URLs of one job fetched and inspected at once (the fetcher's and inspection's own bounds still apply).</summary>
+    [Range(1, 64)]
+    public int MaxConcurrentAssets { get; set; } = 4;
+}
