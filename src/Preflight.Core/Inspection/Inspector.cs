@@ -63,6 +63,7 @@ public sealed class Inspector(MediaTools mediaTools)
             && await ProbeAsync(request.FilePath, promised, deep: false, cancellationToken, inProcessOnly: true) is { HasErrors: true } damaged)
         {
             findings.AddRange(damaged.Findings);
+            findings.AddRange(FileRules.Size(profile, declaredKind, fileName, size, media: null));
             return Report(request, declaredKind, size, sha256, sniff, media: null, findings);
         }
 
