@@ -54,8 +54,10 @@ public sealed class WorkerHarness : IAsyncDisposable
 
     public async Task InitializeAsync()
     {
+        // The worker creates its queues when it starts; the test reads them possibly before that.
         await Requests.CreateIfNotExistsAsync();
         await Results.CreateIfNotExistsAsync();
+        await Poison.CreateIfNotExistsAsync();
         await Uploads.CreateIfNotExistsAsync();
     }
 
