@@ -31,6 +31,8 @@ internal sealed class KestrelApp : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public string UploadFolder => _temp.File("uploads");
 
     public IReadOnlyList<string> FilesLeftInUploadFolder() =>
@@ -44,7 +46,8 @@ internal sealed class KestrelApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(
             settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))
-                .Append(new("Preflight:Upload:TempFolder", temp.File("uploads"))));
+                .Append(new("Preflight:Upload:TempFolder", temp.File("uploads")))
+                .Append(new("Preflight:Staging:LocalPath", temp.File("staged"))));
         builder.AddPreflight();
         var app = builder.Build();
         app.MapPreflight();

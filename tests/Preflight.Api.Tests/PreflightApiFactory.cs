@@ -23,9 +23,13 @@ public sealed class PreflightApiFactory : WebApplicationFactory<Program>
     {
         _settings = settings.ToDictionary(s => s.Key, s => s.Value);
         _settings["Preflight:Upload:TempFolder"] = UploadFolder;
+        // The local staging store writes under the current directory by default: keep every test's files apart.
+        _settings.TryAdd("Preflight:Staging:LocalPath", StagedFolder);
     }
 
     public string UploadFolder => _temp.File("uploads");
+
+    public string StagedFolder => _temp.File("staged");
 
     /// <summary>Replaces the engine call (blocking, throwing) when a test needs to control it.</summary>
     internal InspectFile? Inspect { get; init; }
