@@ -64,7 +64,7 @@ public sealed class BlobPreflightStage(
             }
             else
             {
-                tempDir = Directory.CreateTempSubdirectory("preflight-worker-").FullName;
+                tempDir = CreatePrivateTempDirectory();
                 var tempFile = Path.Combine(tempDir, "blob" + Path.GetExtension(source.Name).ToLowerInvariant());
                 var sha256 = await DownloadAsync(source, properties.ETag, tempFile, maxBytes, cancellationToken);
                 report = await inspector.InspectAsync(
@@ -94,6 +94,15 @@ public sealed class BlobPreflightStage(
                 try { Directory.Delete(tempDir, recursive: true); } catch (IOException) { }
             }
         }
+    }
+
+    /// <summary>One owner-only folder per message: the blob is inspected under a generated name, alone.</summary>
+    private string CreatePrivateTempDirectory()
+    {
+        if (string.IsNullOrWhiteSpace(options.TempPath)) return Directory.CreateTempSubdirectory("preflight-worker-").FullName;
+        var path = Path.Combine(Path.GetFullPath(options.TempPath), "preflight-worker-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
     }
 
     private KindLimits LargestKind() => profile.Kinds.Values.MaxBy(k => k.MaxBytes.Value)!;

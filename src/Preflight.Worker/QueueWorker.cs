@@ -33,8 +33,23 @@ public sealed partial class QueueWorker(
             _results.CreateIfNotExistsAsync(cancellationToken: stoppingToken),
             _poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken));
         LogStarted(logger, options.RequestQueue, options.Concurrency);
-        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => ConsumeAsync(stoppingToken)));
+        var consumers = Enumerable.Range(0, options.Concurrency).Select(_ => ConsumeAsync(stoppingToken));
+        await Task.WhenAll([.. consumers, ReportMetricsAsync(stoppingToken)]);
         LogStopped(logger, metrics.Processed, metrics.Poison);
+    }
+
+    /// <summary>A standalone worker has no /healthz: its counters go to the log, once a minute while there is traffic.</summary>
+    private async Task ReportMetricsAsync(CancellationToken stoppingToken)
+    {
+        var last = -1L;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await DelayAsync(options.MetricsInterval, stoppingToken);
+            var seen = metrics.Processed + metrics.Poison + metrics.Retried;
+            if (seen == last) continue;
+            last = seen;
+            LogMetrics(logger, metrics.Processed, metrics.Passed, metrics.Failed, metrics.Poison, metrics.Retried, metrics.InFlight);
+        }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -206,6 +221,9 @@ public sealed partial class QueueWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} abandoned on shutdown; it becomes visible again now")]
     private static partial void LogAbandoned(ILogger logger, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker metrics: processed={Processed} passed={Passed} failed={Failed} poison={Poison} retried={Retried} inFlight={InFlight}")]
+    private static partial void LogMetrics(ILogger logger, long processed, long passed, long failed, long poison, long retried, long inFlight);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue request failed: {Status} {ErrorCode}")]
     private static partial void LogQueueError(ILogger logger, int status, string? errorCode);

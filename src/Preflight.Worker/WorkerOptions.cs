@@ -30,6 +30,9 @@ public sealed class WorkerOptions
     /// <summary>Delay before a failed message becomes visible again (then it is retried).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often a worker with traffic logs its counters.</summary>
+    public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Folder for private temp copies of blobs being inspected; default: the system temp folder.</summary>
     public string? TempPath { get; set; }
 
@@ -43,6 +46,7 @@ public sealed class WorkerOptions
         if (MaxDequeueCount is < 1 or > 100) return "Preflight:Worker:MaxDequeueCount must be between 1 and 100.";
         if (VisibilityTimeout < TimeSpan.FromSeconds(1) || VisibilityTimeout > TimeSpan.FromDays(7))
             return "Preflight:Worker:VisibilityTimeout must be between 1 second and 7 days.";
+        if (MetricsInterval < TimeSpan.FromSeconds(1)) return "Preflight:Worker:MetricsInterval must be at least 1 second.";
         if (RetryDelay < TimeSpan.Zero || RetryDelay > VisibilityTimeout)
             return "Preflight:Worker:RetryDelay must be between 0 and the visibility timeout.";
         return null;
