@@ -101,7 +101,8 @@ public sealed class BlobPreflightStage(
     {
         if (string.IsNullOrWhiteSpace(options.TempPath)) return Directory.CreateTempSubdirectory("preflight-worker-").FullName;
         var path = Path.Combine(Path.GetFullPath(options.TempPath), "preflight-worker-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
     }
 
