@@ -65,6 +65,7 @@ export -f ffprobe_sequential ffprobe_parallel
 # GNU time puts "Command exited with non-zero status N" above its line when the command fails.
 field() { tail -n 1 "$1" | cut -d' ' -f"$2"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.1f}')" "$1" "$2"; }
+cpu() { tail -n 1 "$1" | awk '{printf "%.2f", $3 + $4}'; }
 mb() { python3 -c "import sys; print(f'{int(sys.argv[1]) / 1024:.0f}')" "$1"; }
 
 echo "## preflight check speed (bench/check-speed.sh)"
@@ -83,19 +84,23 @@ EOF
 ffprobe_parallel "$folder" "$jobs"
 echo
 
-echo "| run | preflight check (quick) | ffprobe per file, sequential | ffprobe per file, xargs -P $jobs | ratio vs sequential | ratio vs parallel |"
-echo "| --- | --- | --- | --- | --- | --- |"
+# CPU seconds (user + sys, children included) are reported beside wall time: on a shared machine wall time
+# swings with other load, CPU time much less.
+echo "| run | load (1 min) | preflight check (quick): wall, CPU, peak RSS | ffprobe per file, sequential: wall, CPU | ffprobe per file, xargs -P $jobs: wall, CPU | wall ratio vs sequential | wall ratio vs parallel | CPU ratio |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for ((r = 1; r <= runs; r++)); do
+  load="$(cut -d' ' -f1 /proc/loadavg)"
   timed "$work/pf" dotnet "$preflight_dll" check "$folder" --format json >/dev/null
   timed "$work/seq" bash -c 'ffprobe_sequential "$1"' _ "$folder"
   timed "$work/par" bash -c 'ffprobe_parallel "$1" "$2"' _ "$folder" "$jobs"
   pf="$(field "$work/pf" 1)" seq="$(field "$work/seq" 1)" par="$(field "$work/par" 1)"
-  echo "| $r | $pf s, peak $(mb "$(field "$work/pf" 2)") MB | $seq s, peak $(mb "$(field "$work/seq" 2)") MB (one ffprobe) | $par s | $(ratio "$seq" "$pf")x | $(ratio "$par" "$pf")x |"
+  pf_cpu="$(cpu "$work/pf")" seq_cpu="$(cpu "$work/seq")" par_cpu="$(cpu "$work/par")"
+  echo "| $r | $load | $pf s, $pf_cpu s, $(mb "$(field "$work/pf" 2)") MB | $seq s, $seq_cpu s | $par s, $par_cpu s | **$(ratio "$seq" "$pf")x** | $(ratio "$par" "$pf")x | $(ratio "$seq_cpu" "$pf_cpu")x |"
 done
 echo
 # Where the time goes: the fixed cost of starting .NET, loading the engine and printing nothing.
 timed "$work/one" dotnet "$preflight_dll" check "$root/testdata/valid/image-160x90.png" --format json >/dev/null
-echo "- fixed cost: \`preflight check\` on one 2 kB PNG takes $(field "$work/one" 1) s wall, peak $(mb "$(field "$work/one" 2)") MB (.NET start-up and engine load)"
+echo "- fixed cost: \`preflight check\` on one 2 kB PNG takes $(field "$work/one" 1) s wall, $(cpu "$work/one") s CPU, peak $(mb "$(field "$work/one" 2)") MB (.NET start-up and engine load)"
 echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 

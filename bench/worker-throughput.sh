@@ -80,6 +80,19 @@ wait_for_log() { # FILE TEXT SECONDS
   return 1
 }
 
+# cpu_seconds PID: user + sys of the process and the children it has waited for (ffprobe/ffmpeg).
+cpu_seconds() {
+  python3 - "$1" <<'PY'
+import os, sys
+try:
+    fields = open(f"/proc/{sys.argv[1]}/stat").read().rsplit(")", 1)[1].split()
+    print(f"{sum(int(f) for f in fields[11:15]) / os.sysconf('SC_CLK_TCK'):.2f}")
+except (FileNotFoundError, ProcessLookupError):
+    print("0")
+PY
+}
+sub() { python3 -c "import sys; print(f'{float(sys.argv[1]) - float(sys.argv[2]):.1f}')" "$1" "$2"; }
+
 peak_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 info="$(machine_info)"
@@ -101,8 +114,18 @@ for ((round = 1; round <= rounds; round++)); do
     done
 
     run_rc=0
-    "${driver[@]}" run --connection "$connection" --id "$id" --state "$work/$id.json" --timeout "$timeout" \
+    azurite_before="$(cpu_seconds "$azurite_pid")"
+    workers_before=0
+    for pid in "${worker_pids[@]}"; do workers_before="$(python3 -c "import sys; print(float(sys.argv[1]) + float(sys.argv[2]))" "$workers_before" "$(cpu_seconds "$pid")")"; done
+    /usr/bin/time -f "%U %S" -o "$work/$id.drivertime" \
+      "${driver[@]}" run --connection "$connection" --id "$id" --state "$work/$id.json" --timeout "$timeout" \
       >"$work/$id.out" || run_rc=$?
+    # CPU spent during the round (including the checks after it): where the machine's 2 cores went.
+    azurite_cpu="$(sub "$(cpu_seconds "$azurite_pid")" "$azurite_before")"
+    workers_after=0
+    for pid in "${worker_pids[@]}"; do workers_after="$(python3 -c "import sys; print(float(sys.argv[1]) + float(sys.argv[2]))" "$workers_after" "$(cpu_seconds "$pid")")"; done
+    workers_cpu="$(sub "$workers_after" "$workers_before")"
+    driver_cpu="$(tail -n 1 "$work/$id.drivertime" | awk '{printf "%.1f", $1 + $2}')"
     grep -v '^RESULT ' "$work/$id.out" >&2 || true
     [[ $run_rc -eq 0 ]] || status=1
 
@@ -121,12 +144,12 @@ for ((round = 1; round <= rounds; round++)); do
     done
     worker_pids=()
 
-    rows+=("$(python3 - "$work/$id.out" "$round" "$n" "$(IFS=/; echo "${split[*]}")" "$(IFS=/; echo "${peaks[*]}")" "$(IFS=';'; echo "${stops[*]}")" <<'EOF'
+    rows+=("$(python3 - "$work/$id.out" "$round" "$n" "$(IFS=/; echo "${split[*]}")" "$(IFS=/; echo "${peaks[*]}")" "$(IFS=';'; echo "${stops[*]}")" "$workers_cpu / $azurite_cpu / $driver_cpu" <<'EOF'
 import json, sys
 line = next((l for l in open(sys.argv[1]) if l.startswith("RESULT ")), None)
-run, n, split, peaks, stops = sys.argv[2:7]
+run, n, split, peaks, stops, cpu = sys.argv[2:8]
 if line is None:
-    print(f"| {run} | {n} | driver gave no result | | | | | | |")
+    print(f"| {run} | {n} | driver gave no result | | | | | | | |")
     sys.exit()
 r = json.loads(line[len("RESULT "):])
 secs = f"{r['allResultsSeconds']:.2f} s" if r["allResultsSeconds"] is not None else "timed out"
@@ -136,7 +159,7 @@ print(f"| {run} | {n} | {secs} | **{rate}** | {r['passed']} / {r['failed']} | {s
       f"{r['results']} results, {r['duplicateResults']} duplicate, {r['missingResults']} missing; "
       f"{r['stagedBlobs']} staged blobs for {r['distinctPassingContents']} passing contents "
       f"({r['stagedCreatedByResults']} created, the rest already existed); {r['rejectedBlobs']} rejected blobs; "
-      f"{r['poisoned']} poisoned; verdicts match manifest: {r['verdictsMatchManifest']}; {checks} | {peaks} MB | {stops} |")
+      f"{r['poisoned']} poisoned; verdicts match manifest: {r['verdictsMatchManifest']}; {checks} | {cpu} | {peaks} MB | {stops} |")
 EOF
 )")
   done
@@ -148,7 +171,7 @@ echo "$info"
 echo "- $files request messages per round; worker concurrency ${concurrency:-default (= cores, $(nproc))} per process; PollInterval 100 ms; Azurite $AZURITE_VERSION on loopback"
 echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| round | workers | time to all results | files/s | pass / fail | completed per worker | checks | worker peak RSS | stop on SIGTERM |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| round | workers | time to all results | files/s | pass / fail | completed per worker | checks | CPU s: workers / Azurite / driver | worker peak RSS | stop on SIGTERM |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 printf '%s\n' "${rows[@]}"
 exit "$status"
