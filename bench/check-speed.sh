@@ -4,8 +4,8 @@
 #  1. Speed: a folder of mixed files (testdata's valid, mislabeled, corrupt, limits, real-world and unsupported
 #     files, copied --copies times; hostile/ is left out because ffprobe never finishes on one of them) is
 #     checked by `preflight check FOLDER --format json` (quick mode) and, on the same folder in the same run,
-#     by one `ffprobe -v error -show_format -show_streams FILE` per file: one after another, and
-#     `xargs -P $(nproc)` at a time. Prints wall time, peak RSS and the ratios. Target: quick >= 10x faster.
+#     by one `ffprobe -v error -show_format -show_streams FILE` per file (one after another, and
+#     `xargs -P $(nproc)` at a time). Prints wall time, CPU time, peak RSS and the ratios. Target: quick >= 10x faster.
 #  2. Memory: one ~98 MB MP4 (1280x720, 120 s, generated into the temp folder, never committed) is checked
 #     quick and --deep. Target: peak memory < 200 MB.
 #
@@ -26,7 +26,7 @@ while [[ $# -gt 0 ]]; do
     --copies) copies="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --skip-memory) memory=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done

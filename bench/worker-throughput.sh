@@ -28,7 +28,7 @@ while [[ $# -gt 0 ]]; do
     --workers) worker_counts="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
     --timeout) timeout="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
