@@ -56,3 +56,19 @@ public sealed class StageOptionTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 }
+
+public sealed class OutputDeviceTests
+{
+    [Fact]
+    public async Task Check_OutputDevNull_WritesThroughAndLeavesTheDeviceAlone()
+    {
+        var result = await CliRunner.RunAsync("check", RepoPaths.TestFile("valid", "image-160x90.png"), "--format", "json", "--output", "/dev/null");
+
+        Assert.Equal(ExitCodes.Pass, result.ExitCode);
+        Assert.Equal(0, new FileInfo("/dev/null").Length);
+        Assert.Empty(Directory.GetFiles("/dev", ".null.*.tmp"));
+        // Still the character device: writing to it swallows the bytes instead of growing a file.
+        await File.WriteAllTextAsync("/dev/null", "x");
+        Assert.Equal(0, new FileInfo("/dev/null").Length);
+    }
+}
