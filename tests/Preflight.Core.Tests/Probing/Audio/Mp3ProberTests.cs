@@ -15,13 +15,6 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
 
     private ProbeResult ProbeBytes(byte[] bytes) => _prober.Probe(_dir.Write("test.mp3", bytes));
 
-    private static void AssertCorrupt(ProbeResult result, string messagePart)
-    {
-        var finding = Assert.Single(result.Findings);
-        Assert.Equal(FindingCodes.FileCorrupt, finding.Code);
-        Assert.Equal(Severity.Error, finding.Severity);
-        Assert.Contains(messagePart, finding.Message);
-    }
 
     [Theory]
     [InlineData("cbr.mp3", 44100, 1)]
@@ -49,7 +42,7 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
     {
         var bytes = files.Bytes(name);
 
-        AssertCorrupt(ProbeBytes(bytes[..(int)(bytes.Length * keep)]), "truncated");
+        ProbeAssert.Corrupt(ProbeBytes(bytes[..(int)(bytes.Length * keep)]), "truncated");
     }
 
     [Fact]
@@ -57,7 +50,7 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
     {
         var bytes = files.Bytes("noxing.mp3");
 
-        AssertCorrupt(ProbeBytes(bytes[..^7]), "cut off");
+        ProbeAssert.Corrupt(ProbeBytes(bytes[..^7]), "cut off");
     }
 
     [Fact]
@@ -66,7 +59,7 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
         var bytes = files.Bytes("noxing.mp3");
         var cut = FrameBoundaryNear(bytes, bytes.Length / 2) + 2;
 
-        AssertCorrupt(ProbeBytes(bytes[..cut]), "2 byte(s) into a frame header");
+        ProbeAssert.Corrupt(ProbeBytes(bytes[..cut]), "2 byte(s) into a frame header");
     }
 
     [Fact]
@@ -75,13 +68,13 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
         var bytes = files.Bytes("cbr.mp3");
         var cut = FrameBoundaryNear(bytes, bytes.Length / 2);
 
-        AssertCorrupt(ProbeBytes(bytes[..cut]), "header declares");
+        ProbeAssert.Corrupt(ProbeBytes(bytes[..cut]), "header declares");
     }
 
     [Fact]
     public void Probe_ZeroFilled_HasNoFrames()
     {
-        AssertCorrupt(ProbeBytes(new byte[200_000]), "no MPEG audio frames");
+        ProbeAssert.Corrupt(ProbeBytes(new byte[200_000]), "no MPEG audio frames");
     }
 
     [Fact]
@@ -90,7 +83,7 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
         var random = new byte[200_000];
         new Random(7).NextBytes(random);
 
-        AssertCorrupt(ProbeBytes(random), "no MPEG audio frames");
+        ProbeAssert.Corrupt(ProbeBytes(random), "no MPEG audio frames");
     }
 
     [Fact]
@@ -99,7 +92,7 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
         var bytes = files.Bytes("tagged.mp3");
         var tagLength = 10 + ((bytes[6] << 21) | (bytes[7] << 14) | (bytes[8] << 7) | bytes[9]);
 
-        AssertCorrupt(ProbeBytes(bytes[..tagLength]), "no MPEG audio frames");
+        ProbeAssert.Corrupt(ProbeBytes(bytes[..tagLength]), "no MPEG audio frames");
     }
 
     [Fact]
@@ -109,7 +102,7 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
         var start = AudioStart(bytes);
         var info = start + FrameLength(bytes, start);
 
-        AssertCorrupt(ProbeBytes(bytes[..info]), "only a Xing/Info header frame");
+        ProbeAssert.Corrupt(ProbeBytes(bytes[..info]), "only a Xing/Info header frame");
     }
 
     [Fact]
@@ -117,7 +110,7 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
     {
         byte[] tag = [.. "ID3"u8, 4, 0, 0, 0, 0, 0x7F, 0x7F, 1, 2, 3];
 
-        AssertCorrupt(ProbeBytes(tag), "ID3v2 tag");
+        ProbeAssert.Corrupt(ProbeBytes(tag), "ID3v2 tag");
     }
 
     [Fact]
@@ -130,7 +123,7 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
 
         var result = ProbeBytes([.. bytes[..at], .. junk, .. bytes[at..]]);
 
-        AssertCorrupt(result, "non-audio data between its frames");
+        ProbeAssert.Corrupt(result, "non-audio data between its frames");
         // NAudio 3 only accepts a frame followed by another valid header, so the frame before the junk may count too.
         var reported = long.Parse(System.Text.RegularExpressions.Regex.Match(result.Findings[0].Message, @"at offset ([\d,]+)")
             .Groups[1].Value.Replace(",", ""));
@@ -164,7 +157,7 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
     [Fact]
     public void Probe_WavBytes_HaveNoFrames()
     {
-        AssertCorrupt(ProbeBytes(new WavBuilder { DataBytes = 0 }.Build()), "no MPEG audio frames");
+        ProbeAssert.Corrupt(ProbeBytes(new WavBuilder { DataBytes = 0 }.Build()), "no MPEG audio frames");
     }
 
     private static byte[] ApeTag(int itemBytes)

@@ -14,13 +14,6 @@ public sealed class WavProberTests(AudioFilesFixture files) : IClassFixture<Audi
 
     private ProbeResult ProbeBytes(byte[] bytes) => _prober.Probe(_dir.Write("test.wav", bytes));
 
-    private static void AssertCorrupt(ProbeResult result, string messagePart)
-    {
-        var finding = Assert.Single(result.Findings);
-        Assert.Equal(FindingCodes.FileCorrupt, finding.Code);
-        Assert.Equal(Severity.Error, finding.Severity);
-        Assert.Contains(messagePart, finding.Message);
-    }
 
     [Theory]
     [InlineData("s16.wav", "pcm_s16le", 44100, 1, 16)]
@@ -49,7 +42,7 @@ public sealed class WavProberTests(AudioFilesFixture files) : IClassFixture<Audi
     {
         var bytes = files.Bytes("s16.wav");
 
-        AssertCorrupt(ProbeBytes(bytes[..(int)(bytes.Length * keep)]), "truncated");
+        ProbeAssert.Corrupt(ProbeBytes(bytes[..(int)(bytes.Length * keep)]), "truncated");
     }
 
     [Fact]
@@ -57,7 +50,7 @@ public sealed class WavProberTests(AudioFilesFixture files) : IClassFixture<Audi
     {
         var bytes = files.Bytes("rf64.wav");
 
-        AssertCorrupt(ProbeBytes(bytes[..(bytes.Length / 2)]), "truncated");
+        ProbeAssert.Corrupt(ProbeBytes(bytes[..(bytes.Length / 2)]), "truncated");
     }
 
     [Fact]
@@ -65,7 +58,7 @@ public sealed class WavProberTests(AudioFilesFixture files) : IClassFixture<Audi
     {
         var bytes = files.Bytes("s16.wav");
 
-        AssertCorrupt(ProbeBytes(bytes[..44]), "truncated");
+        ProbeAssert.Corrupt(ProbeBytes(bytes[..44]), "truncated");
     }
 
     [Fact]
@@ -83,7 +76,7 @@ public sealed class WavProberTests(AudioFilesFixture files) : IClassFixture<Audi
     {
         var bytes = new WavBuilder { DataBytes = 16, DeclaredDataSize = 0xFFFFFFFF, DeclaredRiffSize = 0xFFFFFFFF }.Build();
 
-        AssertCorrupt(ProbeBytes(bytes), "declares 4,294,967,295 bytes of audio but only 16 are present: the file is truncated");
+        ProbeAssert.Corrupt(ProbeBytes(bytes), "declares 4,294,967,295 bytes of audio but only 16 are present: the file is truncated");
     }
 
     [Fact]
@@ -91,49 +84,49 @@ public sealed class WavProberTests(AudioFilesFixture files) : IClassFixture<Audi
     {
         var bytes = new WavBuilder { DeclaredRiffSize = 10_000_000 }.Build();
 
-        AssertCorrupt(ProbeBytes(bytes), "header declares 10,000,008 bytes");
+        ProbeAssert.Corrupt(ProbeBytes(bytes), "header declares 10,000,008 bytes");
     }
 
     [Fact]
     public void Probe_BlockAlignZero_IsCorrupt()
     {
-        AssertCorrupt(ProbeBytes(new WavBuilder { BlockAlign = 0 }.Build()), "block align of 0");
+        ProbeAssert.Corrupt(ProbeBytes(new WavBuilder { BlockAlign = 0 }.Build()), "block align of 0");
     }
 
     [Fact]
     public void Probe_ChannelsZero_IsCorrupt()
     {
-        AssertCorrupt(ProbeBytes(new WavBuilder { Channels = 0, BlockAlign = 4 }.Build()), "0 channels");
+        ProbeAssert.Corrupt(ProbeBytes(new WavBuilder { Channels = 0, BlockAlign = 4 }.Build()), "0 channels");
     }
 
     [Fact]
     public void Probe_SampleRateZero_IsCorrupt()
     {
-        AssertCorrupt(ProbeBytes(new WavBuilder { SampleRate = 0, AverageBytesPerSecond = 1 }.Build()), "sample rate of 0");
+        ProbeAssert.Corrupt(ProbeBytes(new WavBuilder { SampleRate = 0, AverageBytesPerSecond = 1 }.Build()), "sample rate of 0");
     }
 
     [Fact]
     public void Probe_InconsistentBlockAlign_IsCorrupt()
     {
-        AssertCorrupt(ProbeBytes(new WavBuilder { BlockAlign = 3 }.Build()), "inconsistent");
+        ProbeAssert.Corrupt(ProbeBytes(new WavBuilder { BlockAlign = 3 }.Build()), "inconsistent");
     }
 
     [Fact]
     public void Probe_NoFmtChunk_IsCorrupt()
     {
-        AssertCorrupt(ProbeBytes(new WavBuilder { IncludeFormat = false }.Build()), "no fmt chunk");
+        ProbeAssert.Corrupt(ProbeBytes(new WavBuilder { IncludeFormat = false }.Build()), "no fmt chunk");
     }
 
     [Fact]
     public void Probe_NoDataChunk_IsCorrupt()
     {
-        AssertCorrupt(ProbeBytes(new WavBuilder { IncludeData = false }.Build()), "no data chunk");
+        ProbeAssert.Corrupt(ProbeBytes(new WavBuilder { IncludeData = false }.Build()), "no data chunk");
     }
 
     [Fact]
     public void Probe_EmptyDataChunk_IsCorrupt()
     {
-        AssertCorrupt(ProbeBytes(new WavBuilder { DataBytes = 0 }.Build()), "holds no audio");
+        ProbeAssert.Corrupt(ProbeBytes(new WavBuilder { DataBytes = 0 }.Build()), "holds no audio");
     }
 
     [Fact]
@@ -141,7 +134,7 @@ public sealed class WavProberTests(AudioFilesFixture files) : IClassFixture<Audi
     {
         byte[] list = [.. "LIST"u8, 0x00, 0x10, 0x00, 0x00, .. "INFO"u8];
 
-        AssertCorrupt(ProbeBytes(new WavBuilder { TrailingChunk = list }.Build()), "chunk 'LIST'");
+        ProbeAssert.Corrupt(ProbeBytes(new WavBuilder { TrailingChunk = list }.Build()), "chunk 'LIST'");
     }
 
     [Fact]
@@ -156,19 +149,19 @@ public sealed class WavProberTests(AudioFilesFixture files) : IClassFixture<Audi
     [Fact]
     public void Probe_Rf64NegativeDataSize_IsCorrupt()
     {
-        AssertCorrupt(ProbeBytes(new WavBuilder { Container = "RF64", Ds64DataSize = -5 }.Build()), "negative size");
+        ProbeAssert.Corrupt(ProbeBytes(new WavBuilder { Container = "RF64", Ds64DataSize = -5 }.Build()), "negative size");
     }
 
     [Fact]
     public void Probe_Rf64AbsurdDataSize_IsTruncated()
     {
-        AssertCorrupt(ProbeBytes(new WavBuilder { Container = "RF64", Ds64DataSize = long.MaxValue / 2 }.Build()), "truncated");
+        ProbeAssert.Corrupt(ProbeBytes(new WavBuilder { Container = "RF64", Ds64DataSize = long.MaxValue / 2 }.Build()), "truncated");
     }
 
     [Fact]
     public void Probe_Rf64WithoutDs64_IsCorrupt()
     {
-        AssertCorrupt(ProbeBytes(new WavBuilder { Container = "RF64", IncludeDs64 = false }.Build()), "ds64");
+        ProbeAssert.Corrupt(ProbeBytes(new WavBuilder { Container = "RF64", IncludeDs64 = false }.Build()), "ds64");
     }
 
     [Fact]
@@ -184,12 +177,12 @@ public sealed class WavProberTests(AudioFilesFixture files) : IClassFixture<Audi
     [Fact]
     public void Probe_NotRiff_IsCorrupt()
     {
-        AssertCorrupt(ProbeBytes(new byte[64]), "RIFF");
+        ProbeAssert.Corrupt(ProbeBytes(new byte[64]), "RIFF");
     }
 
     [Fact]
     public void Probe_ShorterThanHeader_IsCorrupt()
     {
-        AssertCorrupt(ProbeBytes("RIFF"u8.ToArray()), "shorter than a RIFF header");
+        ProbeAssert.Corrupt(ProbeBytes("RIFF"u8.ToArray()), "shorter than a RIFF header");
     }
 }

@@ -12,13 +12,6 @@ public sealed class ImageProberTests(ImageFilesFixture files) : IClassFixture<Im
 
     public void Dispose() => _dir.Dispose();
 
-    private static void AssertCorrupt(ProbeResult result, string? messagePart = null)
-    {
-        var finding = Assert.Single(result.Findings);
-        Assert.Equal(FindingCodes.FileCorrupt, finding.Code);
-        Assert.Equal(Severity.Error, finding.Severity);
-        if (messagePart is not null) Assert.Contains(messagePart, finding.Message);
-    }
 
     [Fact]
     public void Probe_RealPng_ReportsFactsWithoutFindings()
@@ -51,7 +44,7 @@ public sealed class ImageProberTests(ImageFilesFixture files) : IClassFixture<Im
     {
         var path = _dir.Write("cut.png", files.Png[..(int)(files.Png.Length * keep)]);
 
-        AssertCorrupt(_prober.Probe(path, "png"), "truncated");
+        ProbeAssert.Corrupt(_prober.Probe(path, "png"), "truncated");
     }
 
     [Fact]
@@ -59,7 +52,7 @@ public sealed class ImageProberTests(ImageFilesFixture files) : IClassFixture<Im
     {
         var path = _dir.Write("noiend.png", files.Png[..^12]);
 
-        AssertCorrupt(_prober.Probe(path, "png"), "without an IEND chunk");
+        ProbeAssert.Corrupt(_prober.Probe(path, "png"), "without an IEND chunk");
     }
 
     [Theory]
@@ -70,7 +63,7 @@ public sealed class ImageProberTests(ImageFilesFixture files) : IClassFixture<Im
     {
         var path = _dir.Write("cut.jpg", files.Jpeg[..(int)(files.Jpeg.Length * keep)]);
 
-        AssertCorrupt(_prober.Probe(path, "jpeg"), "without an EOI marker (FF D9): the file is truncated");
+        ProbeAssert.Corrupt(_prober.Probe(path, "jpeg"), "without an EOI marker (FF D9): the file is truncated");
     }
 
     [Fact]
@@ -78,7 +71,7 @@ public sealed class ImageProberTests(ImageFilesFixture files) : IClassFixture<Im
     {
         var path = _dir.Write("noeoi.jpg", files.Jpeg[..^2]);
 
-        AssertCorrupt(_prober.Probe(path, "jpeg"), "EOI");
+        ProbeAssert.Corrupt(_prober.Probe(path, "jpeg"), "EOI");
     }
 
     [Fact]
@@ -87,7 +80,7 @@ public sealed class ImageProberTests(ImageFilesFixture files) : IClassFixture<Im
         var sos = IndexOf(files.Jpeg, [0xFF, 0xDA]);
         var path = _dir.Write("header.jpg", [.. files.Jpeg[..sos], 0xFF, 0xD9]);
 
-        AssertCorrupt(_prober.Probe(path, "jpeg"), "header only");
+        ProbeAssert.Corrupt(_prober.Probe(path, "jpeg"), "header only");
     }
 
     [Fact]
@@ -160,7 +153,7 @@ public sealed class ImageProberTests(ImageFilesFixture files) : IClassFixture<Im
         var path = _dir.Write("damaged.png", bytes);
 
         Assert.Empty(_prober.Probe(path, "png").Findings);
-        AssertCorrupt(_prober.Decode(path, "png"));
+        ProbeAssert.Corrupt(_prober.Decode(path, "png"));
     }
 
     [Fact]
@@ -174,8 +167,8 @@ public sealed class ImageProberTests(ImageFilesFixture files) : IClassFixture<Im
         bytes[dht + 3] = 112;
         var path = _dir.Write("short-dht.jpg", bytes);
 
-        AssertCorrupt(_prober.Probe(path, "jpeg"));
-        AssertCorrupt(_prober.Decode(path, "jpeg"));
+        ProbeAssert.Corrupt(_prober.Probe(path, "jpeg"));
+        ProbeAssert.Corrupt(_prober.Decode(path, "jpeg"));
     }
 
     [Theory]
@@ -202,7 +195,7 @@ public sealed class ImageProberTests(ImageFilesFixture files) : IClassFixture<Im
     [Fact]
     public void Probe_PngBytesProbedAsJpeg_IsCorrupt()
     {
-        AssertCorrupt(_prober.Probe(files.Dir.File("a.png"), "jpeg"), "SOI");
+        ProbeAssert.Corrupt(_prober.Probe(files.Dir.File("a.png"), "jpeg"), "SOI");
     }
 
     [Theory]
@@ -214,8 +207,8 @@ public sealed class ImageProberTests(ImageFilesFixture files) : IClassFixture<Im
         new Random(42).NextBytes(random);
         var path = _dir.Write("random.bin", random);
 
-        AssertCorrupt(_prober.Probe(path, format));
-        AssertCorrupt(_prober.Decode(path, format));
+        ProbeAssert.Corrupt(_prober.Probe(path, format));
+        ProbeAssert.Corrupt(_prober.Decode(path, format));
     }
 
     [Fact]
@@ -225,7 +218,7 @@ public sealed class ImageProberTests(ImageFilesFixture files) : IClassFixture<Im
         byte[] gif = [.. "GIF89a"u8, 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0, 0x3B];
         var path = _dir.Write("a.gif", gif);
 
-        AssertCorrupt(_prober.Decode(path, "png"));
+        ProbeAssert.Corrupt(_prober.Decode(path, "png"));
     }
 
     [Fact]
