@@ -11,6 +11,9 @@ using Preflight.Staging;
 
 namespace Preflight.Worker;
 
+/// <summary>The engine call the stage uses; a host may route it through its own concurrency limit.</summary>
+public delegate Task<FileReport> WorkerInspection(InspectionRequest request, InspectionOptions options, CancellationToken cancellationToken);
+
 /// <summary>A request that cannot be completed now; the message is retried, then poisoned.</summary>
 public sealed class WorkFailedException(string message, Exception? inner = null) : Exception(message, inner);
 
@@ -23,7 +26,7 @@ public sealed class WorkFailedException(string message, Exception? inner = null)
 public sealed class BlobPreflightStage(
     WorkerOptions options,
     BlobServiceClient blobService,
-    Inspector inspector,
+    WorkerInspection inspect,
     Stager stager,
     Profile profile)
 {
@@ -67,7 +70,7 @@ public sealed class BlobPreflightStage(
                 tempDir = CreatePrivateTempDirectory();
                 var tempFile = Path.Combine(tempDir, "blob" + Path.GetExtension(source.Name).ToLowerInvariant());
                 var sha256 = await DownloadAsync(source, properties.ETag, tempFile, maxBytes, cancellationToken);
-                report = await inspector.InspectAsync(
+                report = await inspect(
                     new InspectionRequest(tempFile, displayPath) { DeclaredKind = request.Kind, Sha256 = sha256 },
                     new InspectionOptions { Profile = profile, Plan = request.Plan },
                     cancellationToken);

@@ -32,6 +32,7 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton(Profile.HeyGen);
         services.TryAddSingleton(_ => new MediaTools(new MediaToolsOptions()));
         services.TryAddSingleton(sp => new Inspector(sp.GetRequiredService<MediaTools>()));
+        services.TryAddSingleton<WorkerInspection>(sp => sp.GetRequiredService<Inspector>().InspectAsync);
         services.TryAddSingleton(sp => Stager.CreateStore(sp.GetRequiredService<IOptions<StagingOptions>>().Value, configuration["Preflight:PublicBaseUrl"]));
         services.TryAddSingleton(sp => new Stager(sp.GetRequiredService<IStagingStore>(), sp.GetRequiredService<Profile>()));
 

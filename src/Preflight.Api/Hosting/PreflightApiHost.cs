@@ -56,7 +56,11 @@ public static class PreflightApiHost
         // AddPreflightWorker only adds those that are missing. Decided here, so the switch must be in the configuration
         // the builder starts with (appsettings, environment, command line), as it is for `preflight serve`.
         if (builder.Configuration.GetValue<bool>($"{WorkerOptions.Section}:{nameof(WorkerOptions.Enabled)}"))
+        {
+            // The worker's inspections take the same slots as HTTP requests: one limit for the machine.
+            services.AddSingleton<WorkerInspection>(sp => sp.GetRequiredService<InspectionRunner>().InspectAsync);
             services.AddPreflightWorker(builder.Configuration);
+        }
 
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.FillFrameworkDetail);
         services.AddExceptionHandler<MissingToolExceptionHandler>();
