@@ -123,6 +123,11 @@ public sealed class Mp4Prober
                 continue;
             }
             CheckSampleData(track, length, mdats);
+            if (fragments is not null && fragments.TryGetValue(track.TrackId, out var fragment))
+            {
+                // A fragment whose 'mdat' was cut off leaves every box whole: only the trun offsets tell.
+                foreach (var (start, size) in fragment.DataRuns) CheckDataRange(track, start, size == 0 ? 1 : size, length, mdats);
+            }
         }
 
         var facts = Facts(movie, fragments, out var incomplete);
@@ -139,25 +144,29 @@ public sealed class Mp4Prober
         track.Samples.ForEachChunk((start, size) =>
         {
             if (size == 0) return;
-            if (onlyStarts) size = 1;
-            var end = checked(start + size);
-            if (end > (ulong)fileLength)
-            {
-                throw new IsoBmffCorruptException(Invariant(
-                    $"{track.Name}: sample data at offset {start:N0} runs to byte {end:N0} but the file is only {fileLength:N0} bytes: the file is truncated"));
-            }
-            var holder = mdats.FindLast(m => (ulong)m.PayloadOffset <= start);
-            if (holder.Type is null || start >= (ulong)holder.End)
-            {
-                throw new IsoBmffCorruptException(Invariant(
-                    $"{track.Name}: sample data at offset {start:N0} ({size:N0} bytes) lies outside every 'mdat' box"));
-            }
-            if (end > (ulong)holder.End)
-            {
-                throw new IsoBmffCorruptException(Invariant(
-                    $"{track.Name}: sample data at offset {start:N0} runs to byte {end:N0}, past the end of the 'mdat' box at offset {holder.Offset:N0} (which ends at byte {holder.End:N0}): the file is truncated or corrupt"));
-            }
+            CheckDataRange(track, start, onlyStarts ? 1 : size, fileLength, mdats);
         });
+    }
+
+    private static void CheckDataRange(Track track, ulong start, ulong size, long fileLength, List<BoxHeader> mdats)
+    {
+        var end = checked(start + size);
+        if (end > (ulong)fileLength)
+        {
+            throw new IsoBmffCorruptException(Invariant(
+                $"{track.Name}: sample data at offset {start:N0} runs to byte {end:N0} but the file is only {fileLength:N0} bytes: the file is truncated"));
+        }
+        var holder = mdats.FindLast(m => (ulong)m.PayloadOffset <= start);
+        if (holder.Type is null || start >= (ulong)holder.End)
+        {
+            throw new IsoBmffCorruptException(Invariant(
+                $"{track.Name}: sample data at offset {start:N0} ({size:N0} bytes) lies outside every 'mdat' box"));
+        }
+        if (end > (ulong)holder.End)
+        {
+            throw new IsoBmffCorruptException(Invariant(
+                $"{track.Name}: sample data at offset {start:N0} runs to byte {end:N0}, past the end of the 'mdat' box at offset {holder.Offset:N0} (which ends at byte {holder.End:N0}): the file is truncated or corrupt"));
+        }
     }
 
     private static MediaFacts Facts(Movie movie, Dictionary<uint, FragmentTotals>? fragments, out bool incomplete)
@@ -204,8 +213,9 @@ public sealed class Mp4Prober
 
     private static double? Duration(Movie movie, Dictionary<uint, FragmentTotals>? fragments)
     {
-        if (movie.Timescale > 0 && movie.Duration > 0) return (double)movie.Duration / movie.Timescale;
         if (movie.Timescale > 0 && movie.FragmentDuration is > 0) return (double)movie.FragmentDuration.Value / movie.Timescale;
+        // In a fragmented file mvhd covers only the samples inside moov; the fragments carry the rest.
+        if (fragments is null && movie.Timescale > 0 && movie.Duration > 0) return (double)movie.Duration / movie.Timescale;
 
         double? longest = null;
         foreach (var track in movie.Tracks)
@@ -213,6 +223,8 @@ public sealed class Mp4Prober
             var (_, seconds) = SamplesAndSeconds(track, fragments);
             if (seconds > 0 && (longest is null || seconds > longest)) longest = seconds;
         }
+        // A track whose fragment durations are unknown could be the longest: leave it to ffprobe rather than under-report.
+        if (fragments is not null && fragments.Values.Any(f => f.Samples > 0 && !f.DurationKnown)) return null;
         return longest;
     }
 

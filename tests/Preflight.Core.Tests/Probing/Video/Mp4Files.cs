@@ -24,6 +24,8 @@ public sealed class Mp4Files : IDisposable
         Mp3Audio = Make("mp3audio.mp4", "-f lavfi -i testsrc=d=1:s=160x120:r=25 -f lavfi -i sine=d=1 -c:v libx264 -c:a libmp3lame");
         ThreeGp = Make("phone.3gp", "-f lavfi -i testsrc=d=1:s=176x144:r=15 -f lavfi -i sine=d=1:sample_rate=8000 -c:v libx264 -c:a aac -ar 8000");
         Fragmented = Make("fragmented.mp4", "-f lavfi -i testsrc=d=2:s=320x240:r=25 -c:v libx264 -g 10 -movflags frag_keyframe+empty_moov");
+        // Without empty_moov, moov holds the first fragment's samples and mvhd counts only those.
+        FragmentedFirstInMoov = Make("fragmented-first-in-moov.mp4", "-f lavfi -i testsrc=d=2:s=320x240:r=25 -c:v libx264 -g 10 -movflags frag_keyframe");
     }
 
     public string Faststart { get; }
@@ -37,6 +39,7 @@ public sealed class Mp4Files : IDisposable
     public string Mp3Audio { get; }
     public string ThreeGp { get; }
     public string Fragmented { get; }
+    public string FragmentedFirstInMoov { get; }
 
     /// <summary>Writes the first <paramref name="length"/> bytes of <paramref name="source"/> to a new file.</summary>
     public string Truncated(string source, long length, string name)

@@ -150,6 +150,17 @@ public sealed class Mp4ProberTests(Mp4Files files) : IClassFixture<Mp4Files>
         Assert.Equal(2.0, result.Media.DurationSeconds!.Value, 2);
     }
 
+    [Fact]
+    public void Probe_FragmentedWithFirstFragmentInMoov_CountsEveryFragmentInDuration()
+    {
+        // mvhd says 0.4 s here (the moov's own samples); trusting it let a long video pass a plan's length limit.
+        var result = _prober.Probe(files.FragmentedFirstInMoov);
+
+        Assert.Empty(result.Findings);
+        Assert.Equal(2.0, result.Media.DurationSeconds!.Value, 2);
+        Assert.Equal(25, result.Media.FrameRate);
+    }
+
     // ---- truncation of real files ----
 
     [Theory]
@@ -205,6 +216,29 @@ public sealed class Mp4ProberTests(Mp4Files files) : IClassFixture<Mp4Files>
         var path = files.Truncated(files.Fragmented, length * 7 / 10, "cut-fragmented.mp4");
 
         AssertCorrupt(_prober.Probe(path));
+    }
+
+    [Fact]
+    public void Probe_FragmentedCutJustAfterLastMoof_IsCorrupt()
+    {
+        // Every box is whole, but the last fragment's media data ('mdat') is gone: the trun points past the end.
+        var path = files.Truncated(files.Fragmented, EndOfLastBox(files.Fragmented, "moof"), "lost-last-mdat.mp4");
+
+        var finding = AssertCorrupt(_prober.Probe(path));
+        Assert.Contains("truncated", finding.Message);
+    }
+
+    [Fact]
+    public void Probe_FragmentedMdatReplacedByFreeBox_IsCorrupt()
+    {
+        // Same length, so nothing runs past the end: the fragment's data simply lies in no 'mdat'.
+        var bytes = System.IO.File.ReadAllBytes(files.Fragmented);
+        var mdat = EndOfLastBox(files.Fragmented, "moof");
+        "free"u8.CopyTo(bytes.AsSpan((int)mdat + 4));
+        var path = files.Write("mdat-is-free.mp4", bytes);
+
+        var finding = AssertCorrupt(_prober.Probe(path));
+        Assert.Contains("outside every 'mdat'", finding.Message);
     }
 
     [Fact]
@@ -422,6 +456,19 @@ public sealed class Mp4ProberTests(Mp4Files files) : IClassFixture<Mp4Files>
     }
 
     /// <summary>End offset of the first top-level box of <paramref name="type"/> (32-bit sizes, as ffmpeg writes small files).</summary>
+    private static long EndOfLastBox(string path, string type)
+    {
+        var bytes = System.IO.File.ReadAllBytes(path);
+        long offset = 0, end = -1;
+        while (offset + 8 <= bytes.Length)
+        {
+            var size = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan((int)offset));
+            if (System.Text.Encoding.Latin1.GetString(bytes, (int)offset + 4, 4) == type) end = offset + size;
+            offset += size;
+        }
+        return end >= 0 ? end : throw new InvalidOperationException($"no '{type}' box in {path}");
+    }
+
     private static long EndOfBox(string path, string type)
     {
         var bytes = System.IO.File.ReadAllBytes(path);
