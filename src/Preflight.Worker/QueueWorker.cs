@@ -28,15 +28,55 @@ public sealed partial class QueueWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.WhenAll(
-            _requests.CreateIfNotExistsAsync(cancellationToken: stoppingToken),
-            _results.CreateIfNotExistsAsync(cancellationToken: stoppingToken),
-            _poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken));
+        if (!await CreateQueuesAsync(stoppingToken)) return;
         LogStarted(logger, options.RequestQueue, options.Concurrency);
         var consumers = Enumerable.Range(0, options.Concurrency).Select(_ => ConsumeAsync(stoppingToken));
         await Task.WhenAll([.. consumers, ReportMetricsAsync(stoppingToken)]);
         LogStopped(logger, metrics.Processed, metrics.Poison);
     }
+
+    /// <summary>
+    /// Storage may be down when the worker starts; a host (the HTTP service too) must not stop because of it.
+    /// Retries until the queues exist or the host stops; false when it stopped first.
+    /// </summary>
+    private async Task<bool> CreateQueuesAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.WhenAll(
+                    _requests.CreateIfNotExistsAsync(cancellationToken: stoppingToken),
+                    _results.CreateIfNotExistsAsync(cancellationToken: stoppingToken),
+                    _poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken));
+                return true;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogStorageUnavailable(logger, StorageFailure(e));
+                await DelayAsync(options.RetryDelay > options.PollInterval ? options.RetryDelay : options.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// What the Azure SDK throws when storage cannot be reached: one RequestFailedException, or — once its retries
+    /// are used up on transport errors — an AggregateException of them.
+    /// </summary>
+    private static bool IsStorageFailure(Exception e) =>
+        e is RequestFailedException || (e is AggregateException aggregate && aggregate.InnerExceptions.All(i => i is RequestFailedException or IOException or OperationCanceledException));
+
+    private static string StorageFailure(Exception e) => e switch
+    {
+        RequestFailedException { Status: > 0 } r => $"storage error {r.Status} {r.ErrorCode}",
+        AggregateException a when a.InnerExceptions.Count > 0 => "storage unreachable: " + a.InnerExceptions[^1].Message,
+        _ => "storage unreachable: " + e.Message,
+    };
 
     /// <summary>A standalone worker has no /healthz: its counters go to the log, once a minute while there is traffic.</summary>
     private async Task ReportMetricsAsync(CancellationToken stoppingToken)
@@ -73,9 +113,10 @@ public sealed partial class QueueWorker(
             {
                 return;
             }
-            catch (RequestFailedException e)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                LogQueueError(logger, e.Status, e.ErrorCode);
+                // Storage down or slow (the SDK's own timeouts surface as cancellations): poll again later.
+                LogStorageUnavailable(logger, StorageFailure(e));
                 await DelayAsync(options.PollInterval, stoppingToken);
                 continue;
             }
@@ -90,6 +131,12 @@ public sealed partial class QueueWorker(
             try
             {
                 await HandleAsync(message, _abandon.Token);
+            }
+            catch (Exception e)
+            {
+                // Even poisoning failed (storage gone, message too large): the message comes back after its
+                // visibility timeout. One message never stops the worker.
+                LogUnhandled(logger, message.MessageId, e);
             }
             finally
             {
@@ -138,13 +185,19 @@ public sealed partial class QueueWorker(
         {
             failure = e.Message;
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (IsStorageFailure(e))
         {
-            failure = $"storage error {e.Status} {e.ErrorCode}";
+            failure = StorageFailure(e);
         }
         catch (IOException e)
         {
             failure = $"I/O error: {e.Message}";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug or an input nobody foresaw: retried, then poisoned with the reason, like any other failure.
+            LogUnhandled(logger, message.MessageId, e);
+            failure = $"unexpected error: {e.GetType().Name}: {e.Message}";
         }
 
         if (message.DequeueCount >= options.MaxDequeueCount)
@@ -160,7 +213,7 @@ public sealed partial class QueueWorker(
             // Come back sooner than the full visibility timeout.
             await _requests.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.RetryDelay);
         }
-        catch (RequestFailedException)
+        catch (Exception e) when (IsStorageFailure(e))
         {
             // Lost the message (visibility expired, someone else has it): it will come back on its own.
         }
@@ -174,7 +227,7 @@ public sealed partial class QueueWorker(
         {
             await _requests.DeleteMessageAsync(message.MessageId, message.PopReceipt);
         }
-        catch (RequestFailedException)
+        catch (Exception e) when (IsStorageFailure(e))
         {
         }
         metrics.Poisoned();
@@ -187,8 +240,9 @@ public sealed partial class QueueWorker(
         {
             await _requests.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero);
         }
-        catch (RequestFailedException)
+        catch (Exception e) when (IsStorageFailure(e))
         {
+            // It comes back after its visibility timeout instead.
         }
         LogAbandoned(logger, message.MessageId);
     }
@@ -225,6 +279,9 @@ public sealed partial class QueueWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker metrics: processed={Processed} passed={Passed} failed={Failed} poison={Poison} retried={Retried} inFlight={InFlight}")]
     private static partial void LogMetrics(ILogger logger, long processed, long passed, long failed, long poison, long retried, long inFlight);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue request failed: {Status} {ErrorCode}")]
-    private static partial void LogQueueError(ILogger logger, int status, string? errorCode);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue storage not usable, will retry: {Reason}")]
+    private static partial void LogStorageUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId}: unexpected failure")]
+    private static partial void LogUnhandled(ILogger logger, string messageId, Exception exception);
 }

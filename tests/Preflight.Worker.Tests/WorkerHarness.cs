@@ -62,12 +62,14 @@ public sealed class WorkerHarness : IAsyncDisposable
     }
 
     /// <summary>Starts one worker process-equivalent (its own host, clients and consumers).</summary>
-    public async Task<IHost> StartWorkerAsync()
+    /// <param name="configure">Registers stand-ins before the worker's own (e.g. storage clients with injected faults).</param>
+    public async Task<IHost> StartWorkerAsync(Action<IServiceCollection>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(Settings);
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        configure?.Invoke(builder.Services);
         builder.Services.AddPreflightWorker(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync();
