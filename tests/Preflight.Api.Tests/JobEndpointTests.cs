@@ -130,6 +130,19 @@ public sealed class JobEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostJobs_NumberBeyondDouble_Answers200FailNot500()
+    {
+        const string json = "{\"endpoint\": \"streaming.task\", \"plan\": \"pro\", \"request\": {\"text\": \"hi\", \"sessionMinutes\": 1e400}}";
+        using var response = await _factory.CreateClient().PostAsync(Jobs, new StringContent(json, Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        var report = JsonNode.Parse(body)!;
+        Assert.Equal("fail", (string?)report["verdict"]);
+        Assert.Equal("/sessionMinutes", (string?)Assert.Single(report["findings"]!.AsArray())!["path"]);
+    }
+
+    [Fact]
     public async Task PostJobs_NotJson_Answers415()
     {
         using var response = await _factory.CreateClient().PostAsync(Jobs, new StringContent("endpoint=video/generate", Encoding.UTF8, "text/plain"));

@@ -77,8 +77,14 @@ internal abstract class JobSpec(Profile profile)
     protected static string? String(JsonParse ctx, JsonElement parent, string name, string pointer, bool required) =>
         Field(ctx, parent, name, pointer, required, JsonValueKind.String, "a string")?.GetString();
 
-    protected static double? Number(JsonParse ctx, JsonElement parent, string name, string pointer, bool required) =>
-        Field(ctx, parent, name, pointer, required, JsonValueKind.Number, "a number")?.GetDouble();
+    /// <summary>A finite number: JSON allows 1e400, which reads as infinity and would poison every sum after it.</summary>
+    protected static double? Number(JsonParse ctx, JsonElement parent, string name, string pointer, bool required)
+    {
+        if (Field(ctx, parent, name, pointer, required, JsonValueKind.Number, "a number") is not { } value) return null;
+        if (value.TryGetDouble(out var number) && double.IsFinite(number)) return number;
+        ctx.OutOfRange(pointer, value);
+        return null;
+    }
 
     /// <summary>The field when present and of the expected JSON kind; otherwise a missing/invalid finding and null.</summary>
     private static JsonElement? Field(JsonParse ctx, JsonElement parent, string name, string pointer, bool required, JsonValueKind kind, string expected)
@@ -164,6 +170,11 @@ internal sealed class JsonParse(JobParse parse)
     public void Invalid(string pointer, string expected, JsonElement actual) =>
         parse.Findings.Add(new JobFinding(FindingCodes.JobInvalidField, Severity.Error,
             $"{pointer} must be {expected}, not {actual.ValueKind.ToString().ToLowerInvariant()}.",
+            Actual: Truncate(actual.GetRawText()), Path: pointer));
+
+    public void OutOfRange(string pointer, JsonElement actual) =>
+        parse.Findings.Add(new JobFinding(FindingCodes.JobInvalidField, Severity.Error,
+            $"{pointer} is too large to be a number of anything ({Truncate(actual.GetRawText())}).",
             Actual: Truncate(actual.GetRawText()), Path: pointer));
 
     private static string Truncate(string s) => s.Length <= 80 ? s : s[..77] + "...";

@@ -63,10 +63,11 @@ internal sealed class StreamingTaskSpec(Profile profile) : JobSpec(profile)
                 Actual: length.ToString(CultureInfo.InvariantCulture), Limit: $"<={limit.Value}", Path: "/text"));
         }
         parse.SessionMinutes = Number(ctx, root, "sessionMinutes", "/sessionMinutes", required: false);
-        if (parse.SessionMinutes is < 0)
+        // A session long enough to overflow seconds is no session either (1e307 minutes).
+        if (parse.SessionMinutes is { } minutes && (minutes < 0 || !double.IsFinite(minutes * 60)))
         {
             parse.Findings.Add(new JobFinding(FindingCodes.JobInvalidField, Severity.Error,
-                "sessionMinutes must not be negative.", Actual: parse.SessionMinutes.Value.ToString(CultureInfo.InvariantCulture), Path: "/sessionMinutes"));
+                "sessionMinutes must be a non-negative number of minutes.", Actual: parse.SessionMinutes.Value.ToString(CultureInfo.InvariantCulture), Path: "/sessionMinutes"));
             parse.SessionMinutes = null;
         }
         return parse;

@@ -310,6 +310,22 @@ public sealed class JobCheckerTests
         Assert.Contains(report.Findings, f => f.Code == FindingCodes.JobInvalidField && f.Path == "");
     }
 
+    [Theory]
+    [InlineData("streaming.task", "{\"text\": \"hi\", \"sessionMinutes\": 1e400}", "/sessionMinutes")]
+    [InlineData("streaming.task", "{\"text\": \"hi\", \"sessionMinutes\": 1e307}", "/sessionMinutes")]
+    [InlineData("video/generate", "{\"dimension\": {\"width\": 1e400, \"height\": 720}, \"video_inputs\": []}", "/dimension/width")]
+    public async Task CheckAsync_NumberTooLargeForADouble_IsInvalidFieldAndReportSerializes(string endpoint, string request, string pointer)
+    {
+        // JSON allows 1e400; it reads as infinity, which the report's JSON writer refuses (a 500 in the service).
+        var job = new JobCheckRequest { Endpoint = endpoint, Plan = "pro", Request = JsonDocument.Parse(request).RootElement.Clone() };
+
+        var report = await Checker.CheckAsync(job, default);
+
+        Assert.Contains(report.Findings, f => f.Code is FindingCodes.JobInvalidField or FindingCodes.JobDimensionOutOfRange && f.Path == pointer);
+        Assert.True(double.IsFinite(report.Estimate.Credits) && double.IsFinite(report.Estimate.DurationSeconds));
+        Assert.Contains("\"verdict\":\"fail\"", JsonSerializer.Serialize(report, PreflightJson.Compact));
+    }
+
     [Fact]
     public async Task CheckAsync_UnknownPlan_ThrowsJobRequestException()
     {
