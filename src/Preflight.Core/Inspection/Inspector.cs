@@ -33,7 +33,11 @@ public sealed class Inspector(MediaTools mediaTools)
         SniffResult sniff;
         try
         {
-            size = new FileInfo(request.FilePath).Length;
+            // The length of what a read sees: FileInfo.Length of a symbolic link is the link's own few bytes.
+            using (var handle = File.OpenHandle(request.FilePath))
+            {
+                size = RandomAccess.GetLength(handle);
+            }
             sniff = _sniffer.Sniff(request.FilePath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
