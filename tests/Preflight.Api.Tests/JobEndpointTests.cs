@@ -143,6 +143,18 @@ public sealed class JobEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostJobs_MoreDistinctAssetUrlsThanAllowed_Answers400WithoutFetching()
+    {
+        using var factory = new PreflightApiFactory(("Preflight:Fetch:AllowPrivateNetworks", "true"), ("Preflight:Jobs:MaxAssets", "2"));
+        var urls = new[] { "/voice.mp3", "/background.png", "/clip.mp4" }.Select(p => new { url = _server.Url(p).ToString() }).ToArray();
+
+        using var response = await factory.CreateClient().PostAsJsonAsync(Jobs, new { endpoint = "photo_avatar/train", request = new { urls } });
+
+        await ProblemTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "at most 2");
+        Assert.Equal(0, _server.ConnectionCount);
+    }
+
+    [Fact]
     public async Task PostJobs_NotJson_Answers415()
     {
         using var response = await _factory.CreateClient().PostAsync(Jobs, new StringContent("endpoint=video/generate", Encoding.UTF8, "text/plain"));

@@ -68,6 +68,7 @@ internal static class JobEndpoints
         {
             EnterpriseMaxVideoSeconds = jobOptions.Value.EnterpriseMaxVideoSeconds,
             MaxConcurrentAssets = jobOptions.Value.MaxConcurrentAssets,
+            MaxAssets = jobOptions.Value.MaxAssets,
         });
         JobReport report;
         try

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Preflight.Core.Jobs;
 
 namespace Preflight.Api.Hosting;
 
@@ -91,4 +92,8 @@ public sealed class JobOptions
     /// <summary>Asset URLs of one job fetched and inspected at once (the fetcher's and inspection's own bounds still apply).</summary>
     [Range(1, 64)]
     public int MaxConcurrentAssets { get; set; } = 4;
+
+    /// <summary>Distinct asset URLs one job may name; more is a 400 before anything is fetched.</summary>
+    [Range(1, 10_000)]
+    public int MaxAssets { get; set; } = new JobCheckerOptions().MaxAssets;
 }

@@ -12,6 +12,12 @@ public sealed record JobCheckerOptions
 
     /// <summary>How many asset URLs of one job are fetched and inspected at once.</summary>
     public int MaxConcurrentAssets { get; init; } = 4;
+
+    /// <summary>
+    /// Distinct asset URLs fetched for one job. A valid video/generate has at most 50 scenes with a voice audio and a
+    /// background each; without a bound, one 1 MB request could make the service fetch tens of thousands of URLs.
+    /// </summary>
+    public int MaxAssets { get; init; } = 150;
 }
 
 /// <summary>A job request Preflight cannot evaluate at all (e.g. an unknown plan name): a client error.</summary>
@@ -61,6 +67,9 @@ public sealed class JobChecker(Profile profile, AssetInspector inspectAsset, Job
         }
 
         var parse = spec.Parse(job.Request);
+        var distinctUrls = parse.Assets.Select(a => a.Url).Distinct().Count();
+        if (distinctUrls > _options.MaxAssets)
+            throw new JobRequestException($"The request names {distinctUrls} distinct asset URLs; at most {_options.MaxAssets} are checked per job.");
         var reports = await InspectAssetsAsync(parse.Assets, plan, cancellationToken);
         var findings = new List<JobFinding>(parse.Findings);
         findings.AddRange(AssetFindings(parse.Assets, reports));

@@ -12,7 +12,15 @@ internal sealed record Scene(int Index, string? CharacterType, string? VoiceType
 internal sealed record JobParse
 {
     public List<JobFinding> Findings { get; } = [];
+    private readonly HashSet<string> _assetPointers = [];
+
     public List<JobAsset> Assets { get; } = [];
+
+    /// <summary>Adds the asset unless one was already found at the same pointer (scene fields are met twice).</summary>
+    public void AddAsset(JobAsset asset)
+    {
+        if (_assetPointers.Add(asset.Pointer)) Assets.Add(asset);
+    }
     public List<Scene> Scenes { get; } = [];
     public (int Width, int Height)? Dimension { get; set; }
     public string? VideoUrl { get; set; }
@@ -136,8 +144,7 @@ internal abstract class JobSpec(Profile profile)
                         || property.Name.Contains("webhook", StringComparison.OrdinalIgnoreCase);
                     if (isUrlField && !isWebhook && property.Value.ValueKind == JsonValueKind.String)
                     {
-                        if (parse.Assets.All(a => a.Pointer != child))
-                            parse.Assets.Add(new JobAsset(property.Value.GetString()!, KindFromUrl(property.Value.GetString()!), child));
+                        parse.AddAsset(new JobAsset(property.Value.GetString()!, KindFromUrl(property.Value.GetString()!), child));
                     }
                     else
                     {

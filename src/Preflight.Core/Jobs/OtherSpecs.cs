@@ -15,7 +15,7 @@ internal sealed class VideoTranslateSpec(Profile profile, JobCheckerOptions opti
         if (Root(parse, request) is not { } root) return parse;
         parse.VideoUrl = String(ctx, root, "video_url", "/video_url", required: true);
         String(ctx, root, "output_language", "/output_language", required: true);
-        if (parse.VideoUrl is not null) parse.Assets.Add(new JobAsset(parse.VideoUrl, AssetKind.Video, "/video_url"));
+        if (parse.VideoUrl is not null) parse.AddAsset(new JobAsset(parse.VideoUrl, AssetKind.Video, "/video_url"));
         CollectOtherAssetUrls(parse, root, "");
         return parse;
     }

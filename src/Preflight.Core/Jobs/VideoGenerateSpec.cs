@@ -108,7 +108,7 @@ internal sealed class VideoGenerateSpec(Profile profile, JobCheckerOptions optio
                     break;
                 case "audio":
                     audioUrl = String(ctx, voice, "audio_url", at + "/voice/audio_url", required: !voice.TryGetProperty("audio_asset_id", out _));
-                    if (audioUrl is not null) parse.Assets.Add(new JobAsset(audioUrl, AssetKind.Audio, at + "/voice/audio_url"));
+                    if (audioUrl is not null) parse.AddAsset(new JobAsset(audioUrl, AssetKind.Audio, at + "/voice/audio_url"));
                     break;
                 case "silence":
                     break;
@@ -128,7 +128,7 @@ internal sealed class VideoGenerateSpec(Profile profile, JobCheckerOptions optio
             {
                 var url = String(ctx, background, "url", at + "/background/url", required: !background.TryGetProperty("image_asset_id", out _) && !background.TryGetProperty("video_asset_id", out _));
                 if (url is not null)
-                    parse.Assets.Add(new JobAsset(url, type == "image" ? AssetKind.Image : AssetKind.Video, at + "/background/url"));
+                    parse.AddAsset(new JobAsset(url, type == "image" ? AssetKind.Image : AssetKind.Video, at + "/background/url"));
             }
         }
 

@@ -284,6 +284,50 @@ public sealed class JobCheckerTests
         Assert.Equal(10, report.Estimate.DurationSeconds);
     }
 
+    [Theory]
+    [InlineData(150, false)]
+    [InlineData(151, true)]
+    public async Task CheckAsync_DistinctAssetUrls_BoundedBeforeAnythingIsFetched(int urls, bool refused)
+    {
+        var fetched = 0;
+        var checker = new JobChecker(Profile.HeyGen, (asset, plan, ct) =>
+        {
+            Interlocked.Increment(ref fetched);
+            return FakeInspector(asset, plan, ct);
+        });
+        var request = new { images = Enumerable.Range(0, urls).Select(i => new { url = $"https://example.test/{i}.png" }).ToArray() };
+
+        var check = checker.CheckAsync(Job("photo_avatar/train", request), default);
+
+        if (refused)
+        {
+            var e = await Assert.ThrowsAsync<JobRequestException>(() => check);
+            Assert.Contains("at most 150", e.Message, StringComparison.Ordinal);
+            Assert.Equal(0, fetched);
+        }
+        else
+        {
+            Assert.Equal(urls, (await check).Assets.Count);
+            Assert.Equal(urls, fetched);
+        }
+    }
+
+    [Fact]
+    public async Task CheckAsync_FiftyScenesWithTheSameUrls_CountAsTwoAssets()
+    {
+        var scenes = Enumerable.Range(0, 50).Select(_ => new
+        {
+            character = new { type = "avatar" },
+            voice = new { type = "audio", audio_url = "https://example.test/a.mp3?s=1" },
+            background = new { type = "image", url = "https://example.test/bg.png" },
+        });
+
+        var report = await Checker.CheckAsync(Job("video/generate", Generate(scenes)), default);
+
+        Assert.Equal(2, report.Assets.Count);
+        Assert.Equal(Verdict.Pass, report.Verdict);
+    }
+
     [Fact]
     public async Task CheckAsync_UnknownEndpoint_FailsListingSupported()
     {
