@@ -129,8 +129,9 @@ internal static class Mp3FrameWalk
         if (cut is not null) return Failed(state, garbage, cut);
 
         // The Xing/Info header counts the audio frames: fewer present means the file was cut on a frame boundary.
-        // One frame of slack, as encoders disagree on whether the header frame itself is counted.
-        if (state.Xing?.DeclaredFrames is { } declared && state.AudioFrames + 1 < declared)
+        // One frame of slack for other encoders, which disagree on whether the header frame itself is counted.
+        var slack = state.Xing?.CountsAudioFramesExactly == true ? 0 : 1;
+        if (state.Xing?.DeclaredFrames is { } declared && state.AudioFrames + slack < declared)
         {
             return Failed(state, garbage,
                 $"The {state.Xing.Tag} header declares {declared:N0} frames but only {state.AudioFrames:N0} are present: the file is truncated.");

@@ -9,6 +9,12 @@ namespace Preflight.Core.Probing.Audio;
 /// </summary>
 internal sealed record XingInfo(string Tag, long? DeclaredFrames, int EncoderDelay, int Padding)
 {
+    /// <summary>
+    /// Whether <see cref="DeclaredFrames"/> counts exactly the audio frames after this one: LAME and ffmpeg (whose tag
+    /// starts "LAME" or "Lav") write it so. Other encoders disagree on counting the header frame itself.
+    /// </summary>
+    public bool CountsAudioFramesExactly { get; init; }
+
     public static XingInfo? Read(Mp3Frame frame)
     {
         var data = frame.RawData;
@@ -48,12 +54,14 @@ internal sealed record XingInfo(string Tag, long? DeclaredFrames, int EncoderDel
 
         // LAME extension: 9-byte encoder string, then delay (12 bits) and padding (12 bits) at byte 21.
         int delay = 0, padding = 0;
+        var exact = false;
         if (cursor + 24 <= data.Length && IsEncoderName(data.AsSpan(cursor, 4)))
         {
             delay = (data[cursor + 21] << 4) | (data[cursor + 22] >> 4);
             padding = ((data[cursor + 22] & 0x0F) << 8) | data[cursor + 23];
+            exact = data.AsSpan(cursor, 4).SequenceEqual("LAME"u8) || data.AsSpan(cursor, 3).SequenceEqual("Lav"u8);
         }
-        return new XingInfo(tag, frames is 0 ? null : frames, delay, padding);
+        return new XingInfo(tag, frames is 0 ? null : frames, delay, padding) { CountsAudioFramesExactly = exact };
     }
 
     private static bool IsEncoderName(ReadOnlySpan<byte> name)

@@ -71,6 +71,18 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
         ProbeAssert.Corrupt(ProbeBytes(bytes[..cut]), "header declares");
     }
 
+    [Theory]
+    [InlineData("cbr.mp3")]
+    [InlineData("vbr_stereo.mp3")]
+    public void Probe_LameTaggedFileMissingOnlyItsLastFrame_IsTruncated(string name)
+    {
+        // A LAME tag counts exactly the audio frames; one frame missing is a cut file, not encoder disagreement.
+        var bytes = files.Bytes(name);
+        var lastFrame = LastFrameStart(bytes);
+
+        ProbeAssert.Corrupt(ProbeBytes(bytes[..lastFrame]), "header declares");
+    }
+
     [Fact]
     public void Probe_ZeroFilled_HasNoFrames()
     {
@@ -186,6 +198,18 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
         var rate = rates[(bytes[offset + 2] >> 2) & 3];
         var padding = (bytes[offset + 2] >> 1) & 1;
         return 144 * bitRate / rate + padding;
+    }
+
+    private static int LastFrameStart(byte[] bytes)
+    {
+        var offset = AudioStart(bytes);
+        var last = offset;
+        while (offset + 4 <= bytes.Length && bytes[offset] == 0xFF)
+        {
+            last = offset;
+            offset += FrameLength(bytes, offset);
+        }
+        return last;
     }
 
     private static int FrameBoundaryNear(byte[] bytes, int target)
