@@ -41,6 +41,8 @@ public sealed class AzureBlobStagingStore : IStagingStore
 
     public string ContainerName => _container.Name;
 
+    public string AccountName => _container.AccountName;
+
     public async Task<StagedInfo> StageAsync(StageRequest request, CancellationToken cancellationToken)
     {
         try

@@ -32,9 +32,13 @@ public sealed class BlobPreflightStage(
 {
     private readonly BlobContainerClient _rejected = blobService.GetBlobContainerClient(options.RejectedContainer);
 
-    public async Task<WorkResult> ProcessAsync(WorkRequest request, CancellationToken cancellationToken)
+    /// <summary>The result, or null when the blob is one of the stage's own outputs and must not be processed.</summary>
+    public async Task<WorkResult?> ProcessAsync(WorkRequest request, CancellationToken cancellationToken)
     {
         var source = ResolveSource(request.BlobUrl);
+        // An Event Grid subscription without a container filter also reports what this stage writes: processing a
+        // rejected copy would reject it again into a new copy, and so on forever.
+        if (IsOwnOutput(source.BlobContainerName)) return null;
         BlobProperties properties;
         try
         {
@@ -108,6 +112,10 @@ public sealed class BlobPreflightStage(
         else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
     }
+
+    private bool IsOwnOutput(string container) =>
+        container == _rejected.Name
+        || (stager.Store is AzureBlobStagingStore staging && container == staging.ContainerName && staging.AccountName == blobService.AccountName);
 
     private KindLimits LargestKind() => profile.Kinds.Values.MaxBy(k => k.MaxBytes.Value)!;
 

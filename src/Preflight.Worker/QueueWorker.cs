@@ -165,6 +165,13 @@ public sealed partial class QueueWorker(
             else
             {
                 var result = await stage.ProcessAsync(request, cancellationToken);
+                if (result is null)
+                {
+                    await _requests.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                    metrics.WasIgnored();
+                    LogIgnored(logger, message.MessageId);
+                    return;
+                }
                 await _results.SendMessageAsync(JsonSerializer.Serialize(result, PreflightJson.Compact), cancellationToken);
                 await _requests.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                 metrics.Completed(result.Verdict == Verdict.Pass);
@@ -272,6 +279,9 @@ public sealed partial class QueueWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} moved to the poison queue: {Reason}")]
     private static partial void LogPoisoned(ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} ignored: it names a blob this stage wrote (rejected or staged container)")]
+    private static partial void LogIgnored(ILogger logger, string messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} abandoned on shutdown; it becomes visible again now")]
     private static partial void LogAbandoned(ILogger logger, string messageId);

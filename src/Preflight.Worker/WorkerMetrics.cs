@@ -9,6 +9,7 @@ public sealed class WorkerMetrics
     private long _poison;
     private long _retried;
     private long _inFlight;
+    private long _ignored;
 
     public long Processed => Interlocked.Read(ref _processed);
     public long Passed => Interlocked.Read(ref _passed);
@@ -16,6 +17,9 @@ public sealed class WorkerMetrics
     public long Poison => Interlocked.Read(ref _poison);
     public long Retried => Interlocked.Read(ref _retried);
     public long InFlight => Interlocked.Read(ref _inFlight);
+
+    /// <summary>Requests for the stage's own outputs (rejected or staged blobs), dropped without processing.</summary>
+    public long Ignored => Interlocked.Read(ref _ignored);
 
     internal void Started() => Interlocked.Increment(ref _inFlight);
     internal void Ended() => Interlocked.Decrement(ref _inFlight);
@@ -26,6 +30,7 @@ public sealed class WorkerMetrics
     }
     internal void Poisoned() => Interlocked.Increment(ref _poison);
     internal void WillRetry() => Interlocked.Increment(ref _retried);
+    internal void WasIgnored() => Interlocked.Increment(ref _ignored);
 
-    public object Snapshot() => new { processed = Processed, passed = Passed, failed = Failed, poison = Poison, retried = Retried, inFlight = InFlight };
+    public object Snapshot() => new { processed = Processed, passed = Passed, failed = Failed, poison = Poison, retried = Retried, inFlight = InFlight, ignored = Ignored };
 }

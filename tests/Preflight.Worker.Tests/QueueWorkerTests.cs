@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
 using Preflight.TestSupport;
 
 namespace Preflight.Worker.Tests;
@@ -186,6 +187,34 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
 
         Assert.Contains("does not exist", poison.GetProperty("reason").GetString());
         Assert.Empty(await harness.ResultsAsync(1, seconds: 1));
+    }
+
+    [Fact]
+    public async Task Worker_EventsForItsOwnRejectedAndStagedBlobs_AreIgnoredSoNothingLoops()
+    {
+        await using var harness = await HarnessAsync();
+        var host = await harness.StartWorkerAsync();
+        var metrics = host.Services.GetRequiredService<WorkerMetrics>();
+        // A first failing upload fills the rejected container, a passing one the staged container.
+        await harness.SendRequestAsync(await harness.UploadAsync("corrupt/jpeg-no-eoi.jpg", "photo.jpg"));
+        await harness.SendRequestAsync(await harness.UploadAsync("valid/image-160x90.png"));
+        var first = await harness.ResultsAsync(2);
+        var rejectedBefore = await WorkerHarness.ListAsync(harness.Rejected);
+        var stagedBefore = await WorkerHarness.ListAsync(harness.Staged);
+
+        // What an Event Grid subscription without a container filter then delivers: the stage's own writes.
+        foreach (var name in rejectedBefore) await harness.SendRequestAsync(harness.Rejected.GetBlobClient(name).Uri.ToString());
+        foreach (var name in stagedBefore) await harness.SendRequestAsync(harness.Staged.GetBlobClient(name).Uri.ToString());
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (metrics.Ignored < rejectedBefore.Count + stagedBefore.Count && DateTime.UtcNow < deadline) await Task.Delay(100);
+
+        Assert.Equal(2, first.Count);
+        Assert.Equal(3, rejectedBefore.Count + stagedBefore.Count);
+        Assert.Equal(3, metrics.Ignored);
+        Assert.Empty(await harness.ResultsAsync(1, seconds: 1));
+        Assert.Equal(rejectedBefore, await WorkerHarness.ListAsync(harness.Rejected));
+        Assert.Equal(stagedBefore, await WorkerHarness.ListAsync(harness.Staged));
+        Assert.Null((await harness.Poison.PeekMessageAsync()).Value);
     }
 
     [Fact]
