@@ -51,6 +51,32 @@ public sealed class DiscoveryEndpointTests : IDisposable
         Assert.True(paths.ContainsKey("/healthz"));
     }
 
+    [Theory]
+    [InlineData("/v1/preflight/files")]
+    [InlineData("/v1/preflight/urls")]
+    [InlineData("/v1/preflight/jobs")]
+    public async Task GetOpenApi_PreflightEndpointsListEveryProblemStatus(string path)
+    {
+        var document = await _client.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+
+        var responses = document!["paths"]![path]!["post"]!["responses"]!.AsObject();
+        Assert.Equal(["200", "400", "401", "413", "415", "429", "503", "504"], responses.Select(r => r.Key).Order());
+    }
+
+    [Fact]
+    public async Task GetOpenApi_FilesBodyIsAFormWithPartsNamedFile()
+    {
+        var document = await _client.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+
+        var schema = Resolve(document!, document!["paths"]!["/v1/preflight/files"]!["post"]!["requestBody"]!["content"]!["multipart/form-data"]!["schema"]!);
+        var file = schema["properties"]!["file"]!;
+        Assert.Equal("array", (string?)file["type"]);
+        Assert.Equal("binary", (string?)Resolve(document, file["items"]!)["format"]);
+    }
+
+    private static JsonNode Resolve(JsonObject document, JsonNode schema) =>
+        schema["$ref"] is { } reference ? document["components"]!["schemas"]![((string)reference!).Split('/')[^1]]! : schema;
+
     [Fact]
     public async Task GetDocs_ServesTheScalarReferencePage()
     {

@@ -10,6 +10,10 @@ using Preflight.Staging;
 
 namespace Preflight.Api.Endpoints;
 
+/// <summary>The form of <c>POST /v1/preflight/files</c>, for the OpenAPI document: one or more parts named <c>file</c>.</summary>
+/// <param name="File">Each file to inspect; the part's file name gives the extension.</param>
+public sealed record FileUploadForm(IReadOnlyList<IFormFile> File);
+
 /// <summary><c>POST /v1/preflight/files</c>: uploaded files, inspected by the same engine as <c>preflight check</c>.</summary>
 internal static class FileEndpoints
 {
@@ -21,7 +25,7 @@ internal static class FileEndpoints
             .WithDescription("multipart/form-data with one or more parts named 'file' (the file name gives the extension). " +
                 "Answers the same report as `preflight check --format json`, one entry per part. " +
                 "With ?stage=true each passing file is also staged and its entry gains a 'staged' object with a public URL.")
-            .Accepts<IFormFile>("multipart/form-data")
+            .Accepts<FileUploadForm>("multipart/form-data")
             .DisableAntiforgery();
         return preflight;
     }
