@@ -72,7 +72,9 @@ public sealed class BlobPreflightStage(
             else
             {
                 tempDir = CreatePrivateTempDirectory();
-                var tempFile = Path.Combine(tempDir, "blob" + Path.GetExtension(source.Name).ToLowerInvariant());
+                // A generated name: the engine takes the extension from the display path, and a blob's own
+                // extension may be longer than a file name can be.
+                var tempFile = Path.Combine(tempDir, "blob");
                 var sha256 = await DownloadAsync(source, properties.ETag, tempFile, maxBytes, cancellationToken);
                 report = await inspect(
                     new InspectionRequest(tempFile, displayPath) { DeclaredKind = request.Kind, Sha256 = sha256 },

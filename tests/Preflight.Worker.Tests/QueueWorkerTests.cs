@@ -217,6 +217,37 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
         Assert.Null((await harness.Poison.PeekMessageAsync()).Value);
     }
 
+    [Theory]
+    [InlineData("my holiday/été ✓ \"final\".png")]
+    [InlineData("a%20b #1?.png")]
+    public async Task Worker_BlobNameWithSpacesAndUnicode_IsInspected(string blobName)
+    {
+        await using var harness = await HarnessAsync();
+        var url = await harness.UploadAsync("valid/image-160x90.png", blobName);
+        await harness.StartWorkerAsync();
+
+        await harness.SendRequestAsync(url);
+        var result = Assert.Single(await harness.ResultsAsync(1));
+
+        Assert.Equal("pass", result.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public async Task Worker_BlobNameWithAnExtensionLongerThanAFileName_IsAReportNotAPoisonMessage()
+    {
+        await using var harness = await HarnessAsync(new() { ["Preflight:Worker:MaxDequeueCount"] = "1" });
+        // Blob names may have 1,024 characters; a file name on disk only 255 bytes.
+        var url = await harness.UploadAsync("valid/image-160x90.png", "clip." + new string('x', 300));
+        await harness.StartWorkerAsync();
+
+        await harness.SendRequestAsync(url);
+        var result = Assert.Single(await harness.ResultsAsync(1));
+
+        Assert.Equal("fail", result.GetProperty("verdict").GetString());
+        Assert.Contains(result.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "format.unsupported");
+        Assert.Null((await harness.Poison.PeekMessageAsync()).Value);
+    }
+
     [Fact]
     public async Task Worker_BlobOfAnotherAccount_IsNeverFetched()
     {
