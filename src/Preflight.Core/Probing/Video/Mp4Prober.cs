@@ -19,8 +19,9 @@ public sealed class Mp4Prober
     {
         try
         {
-            // No read buffer: we only seek from header to header and read moov in one go.
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.RandomAccess);
+            // A small buffer: big boxes are skipped by seeking, but a run of tiny boxes (hostile or not) must not cost
+            // one read call per 8-byte header.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096, FileOptions.RandomAccess);
             return Inspect(stream, Path.GetFileName(path));
         }
         catch (IsoBmffCorruptException e)
@@ -87,17 +88,17 @@ public sealed class Mp4Prober
             return ProbeResult.Corrupt("The 'moov' box declares no tracks: the file holds only headers, no media.");
         }
 
-        var moofs = layout.Boxes.Where(b => b.Type == "moof").ToList();
-        var fragmented = movie.Fragmented || moofs.Count > 0;
+        var moofCount = layout.MoofCount;
+        var fragmented = movie.Fragmented || moofCount > 0;
         foreach (var track in movie.Tracks) track.Samples.CheckConsistency();
 
         Dictionary<uint, FragmentTotals>? fragments = null;
         if (fragmented)
         {
-            fragments = Fragments.Read(stream, moofs, movie);
+            fragments = Fragments.Read(stream, TopLevelWalker.Headers(stream, length, "moof"), movie);
             if (movie.Tracks.All(t => t.Samples.SampleCount == 0) && fragments.Values.All(f => f.Samples == 0))
             {
-                return ProbeResult.Corrupt(moofs.Count == 0
+                return ProbeResult.Corrupt(moofCount == 0
                     ? "The file is fragmented but has no 'moof' fragments: it holds only headers (an init segment), no media."
                     : "No track has any samples: the file holds only headers, no media.");
             }
