@@ -10,6 +10,12 @@ namespace Preflight.Core.Probing.Audio;
 /// </summary>
 internal static class WavStructure
 {
+    /// <summary>
+    /// Real WAVs have a handful of chunks; NAudio's reader keeps every one in memory (49 MB of empty chunks: 8 s,
+    /// 320 MB), so a file with more is refused before it gets there.
+    /// </summary>
+    public const int MaxChunks = 10_000;
+
     private const int WaveFormatPcm = 0x0001;
     private const int WaveFormatIeeeFloat = 0x0003;
     private const int WaveFormatExtensible = 0xFFFE;
@@ -63,9 +69,12 @@ internal static class WavStructure
         long? factSamples = null;
         long dataOffset = -1, dataLength = -1;
         // Chunks are walked to the end of the file, not just the declared RIFF end, so a wrong RIFF size cannot hide data.
+        var chunks = 0;
         while (position + 8 <= length)
         {
             if (format is not null && dataOffset >= 0 && declaredEnd >= 0 && position >= declaredEnd) break;
+            if (++chunks > MaxChunks)
+                return WavWalkResult.Corrupt($"WAV has more than {MaxChunks:N0} chunks (real files have a handful): the file is damaged or made to exhaust readers.");
             TryRead(stream, position, chunkHeader);
             var id = chunkHeader[..4];
             long size = BinaryPrimitives.ReadUInt32LittleEndian(chunkHeader[4..]);

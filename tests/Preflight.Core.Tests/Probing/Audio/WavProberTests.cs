@@ -15,6 +15,16 @@ public sealed class WavProberTests(AudioFilesFixture files) : IClassFixture<Audi
     private ProbeResult ProbeBytes(byte[] bytes) => _prober.Probe(_dir.Write("test.wav", bytes));
 
 
+    [Fact]
+    public void Probe_TensOfThousandsOfChunks_IsCorrupt()
+    {
+        // 49 MB of empty chunks took NAudio 8 s and 320 MB (it keeps every chunk); no real WAV has more than a handful.
+        var junk = new byte[(WavStructure.MaxChunks + 1) * 8];
+        for (var i = 0; i < junk.Length; i += 8) "junk"u8.CopyTo(junk.AsSpan(i));
+
+        ProbeAssert.Corrupt(ProbeBytes(new WavBuilder { TrailingChunk = junk }.Build()), "chunks");
+    }
+
     [Theory]
     [InlineData("s16.wav", "pcm_s16le", 44100, 1, 16)]
     [InlineData("s24_stereo.wav", "pcm_s24le", 48000, 2, 24)]
