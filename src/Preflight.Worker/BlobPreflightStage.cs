@@ -93,7 +93,7 @@ public sealed class BlobPreflightStage(
                 }
             }
 
-            var reportBlob = await RejectAsync(source, report, cancellationToken);
+            var reportBlob = await RejectAsync(source, properties.ETag, report, cancellationToken);
             return Result(request, properties.ETag, report, reportBlob);
         }
         finally
@@ -169,13 +169,16 @@ public sealed class BlobPreflightStage(
     }
 
     /// <summary>Copies the source into the rejected container and writes the report beside it.</summary>
-    private async Task<string> RejectAsync(BlobClient source, FileReport report, CancellationToken cancellationToken)
+    private async Task<string> RejectAsync(BlobClient source, ETag inspected, FileReport report, CancellationToken cancellationToken)
     {
         await _rejected.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var name = $"{source.BlobContainerName}/{source.Name}";
         var copy = _rejected.GetBlobClient(name);
         var from = source.CanGenerateSasUri ? source.GenerateSasUri(BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(1)) : source.Uri;
-        var operation = await copy.StartCopyFromUriAsync(from, cancellationToken: cancellationToken);
+        // Copy the version that was inspected: if the blob changed since, the copy fails (412) and the message is
+        // retried against the new version, so a report never sits beside bytes it does not describe.
+        var operation = await copy.StartCopyFromUriAsync(from,
+            new BlobCopyFromUriOptions { SourceConditions = new BlobRequestConditions { IfMatch = inspected } }, cancellationToken);
         await operation.WaitForCompletionAsync(cancellationToken);
 
         var reportClient = _rejected.GetBlobClient(name + ".preflight.json");
