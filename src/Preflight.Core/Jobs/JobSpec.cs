@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
@@ -74,8 +75,28 @@ internal abstract class JobSpec(Profile profile)
 
     protected static int RuneCount(string text) => text.EnumerateRunes().Count();
 
-    protected static int WordCount(string text) =>
-        text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+    /// <summary>
+    /// Spoken words in a script. Scripts written without spaces (Chinese, Japanese, Thai, …) have no words to
+    /// split on, so each of their characters counts as the profile's fraction of a word.
+    /// </summary>
+    protected double WordCount(string text)
+    {
+        var unspaced = text.EnumerateRunes().Count(IsUnspacedScript);
+        var spacedWords = new string(text.Where(c => !IsUnspacedScript(new Rune(char.IsSurrogate(c) ? ' ' : c))).ToArray())
+            .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        return spacedWords + unspaced * Limits.WordsPerUnspacedCharacter.Value;
+    }
+
+    private static bool IsUnspacedScript(Rune rune) => rune.Value switch
+    {
+        >= 0x3040 and <= 0x30FF => true,   // Hiragana, Katakana
+        >= 0x3400 and <= 0x4DBF => true,   // CJK Extension A
+        >= 0x4E00 and <= 0x9FFF => true,   // CJK Unified Ideographs
+        >= 0xF900 and <= 0xFAFF => true,   // CJK Compatibility Ideographs
+        >= 0x0E00 and <= 0x0E7F => true,   // Thai
+        >= 0x20000 and <= 0x2FFFF => true, // CJK Extensions B+
+        _ => false,
+    };
 
     // ---- small JSON helpers: a missing or mistyped field is a finding, never an exception ----
 

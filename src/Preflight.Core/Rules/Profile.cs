@@ -43,6 +43,7 @@ public sealed record JobLimits(
     Limit<int> DimensionMaxExclusive,
     Limit<int> StreamingMaxTextChars,
     Limit<double> SpeakingRateWordsPerMinute,
+    Limit<double> WordsPerUnspacedCharacter,
     Limit<IReadOnlyList<string>> VideoTranslatePlans,
     CreditRates Credits);
 

@@ -138,6 +138,15 @@ public sealed class JobCheckerTests
         Assert.True(report.Estimate.DurationIsEstimate);
     }
 
+    [Fact]
+    public async Task CheckAsync_ScriptWithoutSpaces_EstimatedPerCharacter()
+    {
+        // 250 Chinese characters ≈ 150 words at 0.6 words each ≈ 60 s at 150 words per minute, not 0.4 s as one "word".
+        var report = await Checker.CheckAsync(Job("video/generate", Generate([TextScene(new string('字', 250))]), "pro"), default);
+        Assert.Equal(60, report.Estimate.DurationSeconds, 3);
+        Assert.True(report.Estimate.DurationIsEstimate);
+    }
+
     [Theory]
     [InlineData("avatar", 240, 2.0)]        // 1 credit = 2 minutes
     [InlineData("talking_photo", 240, 0.8)] // 1 credit = 5 minutes
