@@ -64,7 +64,7 @@ public sealed class Inspector(MediaTools mediaTools)
         // checker say what is wrong. In-process checkers only — ffprobe never sees unrecognised bytes.
         var promised = profile.LimitsFor(declaredKind)?.FormatForExtension(Path.GetExtension(fileName));
         if (sniff.Format == KnownFormats.Unknown && size > 0 && promised is not null
-            && await ProbeAsync(request.FilePath, promised, deep: false, cancellationToken, inProcessOnly: true) is { HasErrors: true } damaged)
+            && await ProbeAsync(request.FilePath, fileName, promised, deep: false, cancellationToken, inProcessOnly: true) is { HasErrors: true } damaged)
         {
             findings.AddRange(damaged.Findings);
             findings.AddRange(FileRules.Size(profile, declaredKind, fileName, size, media: null));
@@ -75,7 +75,7 @@ public sealed class Inspector(MediaTools mediaTools)
 
         // Limits follow what the bytes are when a kind accepts them (a PNG named .mp4 is still judged as an image).
         var effectiveKind = profile.KindAccepting(sniff.Format) ?? FamilyOrDeclared(sniff.Format, declaredKind);
-        var probe = size == 0 ? null : await ProbeAsync(request.FilePath, sniff.Format, options.Deep, cancellationToken);
+        var probe = size == 0 ? null : await ProbeAsync(request.FilePath, fileName, sniff.Format, options.Deep, cancellationToken);
         var media = probe?.Media;
         if (probe is not null)
         {
@@ -114,13 +114,13 @@ public sealed class Inspector(MediaTools mediaTools)
     /// Runs the prober for the sniffed format. Formats we do not accept are not probed at all: in particular
     /// ffprobe never sees a playlist, a concat script or anything it might follow to other files.
     /// </summary>
-    private async Task<ProbeResult?> ProbeAsync(string path, string format, bool deep, CancellationToken cancellationToken, bool inProcessOnly = false)
+    private async Task<ProbeResult?> ProbeAsync(string path, string fileName, string format, bool deep, CancellationToken cancellationToken, bool inProcessOnly = false)
     {
         switch (format)
         {
             case KnownFormats.Mp4 or KnownFormats.Mov or KnownFormats.M4a or KnownFormats.ThreeGp:
             {
-                var quick = _mp4.Probe(path);
+                var quick = _mp4.Probe(path, fileName);
                 if (quick.NeedsFfprobe && !quick.HasErrors && !inProcessOnly)
                     quick = Merge(quick, await MediaTools.ProbeAsync(path, format, cancellationToken));
                 return deep && !quick.HasErrors ? await WithDecodeAsync(quick, path, format, cancellationToken) : quick;

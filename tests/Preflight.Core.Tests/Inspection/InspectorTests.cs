@@ -24,5 +24,19 @@ public sealed class InspectorTests : IDisposable
         Assert.Equal(new FileInfo(target).Length, report.SizeBytes);
     }
 
+    [Fact]
+    public async Task InspectAsync_UploadUnderTempName_FixCommandsNameTheUsersFile()
+    {
+        // Uploads and URLs are inspected under generated temp names; the fix must be pasteable for the user's file.
+        var temp = _dir.File("upload-3f2a.bin");
+        File.Copy(RepoPaths.TestFile("valid", "warning-not-faststart.mp4"), temp);
+
+        var report = await _inspector.InspectAsync(new InspectionRequest(temp, "My Clip.mp4"), new InspectionOptions(), CancellationToken.None);
+
+        var warning = Assert.Single(report.Findings, f => f.Code == FindingCodes.VideoNotFaststart);
+        Assert.Contains("'My Clip.mp4'", warning.Fix);
+        Assert.DoesNotContain("upload-3f2a", warning.Fix);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

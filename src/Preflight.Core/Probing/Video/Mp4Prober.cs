@@ -15,14 +15,15 @@ public sealed class Mp4Prober
     public const long MaxMoovBytes = 64L * 1024 * 1024;
 
     /// <summary>Reads facts and checks structure of an ISO BMFF file (mp4, mov, m4a, 3gp) without ffprobe.</summary>
-    public ProbeResult Probe(string path)
+    /// <param name="displayName">The name fix commands should use (an upload's own name, not its temp file's).</param>
+    public ProbeResult Probe(string path, string? displayName = null)
     {
         try
         {
             // A small buffer: big boxes are skipped by seeking, but a run of tiny boxes (hostile or not) must not cost
             // one read call per 8-byte header.
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096, FileOptions.RandomAccess);
-            return Inspect(stream, Path.GetFileName(path));
+            return Inspect(stream, displayName ?? Path.GetFileName(path));
         }
         catch (IsoBmffCorruptException e)
         {
