@@ -132,7 +132,7 @@ public sealed class Inspector(MediaTools mediaTools)
             }
             case KnownFormats.Wav:
             {
-                var quick = _wav.Probe(path);
+                var quick = _wav.Probe(path, fileName);
                 return deep && !quick.HasErrors ? await WithDecodeAsync(quick, path, format, cancellationToken) : quick;
             }
             case KnownFormats.Mp3:

@@ -33,8 +33,8 @@ public static class FixCommands
     public static string TranscodeToMp4(string fileName) =>
         $"ffmpeg -i {Arg(fileName)} -c:v libx264 -pix_fmt yuv420p -crf 20 -c:a aac -b:a 160k -movflags +faststart {Arg(FixedName(fileName, ".mp4"))}";
 
-    public static string Faststart(string fileName) =>
-        $"ffmpeg -i {Arg(fileName)} -map 0 -c copy -movflags +faststart {Arg(FixedName(fileName, ".mp4"))}";
+    /// <summary>A re-mux writes 'moov' first: the same command as <see cref="RemuxToMp4"/>.</summary>
+    public static string Faststart(string fileName) => RemuxToMp4(fileName);
 
     public static string ConvertImage(string fileName, string toExtension) => toExtension == ".jpg"
         ? $"ffmpeg -i {Arg(fileName)} -q:v 2 {Arg(FixedName(fileName, ".jpg"))}"
@@ -42,6 +42,10 @@ public static class FixCommands
 
     public static string ConvertAudioToMp3(string fileName) =>
         $"ffmpeg -i {Arg(fileName)} -vn -c:a libmp3lame -b:a 192k {Arg(FixedName(fileName, ".mp3"))}";
+
+    /// <summary>Re-writes a WAV's header with the sizes of the audio actually present (no re-encoding).</summary>
+    public static string RewriteWavHeader(string fileName) =>
+        $"ffmpeg -i {Arg(fileName)} -c copy {Arg(FixedName(fileName, ".wav"))}";
 
     public static string ConvertAudioToWav(string fileName) =>
         $"ffmpeg -i {Arg(fileName)} -vn -c:a pcm_s16le {Arg(FixedName(fileName, ".wav"))}";

@@ -38,5 +38,42 @@ public sealed class InspectorTests : IDisposable
         Assert.DoesNotContain("upload-3f2a", warning.Fix);
     }
 
+    [Fact]
+    public async Task InspectAsync_WavStreamedToAPipe_FailsWithAFixThatRewritesTheHeader()
+    {
+        var streamed = _dir.File("streamed.wav");
+        RunIn(_dir.Path, "ffmpeg", "-v error -f lavfi -i sine=d=1 -f wav -y pipe:1", stdoutTo: streamed);
+
+        var report = await _inspector.InspectAsync(new InspectionRequest(streamed, "streamed.wav"), new InspectionOptions(), CancellationToken.None);
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(FindingCodes.FileCorrupt, finding.Code);
+        Assert.Contains("0xFFFFFFFF", finding.Message);
+        Assert.NotNull(finding.Fix);
+
+        RunIn(_dir.Path, "sh", "-c \"" + finding.Fix!.Replace("\"", "\\\"") + "\"");
+        var fixedFile = _dir.File("streamed.fixed.wav");
+        var fixedReport = await _inspector.InspectAsync(new InspectionRequest(fixedFile, "streamed.fixed.wav"), new InspectionOptions(), CancellationToken.None);
+        Assert.Equal(Verdict.Pass, fixedReport.Verdict);
+        Assert.Equal(1.0, fixedReport.Media!.DurationSeconds!.Value, 2);
+    }
+
+    private static void RunIn(string folder, string program, string arguments, string? stdoutTo = null)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program, arguments)
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = stdoutTo is not null,
+            UseShellExecute = false,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        if (stdoutTo is not null)
+        {
+            using var output = File.Create(stdoutTo);
+            process.StandardOutput.BaseStream.CopyTo(output);
+        }
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

@@ -16,5 +16,8 @@ internal sealed record WavLayout(string Container, WavFormat Format, long DataOf
 /// <summary>Either a layout or the reason the file is corrupt.</summary>
 internal sealed record WavWalkResult(WavLayout? Layout, string? Corruption)
 {
+    /// <summary>The data size is 0xFFFFFFFF, the "length unknown" value a writer streaming to a pipe leaves behind.</summary>
+    public bool LengthUnknown { get; init; }
+
     public static WavWalkResult Corrupt(string message) => new(null, message);
 }

@@ -9,12 +9,20 @@ namespace Preflight.Core.Probing.Audio;
 /// </summary>
 public sealed class WavProber
 {
-    public ProbeResult Probe(string path)
+    /// <param name="displayName">The name fix commands should use (an upload's own name, not its temp file's).</param>
+    public ProbeResult Probe(string path, string? displayName = null)
     {
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096);
             var walk = WavStructure.Walk(stream);
+            if (walk.LengthUnknown)
+            {
+                // ffmpeg reads such a file to its end and writes the real sizes.
+                var name = displayName ?? Path.GetFileName(path);
+                return new ProbeResult(MediaFacts.Empty,
+                    [Finding.Error(FindingCodes.FileCorrupt, walk.Corruption!, fix: Rules.FixCommands.RewriteWavHeader(name))]);
+            }
             if (walk.Layout is not { } layout)
                 return ProbeResult.Corrupt(walk.Corruption ?? "WAV structure could not be read.");
 

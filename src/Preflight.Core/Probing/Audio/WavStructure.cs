@@ -86,6 +86,12 @@ internal static class WavStructure
             {
                 if (dataOffset >= 0)
                     return WavWalkResult.Corrupt($"WAV has a second data chunk at offset {position}: the file is damaged.");
+                if (size > present && size == uint.MaxValue)
+                {
+                    return WavWalkResult.Corrupt(
+                        $"WAV data chunk declares {size:N0} bytes (0xFFFFFFFF, 'length unknown': written to a pipe and never finished) " +
+                        $"but {present:N0} are present; players and the API may reject or misread it.") with { LengthUnknown = true };
+                }
                 if (size > present)
                 {
                     return WavWalkResult.Corrupt(

@@ -82,11 +82,26 @@ public sealed class WavProberTests(AudioFilesFixture files) : IClassFixture<Audi
     }
 
     [Fact]
-    public void Probe_DataSizeMaxButSixteenBytesPresent_IsTruncated()
+    public void Probe_DataSizeMaxButSixteenBytesPresent_IsCorruptWithHeaderRewriteFix()
     {
         var bytes = new WavBuilder { DataBytes = 16, DeclaredDataSize = 0xFFFFFFFF, DeclaredRiffSize = 0xFFFFFFFF }.Build();
 
-        ProbeAssert.Corrupt(ProbeBytes(bytes), "declares 4,294,967,295 bytes of audio but only 16 are present: the file is truncated");
+        var result = ProbeBytes(bytes);
+
+        ProbeAssert.Corrupt(result, "declares 4,294,967,295 bytes (0xFFFFFFFF, 'length unknown'");
+        Assert.Contains("but 16 are present", result.Findings[0].Message);
+        Assert.Contains("-c copy", result.Findings[0].Fix);
+    }
+
+    [Fact]
+    public void Probe_DataSizeLargerThanFileButNotTheStreamingValue_IsTruncatedWithoutFix()
+    {
+        var bytes = new WavBuilder { DataBytes = 16, DeclaredDataSize = 1_000_000 }.Build();
+
+        var result = ProbeBytes(bytes);
+
+        ProbeAssert.Corrupt(result, "declares 1,000,000 bytes of audio but only 16 are present: the file is truncated");
+        Assert.Null(result.Findings[0].Fix);
     }
 
     [Fact]
