@@ -1,6 +1,8 @@
+using Preflight.Core.Formats.Image;
+using Preflight.Core.Formats.Mp3;
+using Preflight.Core.Formats.Mp4;
+using Preflight.Core.Formats.Wav;
 using Preflight.Core.Probing;
-using Preflight.Core.Probing.Audio;
-using Preflight.Core.Probing.Image;
 using Preflight.Core.Probing.Video;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;

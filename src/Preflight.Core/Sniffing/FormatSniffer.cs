@@ -1,4 +1,25 @@
-using Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Formats.Adts;
+using Preflight.Core.Formats.Bmp;
+using Preflight.Core.Formats.FfConcat;
+using Preflight.Core.Formats.Flac;
+using Preflight.Core.Formats.Flv;
+using Preflight.Core.Formats.Gif;
+using Preflight.Core.Formats.Hls;
+using Preflight.Core.Formats.Id3;
+using Preflight.Core.Formats.Jpeg;
+using Preflight.Core.Formats.Json;
+using Preflight.Core.Formats.Markup;
+using Preflight.Core.Formats.Matroska;
+using Preflight.Core.Formats.Mp3;
+using Preflight.Core.Formats.Mp4;
+using Preflight.Core.Formats.MpegTs;
+using Preflight.Core.Formats.Ogg;
+using Preflight.Core.Formats.Pdf;
+using Preflight.Core.Formats.Png;
+using Preflight.Core.Formats.Riff;
+using Preflight.Core.Formats.Text;
+using Preflight.Core.Formats.Tiff;
+using Preflight.Core.Formats.Zip;
 
 namespace Preflight.Core.Sniffing;
 

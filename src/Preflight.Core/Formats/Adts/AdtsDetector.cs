@@ -1,4 +1,7 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Formats.Mp3;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Adts;
 
 /// <summary>Raw AAC in ADTS frames: sync 0xFFF with layer 00, and a second matching header exactly one frame length later.</summary>
 internal sealed class AdtsDetector : IFormatDetector

@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Bmp;
 
 /// <summary>
 /// BMP: 'BM' alone is two letters of text, so the DIB header must be one of the known sizes, say one colour plane,

@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.FfConcat;
 
 /// <summary>ffconcat scripts name other files for ffmpeg to read; caught as broadly as HLS playlists.</summary>
 internal sealed class FfConcatDetector : IFormatDetector

@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Flac;
 
 /// <summary>FLAC: 'fLaC' at the start, or after ID3v2 tags (which some taggers add although FLAC has its own).</summary>
 internal sealed class FlacDetector : IFormatDetector

@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Hls;
 
 /// <summary>
 /// HLS playlists ('#EXTM3U'). ffprobe follows the URIs in them, even to local files, so they are caught broadly:

@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Id3;
 
 /// <summary>
 /// Runs after the audio detectors: an ID3v2 tag that none of them could follow is still binary tagged data, never

@@ -1,4 +1,5 @@
-namespace Preflight.Core.Probing.Image;
+
+namespace Preflight.Core.Formats.Image;
 
 /// <summary>
 /// Forward-only reader over a seekable stream with one small buffer, so structure walkers can look at every byte

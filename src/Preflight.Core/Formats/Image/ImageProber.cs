@@ -1,13 +1,16 @@
+using Preflight.Core.Formats.Jpeg;
+using Preflight.Core.Formats.Png;
+using Preflight.Core.Probing;
 using Preflight.Core.Reports;
 using Preflight.Core.Sniffing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
+using SharpImage = SixLabors.ImageSharp.Image;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
-using SharpImage = SixLabors.ImageSharp.Image;
 
-namespace Preflight.Core.Probing.Image;
+namespace Preflight.Core.Formats.Image;
 
 /// <summary>
 /// Reads JPEG and PNG files through ImageSharp (restricted to those two decoders) plus our own structure walks.

@@ -3,7 +3,7 @@ using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Memory;
 
-namespace Preflight.Core.Probing.Image;
+namespace Preflight.Core.Formats.Image;
 
 /// <summary>
 /// The one ImageSharp configuration Preflight uses. Only the PNG and JPEG modules are registered, so the decoders

@@ -1,4 +1,5 @@
-namespace Preflight.Core.Probing.Image;
+
+namespace Preflight.Core.Formats.Image;
 
 /// <summary>What a structure walk found: a corruption message (null when the structure is sound).</summary>
 internal sealed record StructureResult(string? Corruption, long TrailingBytes = 0)

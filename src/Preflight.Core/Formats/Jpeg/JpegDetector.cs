@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Jpeg;
 
 /// <summary>JPEG: the SOI marker FF D8 followed by the next marker's FF (APP0/JFIF, APP1/Exif, DQT, …).</summary>
 internal sealed class JpegDetector : IFormatDetector

@@ -1,4 +1,6 @@
-namespace Preflight.Core.Probing.Image;
+using Preflight.Core.Formats.Image;
+
+namespace Preflight.Core.Formats.Jpeg;
 
 /// <summary>
 /// Walks a JPEG's marker segments by their lengths and skips each scan's entropy-coded data to the next marker,

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Preflight.Core.Sniffing;
 
-namespace Preflight.Core.Sniffing.Detectors;
+namespace Preflight.Core.Formats.Json;
 
 /// <summary>
 /// JSON: valid UTF-8 (RFC 8259 allows nothing else) that starts with '{' or '[' and is well-formed as far as the head

@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Markup;
 
 /// <summary>
 /// XML, SVG and HTML. Skips the prolog (XML declaration, comments, processing instructions, DOCTYPE) to the root

@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Matroska;
 
 /// <summary>WebM and Matroska share the EBML magic 1A 45 DF A3; the DocType element (0x4282) inside the header tells them apart.</summary>
 internal sealed class EbmlDetector : IFormatDetector

@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Mp3;
 
 /// <summary>
 /// MP3 has no magic: an 11-bit sync is found by chance every few KB of random data. So, after any ID3v2 tags, a valid

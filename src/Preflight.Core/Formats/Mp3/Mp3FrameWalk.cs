@@ -1,6 +1,6 @@
 using NAudio.Wave;
 
-namespace Preflight.Core.Probing.Audio;
+namespace Preflight.Core.Formats.Mp3;
 
 /// <summary>What walking the MPEG frames found.</summary>
 internal sealed record Mp3WalkResult(

@@ -1,7 +1,8 @@
 using NAudio.Wave;
+using Preflight.Core.Probing;
 using Preflight.Core.Reports;
 
-namespace Preflight.Core.Probing.Audio;
+namespace Preflight.Core.Formats.Mp3;
 
 /// <summary>
 /// Quick MP3 probe by frame walking (NAudio's <c>Mp3FileReader</c> needs Windows ACM, so it is not used):

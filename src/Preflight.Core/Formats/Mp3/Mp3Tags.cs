@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Preflight.Core.Probing.Audio;
+namespace Preflight.Core.Formats.Mp3;
 
 /// <summary>Finds where the MPEG audio lies between the tags MP3 files carry at either end.</summary>
 internal static class Mp3Tags

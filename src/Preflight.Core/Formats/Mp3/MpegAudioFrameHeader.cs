@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Mp3;
 
 /// <summary>
 /// A parsed MPEG audio (Layer III) frame header: 11 sync bits, version, layer, bitrate, sample rate, padding.

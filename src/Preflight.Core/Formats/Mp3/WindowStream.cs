@@ -1,4 +1,5 @@
-namespace Preflight.Core.Probing.Audio;
+
+namespace Preflight.Core.Formats.Mp3;
 
 /// <summary>
 /// A buffered, read-only view of a stream that ends at a movable <see cref="Limit"/>. NAudio's frame reader

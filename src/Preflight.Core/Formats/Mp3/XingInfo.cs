@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using NAudio.Wave;
 
-namespace Preflight.Core.Probing.Audio;
+namespace Preflight.Core.Formats.Mp3;
 
 /// <summary>
 /// The Xing/Info (or Fraunhofer VBRI) header some encoders put in the first frame: a frame that holds no audio,

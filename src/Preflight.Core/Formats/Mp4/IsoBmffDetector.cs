@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Mp4;
 
 /// <summary>
 /// ISO base media files (MP4, M4A, 3GP, HEIF, AVIF, and QuickTime with 'qt  ') by the brands in the 'ftyp' box at

@@ -1,4 +1,5 @@
-namespace Preflight.Core.Probing.Video;
+
+namespace Preflight.Core.Formats.Mp4;
 
 /// <summary>Maps sample entry fourccs to the codec names the report uses (ffprobe's names where they exist).</summary>
 internal static class Mp4Codecs

@@ -1,9 +1,10 @@
-using Preflight.Core.Probing.Video.IsoBmff;
+using Preflight.Core.Formats.Mp4.IsoBmff;
+using Preflight.Core.Probing;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
 using static System.FormattableString;
 
-namespace Preflight.Core.Probing.Video;
+namespace Preflight.Core.Formats.Mp4;
 
 /// <summary>
 /// Reads an ISO BMFF file (mp4, mov, m4a, 3gp) in-process: walks the box headers, reads <c>moov</c> (bounded),

@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Mp4;
 
 /// <summary>
 /// Classic QuickTime files predate 'ftyp' and start straight with an atom. Only the atoms such files really start

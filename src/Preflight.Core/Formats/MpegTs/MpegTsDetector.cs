@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.MpegTs;
 
 /// <summary>
 /// MPEG transport streams have no magic, only the sync byte 0x47 at the start of every 188-byte packet

@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Ogg;
 
 /// <summary>Ogg: an 'OggS' page (stream structure version 0) at offset 0; the first packet names the codec for the basis.</summary>
 internal sealed class OggDetector : IFormatDetector

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Preflight.Core.Probing.Image;
+namespace Preflight.Core.Formats.Png;
 
 /// <summary>
 /// CRC-32 (ISO-HDLC, polynomial 0xEDB88320) as PNG uses it. Written here because System.IO.Hashing is not a

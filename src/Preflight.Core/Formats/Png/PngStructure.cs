@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Preflight.Core.Formats.Image;
 
-namespace Preflight.Core.Probing.Image;
+namespace Preflight.Core.Formats.Png;
 
 /// <summary>
 /// Walks every PNG chunk and verifies every CRC. ImageSharp decodes truncated PNGs silently (missing rows come back

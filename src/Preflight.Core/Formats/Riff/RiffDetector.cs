@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Riff;
 
 /// <summary>RIFF containers (AVI, WAVE, WebP) by form type at offset 8, plus WAVE's 64-bit variants RF64 and BW64.</summary>
 internal sealed class RiffDetector : IFormatDetector

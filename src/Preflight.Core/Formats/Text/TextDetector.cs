@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Text;
 
 /// <summary>Plain text: the head decodes (UTF-8, or UTF-16 with a BOM) and holds no control characters but tab, CR and LF.</summary>
 internal sealed class TextDetector : IFormatDetector

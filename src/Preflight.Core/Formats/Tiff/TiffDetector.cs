@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Tiff;
 
 /// <summary>TIFF and BigTIFF: byte order mark (II / MM), the magic 42 (or 43 for BigTIFF), and a first IFD past the header.</summary>
 internal sealed class TiffDetector : IFormatDetector

@@ -1,4 +1,5 @@
-namespace Preflight.Core.Probing.Audio;
+
+namespace Preflight.Core.Formats.Wav;
 
 /// <summary>The fmt chunk as declared (WAVE_FORMAT_EXTENSIBLE resolved to its sub-format tag).</summary>
 internal sealed record WavFormat(

@@ -1,7 +1,8 @@
 using NAudio.Wave;
+using Preflight.Core.Probing;
 using Preflight.Core.Reports;
 
-namespace Preflight.Core.Probing.Audio;
+namespace Preflight.Core.Formats.Wav;
 
 /// <summary>
 /// Quick WAV probe: our own RIFF walk (declared sizes against the bytes present), then NAudio's reader as a second

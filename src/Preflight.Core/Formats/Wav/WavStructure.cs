@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Preflight.Core.Probing.Audio;
+namespace Preflight.Core.Formats.Wav;
 
 /// <summary>
 /// Walks a RIFF/WAVE (or RF64/BW64) file chunk by chunk. NAudio accepts a data chunk that claims more bytes than

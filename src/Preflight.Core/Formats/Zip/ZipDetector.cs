@@ -1,4 +1,6 @@
-namespace Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Formats.Zip;
 
 /// <summary>ZIP (and everything built on it: docx, jar, epub, …) by its local-file, empty-archive or spanning signature.</summary>
 internal sealed class ZipDetector : IFormatDetector

@@ -1,6 +1,7 @@
+using Preflight.Core.Tests.Probing.Image;
 using Preflight.TestSupport;
 
-namespace Preflight.Core.Tests.Probing.Image;
+namespace Preflight.Core.Tests.Formats.Image;
 
 /// <summary>Real PNG and JPEG files made once per test class by ffmpeg (640x480 test pattern).</summary>
 public sealed class ImageFilesFixture : IDisposable

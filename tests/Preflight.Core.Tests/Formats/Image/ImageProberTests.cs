@@ -1,9 +1,10 @@
-using Preflight.Core.Probing;
-using Preflight.Core.Probing.Image;
+using Preflight.Core.Formats.Image;
 using Preflight.Core.Reports;
+using Preflight.Core.Tests.Formats.Png;
+using Preflight.Core.Tests.Probing;
 using Preflight.TestSupport;
 
-namespace Preflight.Core.Tests.Probing.Image;
+namespace Preflight.Core.Tests.Formats.Image;
 
 public sealed class ImageProberTests(ImageFilesFixture files) : IClassFixture<ImageFilesFixture>, IDisposable
 {

@@ -1,4 +1,4 @@
-namespace Preflight.Core.Tests.Probing.Image;
+namespace Preflight.Core.Tests.Formats.Jpeg;
 
 /// <summary>
 /// Builds JPEG marker structure (not decodable images): enough to exercise the structure walk,

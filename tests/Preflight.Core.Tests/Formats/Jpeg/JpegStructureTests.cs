@@ -1,6 +1,7 @@
-using Preflight.Core.Probing.Image;
+using Preflight.Core.Formats.Image;
+using Preflight.Core.Formats.Jpeg;
 
-namespace Preflight.Core.Tests.Probing.Image;
+namespace Preflight.Core.Tests.Formats.Jpeg;
 
 public sealed class JpegStructureTests
 {

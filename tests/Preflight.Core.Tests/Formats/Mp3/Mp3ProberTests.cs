@@ -1,9 +1,12 @@
+using Preflight.Core.Formats.Mp3;
 using Preflight.Core.Probing;
-using Preflight.Core.Probing.Audio;
 using Preflight.Core.Reports;
+using Preflight.Core.Tests.Formats.Wav;
+using Preflight.Core.Tests.Probing;
+using Preflight.Core.Tests.Probing.Audio;
 using Preflight.TestSupport;
 
-namespace Preflight.Core.Tests.Probing.Audio;
+namespace Preflight.Core.Tests.Formats.Mp3;
 
 public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<AudioFilesFixture>, IDisposable
 {

@@ -1,7 +1,7 @@
 using Preflight.Core.Sniffing;
 using static Preflight.Core.Tests.Sniffing.Samples;
 
-namespace Preflight.Core.Tests.Sniffing;
+namespace Preflight.Core.Tests.Formats.Mp3;
 
 /// <summary>MP3 and ADTS have only a frame sync, so these tests hold the detectors to "two real frames in a row".</summary>
 public sealed class MpegAudioSniffTests

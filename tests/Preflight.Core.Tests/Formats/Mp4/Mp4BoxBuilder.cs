@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
+using Preflight.Core.Formats.Mp4.IsoBmff;
+using Preflight.Core.Tests.Sniffing;
 
-namespace Preflight.Core.Tests.Probing.Video;
+namespace Preflight.Core.Tests.Formats.Mp4;
 
 /// <summary>Builds small synthetic ISO BMFF files box by box, so each test shows exactly which bytes are wrong.</summary>
 internal static class Mp4BoxBuilder

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Preflight.TestSupport;
 
-namespace Preflight.Core.Tests.Probing.Video;
+namespace Preflight.Core.Tests.Formats.Mp4;
 
 /// <summary>Real files made once per test class with Debian's ffmpeg (2 s test pattern + sine, small).</summary>
 public sealed class Mp4Files : IDisposable

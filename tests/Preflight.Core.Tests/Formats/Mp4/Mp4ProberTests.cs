@@ -1,9 +1,12 @@
+using Preflight.Core.Formats.Mp4;
+using Preflight.Core.Formats.Mp4.IsoBmff;
 using Preflight.Core.Probing;
 using Preflight.Core.Probing.Video;
 using Preflight.Core.Reports;
-using static Preflight.Core.Tests.Probing.Video.Mp4BoxBuilder;
+using Preflight.Core.Tests.Sniffing;
+using static Preflight.Core.Tests.Formats.Mp4.Mp4BoxBuilder;
 
-namespace Preflight.Core.Tests.Probing.Video;
+namespace Preflight.Core.Tests.Formats.Mp4;
 
 public sealed class Mp4ProberTests(Mp4Files files) : IClassFixture<Mp4Files>
 {

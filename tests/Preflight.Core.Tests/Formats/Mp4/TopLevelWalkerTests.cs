@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using Preflight.Core.Probing.Video.IsoBmff;
+using Preflight.Core.Formats.Mp4.IsoBmff;
 
-namespace Preflight.Core.Tests.Probing.Video;
+namespace Preflight.Core.Tests.Formats.Mp4;
 
 public sealed class TopLevelWalkerTests
 {

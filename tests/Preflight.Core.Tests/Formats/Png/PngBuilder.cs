@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
-using Preflight.Core.Probing.Image;
+using Preflight.Core.Formats.Png;
 
-namespace Preflight.Core.Tests.Probing.Image;
+namespace Preflight.Core.Tests.Formats.Png;
 
 /// <summary>Builds PNG files chunk by chunk, with right or deliberately wrong CRCs.</summary>
 internal sealed class PngBuilder

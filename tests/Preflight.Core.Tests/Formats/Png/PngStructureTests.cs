@@ -1,6 +1,7 @@
-using Preflight.Core.Probing.Image;
+using Preflight.Core.Formats.Image;
+using Preflight.Core.Formats.Png;
 
-namespace Preflight.Core.Tests.Probing.Image;
+namespace Preflight.Core.Tests.Formats.Png;
 
 public sealed class PngStructureTests
 {

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Preflight.Core.Tests.Probing.Audio;
+namespace Preflight.Core.Tests.Formats.Wav;
 
 /// <summary>
 /// Builds WAV files whose declared sizes and format fields can disagree with what is really there

@@ -1,9 +1,11 @@
+using Preflight.Core.Formats.Wav;
 using Preflight.Core.Probing;
-using Preflight.Core.Probing.Audio;
 using Preflight.Core.Reports;
+using Preflight.Core.Tests.Probing;
+using Preflight.Core.Tests.Probing.Audio;
 using Preflight.TestSupport;
 
-namespace Preflight.Core.Tests.Probing.Audio;
+namespace Preflight.Core.Tests.Formats.Wav;
 
 public sealed class WavProberTests(AudioFilesFixture files) : IClassFixture<AudioFilesFixture>, IDisposable
 {

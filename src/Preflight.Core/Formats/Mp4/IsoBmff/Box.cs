@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using static System.FormattableString;
 
-namespace Preflight.Core.Probing.Video.IsoBmff;
+namespace Preflight.Core.Formats.Mp4.IsoBmff;
 
 /// <summary>A box held in memory (inside a bounded read of <c>moov</c> or <c>moof</c>). Offsets are absolute file offsets.</summary>
 internal readonly record struct Box(string Type, long Offset, long PayloadOffset, ReadOnlyMemory<byte> Payload)

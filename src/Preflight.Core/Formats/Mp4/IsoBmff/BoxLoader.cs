@@ -1,6 +1,6 @@
 using static System.FormattableString;
 
-namespace Preflight.Core.Probing.Video.IsoBmff;
+namespace Preflight.Core.Formats.Mp4.IsoBmff;
 
 internal static class BoxLoader
 {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Preflight.Core.Probing.Video.IsoBmff;
+namespace Preflight.Core.Formats.Mp4.IsoBmff;
 
 internal static class FourCc
 {

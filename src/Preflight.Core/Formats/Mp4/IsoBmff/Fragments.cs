@@ -1,6 +1,6 @@
 using static System.FormattableString;
 
-namespace Preflight.Core.Probing.Video.IsoBmff;
+namespace Preflight.Core.Formats.Mp4.IsoBmff;
 
 /// <summary>What the movie fragments add to one track: samples, and their total duration when it can be known.</summary>
 internal sealed class FragmentTotals

@@ -1,6 +1,6 @@
 using static System.FormattableString;
 
-namespace Preflight.Core.Probing.Video.IsoBmff;
+namespace Preflight.Core.Formats.Mp4.IsoBmff;
 
 /// <summary>The first sample description of a track: what codec, and its coded picture or sound format.</summary>
 internal sealed record SampleEntry(string Format, int DataReferenceIndex)

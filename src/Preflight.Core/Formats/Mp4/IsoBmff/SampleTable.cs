@@ -1,6 +1,6 @@
 using static System.FormattableString;
 
-namespace Preflight.Core.Probing.Video.IsoBmff;
+namespace Preflight.Core.Formats.Mp4.IsoBmff;
 
 /// <summary>
 /// The sample tables of one track (<c>stts</c>, <c>stsz</c>/<c>stz2</c>, <c>stsc</c>, <c>stco</c>/<c>co64</c>), read in place

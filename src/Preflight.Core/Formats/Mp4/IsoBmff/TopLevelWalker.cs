@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using static System.FormattableString;
 
-namespace Preflight.Core.Probing.Video.IsoBmff;
+namespace Preflight.Core.Formats.Mp4.IsoBmff;
 
 /// <summary>A box as found in the file: where it starts, its total size and its header size.</summary>
 internal readonly record struct BoxHeader(string Type, long Offset, long Size, int HeaderSize)
