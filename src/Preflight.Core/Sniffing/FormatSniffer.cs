@@ -1,25 +1,4 @@
-using Preflight.Core.Formats.Adts;
-using Preflight.Core.Formats.Bmp;
-using Preflight.Core.Formats.FfConcat;
-using Preflight.Core.Formats.Flac;
-using Preflight.Core.Formats.Flv;
-using Preflight.Core.Formats.Gif;
-using Preflight.Core.Formats.Hls;
-using Preflight.Core.Formats.Id3;
-using Preflight.Core.Formats.Jpeg;
-using Preflight.Core.Formats.Json;
-using Preflight.Core.Formats.Markup;
-using Preflight.Core.Formats.Matroska;
-using Preflight.Core.Formats.Mp3;
-using Preflight.Core.Formats.Mp4;
-using Preflight.Core.Formats.MpegTs;
-using Preflight.Core.Formats.Ogg;
-using Preflight.Core.Formats.Pdf;
-using Preflight.Core.Formats.Png;
-using Preflight.Core.Formats.Riff;
-using Preflight.Core.Formats.Text;
-using Preflight.Core.Formats.Tiff;
-using Preflight.Core.Formats.Zip;
+using Preflight.Core.Formats;
 
 namespace Preflight.Core.Sniffing;
 
@@ -35,32 +14,8 @@ public sealed class FormatSniffer
 
     internal FormatSniffer(IReadOnlyList<IFormatDetector> detectors) => _detectors = detectors;
 
-    public static FormatSniffer Default { get; } = new(
-    [
-        new IsoBmffDetector(),
-        new EbmlDetector(),
-        new RiffDetector(),
-        new PngDetector(),
-        new JpegDetector(),
-        new GifDetector(),
-        new TiffDetector(),
-        new BmpDetector(),
-        new FlvDetector(),
-        new PdfDetector(),
-        new ZipDetector(),
-        new OggDetector(),
-        new FlacDetector(),
-        new Mp3Detector(),
-        new AdtsDetector(),
-        new Id3OrphanDetector(),
-        new MpegTsDetector(),
-        new QuickTimeAtomDetector(),
-        new HlsDetector(),
-        new FfConcatDetector(),
-        new MarkupDetector(),
-        new JsonDetector(),
-        new TextDetector(),
-    ]);
+    /// <summary>The detectors of <see cref="FormatRegistry"/>, in its order.</summary>
+    public static FormatSniffer Default { get; } = new(FormatRegistry.Detectors);
 
     /// <summary>Sniffs a file with a bounded read (a few KB, never a full scan).</summary>
     public SniffResult Sniff(string path)
