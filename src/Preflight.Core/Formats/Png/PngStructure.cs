@@ -24,6 +24,7 @@ internal static class PngStructure
         Span<byte> header = stackalloc byte[8];
         Span<byte> ihdr = stackalloc byte[13];
         Span<byte> crcBytes = stackalloc byte[4];
+        var crc = new System.IO.Hashing.Crc32();
         var chunkCount = 0;
         string? lastType = null;
         var seenIdat = false;
@@ -65,27 +66,28 @@ internal static class PngStructure
             if (chunkCount > 0 && type == "IHDR")
                 return StructureResult.Corrupt($"PNG has a second IHDR chunk at offset {offset}: the file is damaged.");
 
-            var crc = Crc32.Update(Crc32.Initial, typeBytes);
+            crc.Reset();
+            crc.Append(typeBytes);
             if (type == "IHDR")
             {
                 if (length != 13)
                     return StructureResult.Corrupt($"PNG IHDR chunk is {length} bytes long instead of 13: the file is damaged.");
                 reader.TryReadExactly(ihdr);
-                crc = Crc32.Update(crc, ihdr);
+                crc.Append(ihdr);
             }
             else
             {
                 for (long left = length; left > 0;)
                 {
                     var some = reader.ReadSome(left);
-                    crc = Crc32.Update(crc, some);
+                    crc.Append(some);
                     left -= some.Length;
                 }
             }
 
             reader.TryReadExactly(crcBytes);
             var stored = BinaryPrimitives.ReadUInt32BigEndian(crcBytes);
-            var computed = Crc32.Finish(crc);
+            var computed = crc.GetCurrentHashAsUInt32();
             if (stored != computed)
             {
                 return StructureResult.Corrupt(string.Create(CultureInfo.InvariantCulture,

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using Preflight.Core.Formats.Png;
 
 namespace Preflight.Core.Tests.Formats.Png;
 
@@ -36,7 +35,7 @@ internal sealed class PngBuilder
         var typeBytes = Encoding.ASCII.GetBytes(type);
         _bytes.Write(typeBytes);
         _bytes.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(word, crc ?? Crc32.Compute([.. typeBytes, .. data]));
+        BinaryPrimitives.WriteUInt32BigEndian(word, crc ?? System.IO.Hashing.Crc32.HashToUInt32([.. typeBytes, .. data]));
         _bytes.Write(word);
         return this;
     }
