@@ -28,12 +28,14 @@ public static class Ingestor
         var head = limits.RejectHead is null ? null : new byte[limits.HeadBytes];
         var headLength = 0;
         var keep = false;
+        var created = false;
         long total = 0, stored = 0;
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             await using (var file = Guard(path, () => new FileStream(path, PrivateFile())))
             {
+                created = true;
                 while (true)
                 {
                     // When stopping past the cap, never ask for more than cap + 1 bytes: one byte over is proof enough.
@@ -74,7 +76,8 @@ public static class Ingestor
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            if (!keep) TryDelete(path);
+            // Only a file this call created: CreateNew refusing an existing path must not delete someone else's file.
+            if (!keep && created) TryDelete(path);
         }
     }
 
