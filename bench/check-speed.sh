@@ -105,7 +105,7 @@ echo
 if [[ "$large" == 1 ]]; then
   # Untimed first pass: warms the page cache (the floor below reads from it too).
   dotnet "$preflight_dll" check "$folder" --format json >"$work/check.json" || true
-  python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))["summary"]; print(f"- preflight verdicts: {s[\"files\"]} files, {s[\"passed\"]} pass, {s[\"failed\"]} fail")' "$work/check.json"
+  python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))["summary"]; f, p, x = s["files"], s["passed"], s["failed"]; print(f"- preflight verdicts: {f} files, {p} pass, {x} fail")' "$work/check.json"
   echo
   echo "| run | load (1 min) | build | preflight check (quick): wall, CPU, peak RSS | floor = sha256sum of every file + --version: wall, CPU | wall / floor |"
   echo "| --- | --- | --- | --- | --- | --- |"
