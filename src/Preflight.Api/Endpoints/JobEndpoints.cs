@@ -63,7 +63,7 @@ internal static class JobEndpoints
             return problem.ToResult();
         }
 
-        using var folder = PrivateTempFolder.Create(uploadOptions.Value, logger);
+        using var folder = UploadReceiver.CreateFolder(uploadOptions.Value, logger);
         var checker = new JobChecker(profile, InspectAsset, new JobCheckerOptions
         {
             EnterpriseMaxVideoSeconds = jobOptions.Value.EnterpriseMaxVideoSeconds,

@@ -78,7 +78,7 @@ internal static class UrlEndpoints
 
         var options = new InspectionOptions { Profile = profile, Plan = plan, Deep = body.Deep };
         var baseUrl = StagingSetup.BaseUrlOf(request);
-        using var folder = PrivateTempFolder.Create(uploadOptions.Value, logger);
+        using var folder = UploadReceiver.CreateFolder(uploadOptions.Value, logger);
         var files = await Task.WhenAll(assets.Select(async asset =>
         {
             var fetched = false;

@@ -166,24 +166,10 @@ public sealed class CheckCommand : ICliCommand
             return Unchecked(input, options, FindingCodes.FileUnreadable,
                 "This is a named pipe (FIFO), not a file: it was not read, since reading it would wait for a writer.");
         }
-        try
-        {
-            return await inspect(new InspectionRequest(input.FullPath, input.DisplayPath), options, cancellationToken);
-        }
-        catch (Exception e) when (e is not (MissingToolException or OperationCanceledException))
-        {
-            // The engine reports bad files as findings; an exception here is a bug in it. The file still gets
-            // a failing row, and the other files are checked.
-            return Unchecked(input, options, FindingCodes.ProbeFailed,
-                $"Preflight could not inspect this file ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}).");
-        }
+        return await FileInspection.InspectAsync(new InspectFile(inspect), new InspectionRequest(input.FullPath, input.DisplayPath),
+            ingested: null, options, showReason: true, onEngineFailure: null, cancellationToken);
     }
 
-    private static FileReport Unchecked(InputFile input, InspectionOptions options, string code, string message) => new()
-    {
-        Path = input.DisplayPath,
-        Kind = options.Profile.KindFromExtension(Path.GetExtension(input.DisplayPath)),
-        Verdict = Verdict.Fail,
-        Findings = [Finding.Error(code, message)],
-    };
+    private static FileReport Unchecked(InputFile input, InspectionOptions options, string code, string message) =>
+        FileInspection.Unchecked(new InspectionRequest(input.FullPath, input.DisplayPath), options, code, message);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Preflight.Core.Fetching;
+using Preflight.Core.Ingest;
 using Preflight.Core.Inspection;
 using Preflight.Core.Jobs;
 using Preflight.Core.Probing.Video;
@@ -58,9 +59,9 @@ public sealed class JobCommand : ICliCommand
         var profile = Profile.HeyGen;
         var inspector = new Inspector(new MediaTools(context.MediaTools));
         using var fetcher = new UrlFetcher(new FetchOptions { AllowPrivateNetworks = allowPrivate });
-        var urls = new UrlInspector(fetcher, profile);
-        var folder = Directory.CreateTempSubdirectory("preflight-job-").FullName;
-        try
+        var urls = new UrlInspector(fetcher, profile) { ShowEngineFailureReason = true };
+        using var temp = PrivateTempFolder.Create(root: null, "preflight-job-");
+        var folder = temp.Path;
         {
             var checker = new JobChecker(profile, (asset, plan, ct) => urls.InspectAsync(
                 asset.Url, asset.Kind, new InspectionOptions { Profile = profile, Plan = plan }, folder, inspector.InspectAsync, null, ct));
@@ -79,10 +80,6 @@ public sealed class JobCommand : ICliCommand
             else
                 await WriteTableAsync(report, context.Out);
             return report.Verdict == Verdict.Pass ? ExitCodes.Pass : ExitCodes.Fail;
-        }
-        finally
-        {
-            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class Inspector(MediaTools mediaTools)
             {
                 size = RandomAccess.GetLength(handle);
             }
-            sniff = _sniffer.Sniff(request.FilePath);
+            sniff = request.Sniff ?? _sniffer.Sniff(request.FilePath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
