@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Preflight.Api.Hosting;
+using Preflight.Hosting;
 using Preflight.TestSupport;
 
 namespace Preflight.Api.Tests;
