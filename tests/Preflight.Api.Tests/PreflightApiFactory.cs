@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Preflight.Api.Hosting;
 using Preflight.Core.Inspection;
+using Preflight.Hosting;
 using Preflight.TestSupport;
 
 namespace Preflight.Api.Tests;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Preflight.Api.Hosting;
 using Preflight.Api.Uploads;
+using Preflight.Hosting;
 using Preflight.Core.Inspection;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
@@ -59,7 +60,7 @@ internal static class FileEndpoints
         {
             var logger = loggerFactory.CreateLogger("Preflight.Api.Files");
             var options = new InspectionOptions { Profile = profile, Plan = parameters.Plan, Deep = parameters.Deep };
-            var baseUrl = StagingSetup.BaseUrlOf(request);
+            var baseUrl = RequestBaseUrl.Of(request);
             var files = await Task.WhenAll(batch.Files.Select(async file =>
             {
                 var report = await FileInspection.InspectAsync(runner.InspectAsync,

@@ -1,17 +1,20 @@
+using Preflight.Core.Rules;
+
 namespace Preflight.Core.Jobs;
 
-/// <summary>The generation API endpoints Preflight knows how to check, by their public names.</summary>
-public static class JobEndpoints
+/// <summary>
+/// The generation API's endpoints Preflight knows how to check, by their public names. The per-call endpoints
+/// (photo avatar calls) are not listed here: they are the keys of the profile's <c>credits.perCall</c> table.
+/// </summary>
+public static class GenerationEndpoints
 {
     public const string VideoGenerate = "video/generate";
     public const string VideoTranslate = "video_translate";
     public const string StreamingTask = "streaming.task";
 
-    public static IReadOnlyList<string> PerCall { get; } =
-    [
-        "photo_avatar/photo/generate", "photo_avatar/look/generate", "photo_avatar/train",
-        "photo_avatar/add_motion", "photo_avatar/add_sound_effect", "photo_avatar/upscale",
-    ];
+    /// <summary>Every endpoint the profile can check: the three above, then each per-call endpoint the profile prices.</summary>
+    public static IReadOnlyList<string> Supported(Profile profile) =>
+        [VideoGenerate, VideoTranslate, StreamingTask, .. profile.Jobs.Credits.PerCall.Keys];
 
     /// <summary>"/v2/video/generate", "Video/Generate " → "video/generate". Unknown names pass through trimmed.</summary>
     public static string Normalise(string? endpoint)

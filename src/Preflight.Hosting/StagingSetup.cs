@@ -1,18 +1,27 @@
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Preflight.Staging;
 
-namespace Preflight.Api.Hosting;
+namespace Preflight.Hosting;
 
 /// <summary>
-/// Staging inside the service: <c>Preflight:Staging</c> validated at start, the store (Azure Blob when a connection
-/// string is set, else the local folder served at <c>/staged/{name}</c>) and the <see cref="Stager"/>.
+/// Staging for every face: <c>Preflight:Staging</c> validated at start, the store (Azure Blob when a connection
+/// string is set, else the local folder that <c>preflight serve</c> serves at <c>/staged/{name}</c>) and the
+/// <see cref="Stager"/>. <c>Preflight:PublicBaseUrl</c> is read here and nowhere else.
 /// </summary>
-internal static class StagingSetup
+public static class StagingSetup
 {
     public const string PublicBaseUrlKey = "Preflight:PublicBaseUrl";
 
-    public static IServiceCollection AddPreflightStaging(this IServiceCollection services)
+    /// <summary>
+    /// Where <c>preflight serve</c> listens when not told otherwise; the local store's URLs point there when neither
+    /// <c>Preflight:PublicBaseUrl</c> nor a request says better (e.g. <c>preflight check --stage</c>).
+    /// </summary>
+    public const string DefaultServiceUrl = "http://127.0.0.1:8080";
+
+    internal static IServiceCollection AddPreflightStaging(this IServiceCollection services)
     {
         services.AddOptions<StagingOptions>().BindConfiguration(StagingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StagingOptions>, StagingOptionsValidator>();
@@ -24,16 +33,9 @@ internal static class StagingSetup
         return services;
     }
 
-    /// <summary>The configured public base URL, or null to build URLs from each request's scheme and host.</summary>
+    /// <summary>The configured public base URL (trimmed), or null to build URLs from each request's scheme and host.</summary>
     public static string? PublicBaseUrl(IConfiguration configuration) =>
         string.IsNullOrWhiteSpace(configuration[PublicBaseUrlKey]) ? null : configuration[PublicBaseUrlKey]!.Trim();
-
-    /// <summary>
-    /// Where this request reached the service. The Host header comes from the client, so behind a proxy (or to pin
-    /// the URL) set <c>Preflight:PublicBaseUrl</c>, which the local store prefers.
-    /// </summary>
-    public static string BaseUrlOf(HttpRequest request) =>
-        $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}";
 }
 
 /// <summary>Says exactly which staging setting is wrong, at start-up rather than at the first staged file.</summary>
@@ -72,7 +74,7 @@ internal sealed class StagingOptionsValidator(IConfiguration configuration) : IV
 /// The store's health for <c>/healthz</c>. Checking it may call Azure, so probes every few seconds share one
 /// answer for a while, and a store that does not answer in time counts as unhealthy instead of hanging the probe.
 /// </summary>
-internal sealed class StagingHealthCache(IStagingStore store, TimeProvider time) : IDisposable
+public sealed class StagingHealthCache(IStagingStore store, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);

@@ -5,11 +5,11 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Preflight.TestSupport;
 
-namespace Preflight.Api.Tests;
+namespace Preflight.Cli.Tests;
 
 /// <summary>
-/// The queue worker hosted inside the HTTP service (<c>Preflight:Worker:Enabled=true</c>), composed exactly as
-/// <c>preflight serve</c> composes it, against a real Azurite.
+/// The queue worker hosted inside the HTTP service (<c>Preflight:Worker:Enabled=true</c>), composed by <c>preflight serve</c>
+/// (<see cref="Commands.ServeCommand.Compose"/>), against a real Azurite. The CLI is the host that composes the faces.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class WorkerHostingTests(AzuriteFixture azurite)
@@ -22,7 +22,7 @@ public sealed class WorkerHostingTests(AzuriteFixture azurite)
     [Fact]
     public async Task Serve_WorkerEnabled_RequestMessageGetsAResultAndHealthzShowsCounters()
     {
-        await using var app = await KestrelApp.StartAsync(
+        await using var app = await ServeApp.StartAsync(
             ("Preflight:Worker:Enabled", "true"),
             ("Preflight:Staging:ConnectionString", azurite.ConnectionString),
             ("Preflight:Staging:Container", _staged),
@@ -44,7 +44,7 @@ public sealed class WorkerHostingTests(AzuriteFixture azurite)
 
         Assert.Equal("order-42", (string?)result["correlationId"]);
         Assert.Equal("pass", (string?)result["verdict"]);
-        Assert.Equal(StagingLocalTests.Sha256(png) + ".png", (string?)result["staged"]!["blobName"]);
+        Assert.Equal(ServeApp.Sha256(png) + ".png", (string?)result["staged"]!["blobName"]);
         using var http = new HttpClient { BaseAddress = app.Address };
         // The worker counts a message after sending its result: read /healthz until the count has caught up.
         var health = await HealthOnceSettledAsync(http);
@@ -54,7 +54,7 @@ public sealed class WorkerHostingTests(AzuriteFixture azurite)
         Assert.Equal(0, (long)worker["failed"]!);
         Assert.Equal("azure-blob", (string?)health["staging"]!["store"]);
         // The HTTP side still works beside the worker.
-        using var upload = await http.PostAsync("/v1/preflight/files", TestMedia.Multipart(("a.png", png)));
+        using var upload = await http.PostAsync("/v1/preflight/files", ServeApp.Multipart(("a.png", png)));
         Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
     }
 
@@ -62,7 +62,7 @@ public sealed class WorkerHostingTests(AzuriteFixture azurite)
     public async Task Serve_WorkerEnabledWithoutConnectionString_FailsAtStartNamingTheSetting()
     {
         var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
-            () => KestrelApp.StartAsync(("Preflight:Worker:Enabled", "true")));
+            () => ServeApp.StartAsync(("Preflight:Worker:Enabled", "true")));
 
         Assert.Contains("Preflight:Worker:ConnectionString", string.Join(" ", error.Failures), StringComparison.Ordinal);
     }

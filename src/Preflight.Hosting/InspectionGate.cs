@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Options;
 
-namespace Preflight.Api.Hosting;
+namespace Preflight.Hosting;
 
 /// <summary>
 /// Bounded concurrency for inspections. Admission happens when a request arrives (before its body is read),
 /// so a burst beyond <c>MaxConcurrent + MaxQueue</c> is refused with 503 at once instead of piling up uploads on
 /// disk; admitted requests then take one of <c>MaxConcurrent</c> slots per file they inspect.
 /// </summary>
-internal sealed class InspectionGate : IDisposable
+public sealed class InspectionGate : IDisposable
 {
     private readonly SemaphoreSlim _slots;
     private int _admitted;
@@ -52,7 +52,7 @@ internal sealed class InspectionGate : IDisposable
 
     public void Dispose() => _slots.Dispose();
 
-    internal sealed class Admission(InspectionGate gate) : IDisposable
+    public sealed class Admission(InspectionGate gate) : IDisposable
     {
         private int _released;
 
