@@ -45,7 +45,8 @@ public static class PreflightEngine
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(Profile.HeyGen);
+        // A host or test may bring its own profile (registered before this call).
+        services.TryAddSingleton(Profile.HeyGen);
         services.AddSingleton(sp => new MediaTools(sp.GetRequiredService<IOptions<MediaToolsOptions>>().Value));
         services.AddSingleton<Inspector>();
         services.AddSingleton<InspectFile>(sp => sp.GetRequiredService<Inspector>().InspectAsync);
