@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Preflight.Api.Endpoints;
+using Preflight.Api.Page;
+using Preflight.Api.Previews;
 using Preflight.Api.Uploads;
 using Preflight.Core.Fetching;
 using Preflight.Core.Inspection;
@@ -51,6 +53,7 @@ public static class PreflightApiHost
         services.AddSingleton<UploadReceiver>();
         services.AddSingleton<ToolAvailabilityCache>();
         services.AddPreflightStaging();
+        services.AddPreflightPreviews();
 
         // The queue worker inside the service (issue 6). It reuses the Inspector, Profile and Stager registered above:
         // AddPreflightWorker only adds those that are missing. Decided here, so the switch must be in the configuration
@@ -101,6 +104,7 @@ public static class PreflightApiHost
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         v1.MapProfileEndpoints().WithTags("Profiles");
+        v1.MapPreviewEndpoints();
 
         var preflight = v1.MapGroup("/preflight")
             .WithTags("Preflight")
@@ -116,6 +120,7 @@ public static class PreflightApiHost
 
         app.MapStagedEndpoints();
         app.MapHealthEndpoints();
+        app.MapPreflightPage();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Preflight API"));
         return app;

@@ -1,0 +1,1 @@
+namespace Preflight.Browser.Tests;
