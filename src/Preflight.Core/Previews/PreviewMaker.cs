@@ -112,7 +112,7 @@ public sealed class PreviewMaker(MediaTools mediaTools)
 
     private async Task<Preview?> WaveformAsync(string path, string format, CancellationToken cancellationToken)
     {
-        var filter = $"-filter_complex \"[0:a:0]aformat=channel_layouts=mono,showwavespic=s={WaveformWidth}x{WaveformHeight}:colors=#2f6fdf\" " +
+        var filter = $"-filter_complex \"[0:a:0]aformat=channel_layouts=mono,showwavespic=s={WaveformWidth}x{WaveformHeight}:colors=#2f6fdf:scale=sqrt\" " +
                      "-frames:v 1 -c:v png -f image2";
         var bytes = await mediaTools.RenderStillAsync(path, format, "", filter, "png", Timeout, MaxPreviewBytes, cancellationToken);
         return bytes is null ? null : Describe(Preview.Waveform, "image/png", bytes);

@@ -1,1 +1,0 @@
-namespace Preflight.Browser.Tests;
