@@ -34,10 +34,23 @@ public sealed class PageTests(Chromium chromium)
         var errors = new ConsoleErrors(page);
         await page.GotoAsync(app.Url("/"));
 
+        // Layout shifts (what Chrome's CLS counts). Chrome ignores shifts within 500 ms of user input; choosing files
+        // through Playwright is not trusted input, so the upload rows' own insertion is excused the same way here.
+        await page.EvaluateAsync(@"() => {
+            window.__shifts = [];
+            new PerformanceObserver(list => list.getEntries().forEach(e => window.__shifts.push([e.startTime, e.value])))
+                .observe({ type: 'layout-shift' });
+            new MutationObserver((_, observer) => { window.__rowsAt = performance.now(); observer.disconnect(); })
+                .observe(document.getElementById('uploads'), { childList: true });
+        }");
         await page.GetByLabel("Choose files", new() { Exact = true }).SetInputFilesAsync([Passing, Failing, Video, Audio]);
 
         var cards = page.Locator("article.card");
         await Assertions.Expect(cards).ToHaveCountAsync(4, new() { Timeout = 60_000 });
+        await page.WaitForTimeoutAsync(500); // let the previews decode and any late shift be reported
+        var shift = await page.EvaluateAsync<double>(
+            "() => window.__shifts.filter(([at]) => at > window.__rowsAt + 500).reduce((sum, [, value]) => sum + value, 0)");
+        Assert.True(shift < 0.01, $"results arriving shifted the layout (CLS {shift:0.###})");
         await Assertions.Expect(page.Locator("#summary")).ToHaveTextAsync("4 files: 3 passed, 1 failed");
         // Failing first, whatever order the answers came in.
         await Assertions.Expect(cards.First).ToHaveAttributeAsync("data-name", "png-named.jpg");

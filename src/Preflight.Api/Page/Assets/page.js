@@ -17,6 +17,8 @@
   };
 
   var results = [];          // { entry, file?, url?, node }
+  var waiting = [];          // results that arrived while other requests of the batch were still running
+  var inFlight = 0;          // check requests not answered yet
   var fixAvailable = false;  // POST /v1/fix/files is in the OpenAPI document
   var pendingRetry = null;   // what to run again once an API key is given
 
@@ -113,14 +115,32 @@
     $("clear").hidden = results.length === 0;
   }
 
+  // Cards are placed once the whole batch has answered: failing cards go first, so placing them one by one
+  // would push cards already on screen down (a layout shift). Each upload row shows its own outcome meanwhile.
   function addResults(entries, origin) {
     entries.forEach(function (entry, i) {
       var result = { entry: entry, file: origin.files ? origin.files[i] : null, url: origin.urls ? origin.urls[i] : null };
       result.node = C.card(entry);
       addFixButton(result);
-      results.push(result);
+      waiting.push(result);
     });
+    flush();
+  }
+
+  function flush() {
+    if (inFlight > 0) return;
+    results = results.concat(waiting);
+    waiting = [];
     render();
+  }
+
+  // Every check request goes through here, so the batch knows when it is complete.
+  function check(method, url, body, options) {
+    inFlight++;
+    return send(method, url, body, options).then(function (res) {
+      inFlight--;
+      return res;
+    });
   }
 
   function isFixable(entry) {
@@ -207,11 +227,11 @@
 
     var form = new FormData();
     form.append("file", file, file.name);
-    send("POST", "/v1/preflight/files" + checkQuery(), form, {
+    check("POST", "/v1/preflight/files" + checkQuery(), form, {
       onProgress: function (loaded, total) { progress.value = total ? Math.round(loaded * 100 / total) : 0; },
       onUploaded: function () { progress.value = 100; state.textContent = "Checking"; }
     }).then(function (res) {
-      if (needsKey(res, function () { uploadOne(file, row); })) { state.textContent = "Needs a key"; return; }
+      if (needsKey(res, function () { uploadOne(file, row); })) { state.textContent = "Needs a key"; flush(); return; }
       if (res.status === 200 && res.json && Array.isArray(res.json.files)) {
         progress.value = 100;
         var entry = res.json.files[0];
@@ -219,6 +239,7 @@
         addResults(res.json.files, { files: res.json.files.map(function () { return file; }) });
         return;
       }
+      flush();
       var text = problemText(res);
       row.classList.add("failed");
       state.textContent = "Not checked";
@@ -262,9 +283,9 @@
     status.textContent = "Checking " + urls.length + (urls.length === 1 ? " URL…" : " URLs…");
     var body = { assets: urls.map(function (u) { return { url: u }; }), deep: $("deep").checked };
     if ($("plan").value) body.plan = $("plan").value;
-    send("POST", "/v1/preflight/urls" + checkQuery(), JSON.stringify(body), { contentType: "application/json" }).then(function (res) {
+    check("POST", "/v1/preflight/urls" + checkQuery(), JSON.stringify(body), { contentType: "application/json" }).then(function (res) {
       button.disabled = false;
-      if (needsKey(res, checkUrls)) { status.textContent = ""; return; }
+      if (needsKey(res, checkUrls)) { status.textContent = ""; flush(); return; }
       if (res.status === 200 && res.json && Array.isArray(res.json.files)) {
         status.textContent = C.summaryText(res.json.files) + ".";
         addResults(res.json.files, { urls: urls });
@@ -272,6 +293,7 @@
       }
       status.textContent = "Not checked.";
       showMessage(problemText(res));
+      flush();
     });
   }
 
@@ -318,7 +340,7 @@
       var line = C.el("div", "row");
       var parts = [];
       if (typeof estimate.durationSeconds === "number") parts.push(estimate.durationSeconds + " s" + (estimate.durationIsEstimate ? " (estimated)" : ""));
-      if (estimate.credits !== undefined && estimate.credits !== null) parts.push(estimate.credits + " credits");
+      if (typeof estimate.credits === "number") parts.push(Number(estimate.credits.toFixed(4)) + " credits");
       line.appendChild(C.el("span", "credits", "Estimate: " + parts.join(", ")));
       box.appendChild(line);
       if (estimate.formula) box.appendChild(C.el("div", "formula", estimate.formula));
@@ -426,6 +448,7 @@
     $("check-job").addEventListener("click", checkJob);
     $("clear").addEventListener("click", function () {
       results = [];
+      waiting = [];
       $("cards").textContent = "";
       $("uploads").textContent = "";
       render();
