@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
+using Preflight.Api.Tests;
 using Preflight.TestSupport;
 
 namespace Preflight.Browser.Tests;
@@ -15,7 +16,7 @@ public sealed class PageTests(Chromium chromium)
 
     private static readonly LocatorAssertionsToBeVisibleOptions Slow = new() { Timeout = 60_000 };
 
-    private async Task<IPage> OpenAsync(PageApp app, int width)
+    private async Task<IPage> OpenAsync(KestrelApp app, int width)
     {
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -29,10 +30,10 @@ public sealed class PageTests(Chromium chromium)
     [Fact]
     public async Task ChooseFiles_PassingAndFailing_ShowCardsFailingFirstWithPreviews()
     {
-        await using var app = await PageApp.StartAsync();
+        await using var app = await KestrelApp.StartAsync();
         var page = await OpenAsync(app, 1440);
         var errors = new ConsoleErrors(page);
-        await page.GotoAsync(app.Url("/"));
+        await page.GotoAsync(new Uri(app.Address, "/").ToString());
 
         // Layout shifts (what Chrome's CLS counts). Chrome ignores shifts within 500 ms of user input; choosing files
         // through Playwright is not trusted input, so the upload rows' own insertion is excused the same way here.
@@ -92,10 +93,10 @@ public sealed class PageTests(Chromium chromium)
         var png = await File.ReadAllBytesAsync(RepoPaths.TestFile("valid", "image-160x90.png"));
         await using var server = await LoopbackHttpServer.StartAsync(routes =>
             routes.MapGet("/assets/logo.png", LoopbackResponses.Bytes(png, "image/png")));
-        await using var app = await PageApp.StartAsync(("Preflight:Fetch:AllowPrivateNetworks", "true"));
+        await using var app = await KestrelApp.StartAsync(("Preflight:Fetch:AllowPrivateNetworks", "true"));
         var page = await OpenAsync(app, 1440);
         var errors = new ConsoleErrors(page);
-        await page.GotoAsync(app.Url("/"));
+        await page.GotoAsync(new Uri(app.Address, "/").ToString());
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "URLs" }).ClickAsync();
         var url = server.Url("/assets/logo.png").ToString();
@@ -113,10 +114,10 @@ public sealed class PageTests(Chromium chromium)
     [Fact]
     public async Task JobTab_Example_ShowsVerdictMinimumPlanEstimateAndPaths()
     {
-        await using var app = await PageApp.StartAsync();
+        await using var app = await KestrelApp.StartAsync();
         var page = await OpenAsync(app, 1440);
         var errors = new ConsoleErrors(page);
-        await page.GotoAsync(app.Url("/"));
+        await page.GotoAsync(new Uri(app.Address, "/").ToString());
 
         // Keyboard: the tabs follow the ARIA pattern (arrow keys move between them).
         await page.GetByRole(AriaRole.Tab, new() { Name = "Files" }).FocusAsync();
@@ -142,10 +143,10 @@ public sealed class PageTests(Chromium chromium)
     [Fact]
     public async Task Upload_OverBodyLimit_ShowsA413AsAReadableMessage()
     {
-        await using var app = await PageApp.StartAsync(("Preflight:Upload:MaxBodyBytes", "4096"));
+        await using var app = await KestrelApp.StartAsync(("Preflight:Upload:MaxBodyBytes", "4096"));
         var page = await OpenAsync(app, 1440);
         var errors = new ConsoleErrors(page);
-        await page.GotoAsync(app.Url("/"));
+        await page.GotoAsync(new Uri(app.Address, "/").ToString());
 
         await page.GetByLabel("Choose files", new() { Exact = true }).SetInputFilesAsync(Video);
 
@@ -161,10 +162,10 @@ public sealed class PageTests(Chromium chromium)
     [Fact]
     public async Task ApiKeys_A401AsksForTheKey_ThenTheCheckRunsWithIt()
     {
-        await using var app = await PageApp.StartAsync(("Preflight:ApiKeys:0", "page-test-key"));
+        await using var app = await KestrelApp.StartAsync(("Preflight:ApiKeys:0", "page-test-key"));
         var page = await OpenAsync(app, 1440);
         var errors = new ConsoleErrors(page);
-        await page.GotoAsync(app.Url("/"));
+        await page.GotoAsync(new Uri(app.Address, "/").ToString());
 
         await page.GetByLabel("Choose files", new() { Exact = true }).SetInputFilesAsync(Passing);
         var key = page.Locator("#api-key");
