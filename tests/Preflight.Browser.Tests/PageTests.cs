@@ -88,6 +88,31 @@ public sealed class PageTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task DropAFile_OnTheZone_StartsItsCheckAtOnce()
+    {
+        await using var app = await KestrelApp.StartAsync();
+        var page = await OpenAsync(app, 1440);
+        var errors = new ConsoleErrors(page);
+        await page.GotoAsync(new Uri(app.Address, "/").ToString());
+
+        // A real drop event carrying a File, as the browser builds it when a file is dragged from the desktop.
+        var bytes = Convert.ToBase64String(await File.ReadAllBytesAsync(Failing));
+        await page.EvaluateAsync(@"base64 => {
+            const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], 'dropped.jpg', { type: 'image/jpeg' }));
+            const zone = document.getElementById('drop');
+            zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+            zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        }", bytes);
+
+        var card = page.Locator("article.card[data-name='dropped.jpg']");
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-verdict", "fail", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#drop")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("over"));
+        Assert.Empty(errors.All);
+    }
+
+    [Fact]
     public async Task CheckUrls_LoopbackUrl_ShowsItsCard()
     {
         var png = await File.ReadAllBytesAsync(RepoPaths.TestFile("valid", "image-160x90.png"));
