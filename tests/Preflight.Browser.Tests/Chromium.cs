@@ -31,6 +31,15 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
+    /// <summary>A page in a fresh context (own storage) with a viewport <paramref name="width"/> px wide.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1440)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        return page;
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.CloseAsync();

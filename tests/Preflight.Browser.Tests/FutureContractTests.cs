@@ -14,19 +14,11 @@ public sealed class FutureContractTests(Chromium chromium)
 {
     private static readonly string Failing = RepoPaths.TestFile("mislabeled", "png-named.jpg");
 
-    private async Task<IPage> OpenAsync()
-    {
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(60_000);
-        return page;
-    }
-
     [Fact]
     public async Task Profiles_SeveralListed_ShowTheSelectorAndSendTheChoice()
     {
         await using var app = await KestrelApp.StartAsync();
-        var page = await OpenAsync();
+        var page = await chromium.NewPageAsync();
         var errors = new ConsoleErrors(page);
         await page.RouteAsync("**/v1/profiles", route => route.FulfillAsync(new RouteFulfillOptions
         {
@@ -53,7 +45,7 @@ public sealed class FutureContractTests(Chromium chromium)
     public async Task Profiles_OnlyOne_HidesTheSelector()
     {
         await using var app = await KestrelApp.StartAsync();
-        var page = await OpenAsync();
+        var page = await chromium.NewPageAsync();
         await page.GotoAsync(new Uri(app.Address, "/").ToString());
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
@@ -64,7 +56,7 @@ public sealed class FutureContractTests(Chromium chromium)
     public async Task FixButton_WhenTheApiOffersFix_ShowsTheFixedFileAndItsAfterVerdict()
     {
         await using var app = await KestrelApp.StartAsync();
-        var page = await OpenAsync();
+        var page = await chromium.NewPageAsync();
         var errors = new ConsoleErrors(page);
         // The real OpenAPI document plus the path issue 15 adds.
         await page.RouteAsync("**/openapi/v1.json", async route =>
@@ -111,7 +103,7 @@ public sealed class FutureContractTests(Chromium chromium)
     public async Task FixButton_WhenTheApiDoesNotOfferFix_IsAbsent()
     {
         await using var app = await KestrelApp.StartAsync();
-        var page = await OpenAsync();
+        var page = await chromium.NewPageAsync();
         await page.GotoAsync(new Uri(app.Address, "/").ToString());
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 

@@ -25,8 +25,7 @@ public sealed class HtmlReportTests(Chromium chromium)
         var exit = await CliApp.RunAsync(["check", assets, "--plan", "free", "--format", "html", "--output", report], stdout, stderr, CancellationToken.None);
         Assert.True(exit == 1, $"exit {exit}: {stderr}");
 
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
-        var page = await context.NewPageAsync();
+        var page = await chromium.NewPageAsync(1440);
         var errors = new ConsoleErrors(page);
         var requests = new List<string>();
         page.Request += (_, request) => requests.Add(request.Url);

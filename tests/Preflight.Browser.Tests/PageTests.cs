@@ -16,22 +16,11 @@ public sealed class PageTests(Chromium chromium)
 
     private static readonly LocatorAssertionsToBeVisibleOptions Slow = new() { Timeout = 60_000 };
 
-    private async Task<IPage> OpenAsync(KestrelApp app, int width)
-    {
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = width, Height = 900 },
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(60_000);
-        return page;
-    }
-
     [Fact]
     public async Task ChooseFiles_PassingAndFailing_ShowCardsFailingFirstWithPreviews()
     {
         await using var app = await KestrelApp.StartAsync();
-        var page = await OpenAsync(app, 1440);
+        var page = await chromium.NewPageAsync(1440);
         var errors = new ConsoleErrors(page);
         await page.GotoAsync(new Uri(app.Address, "/").ToString());
 
@@ -91,7 +80,7 @@ public sealed class PageTests(Chromium chromium)
     public async Task DropAFile_OnTheZone_StartsItsCheckAtOnce()
     {
         await using var app = await KestrelApp.StartAsync();
-        var page = await OpenAsync(app, 1440);
+        var page = await chromium.NewPageAsync(1440);
         var errors = new ConsoleErrors(page);
         await page.GotoAsync(new Uri(app.Address, "/").ToString());
 
@@ -119,7 +108,7 @@ public sealed class PageTests(Chromium chromium)
         await using var server = await LoopbackHttpServer.StartAsync(routes =>
             routes.MapGet("/assets/logo.png", LoopbackResponses.Bytes(png, "image/png")));
         await using var app = await KestrelApp.StartAsync(("Preflight:Fetch:AllowPrivateNetworks", "true"));
-        var page = await OpenAsync(app, 1440);
+        var page = await chromium.NewPageAsync(1440);
         var errors = new ConsoleErrors(page);
         await page.GotoAsync(new Uri(app.Address, "/").ToString());
 
@@ -140,7 +129,7 @@ public sealed class PageTests(Chromium chromium)
     public async Task JobTab_Example_ShowsVerdictMinimumPlanEstimateAndPaths()
     {
         await using var app = await KestrelApp.StartAsync();
-        var page = await OpenAsync(app, 1440);
+        var page = await chromium.NewPageAsync(1440);
         var errors = new ConsoleErrors(page);
         await page.GotoAsync(new Uri(app.Address, "/").ToString());
 
@@ -169,7 +158,7 @@ public sealed class PageTests(Chromium chromium)
     public async Task Upload_OverBodyLimit_ShowsA413AsAReadableMessage()
     {
         await using var app = await KestrelApp.StartAsync(("Preflight:Upload:MaxBodyBytes", "4096"));
-        var page = await OpenAsync(app, 1440);
+        var page = await chromium.NewPageAsync(1440);
         var errors = new ConsoleErrors(page);
         await page.GotoAsync(new Uri(app.Address, "/").ToString());
 
@@ -188,7 +177,7 @@ public sealed class PageTests(Chromium chromium)
     public async Task ApiKeys_A401AsksForTheKey_ThenTheCheckRunsWithIt()
     {
         await using var app = await KestrelApp.StartAsync(("Preflight:ApiKeys:0", "page-test-key"));
-        var page = await OpenAsync(app, 1440);
+        var page = await chromium.NewPageAsync(1440);
         var errors = new ConsoleErrors(page);
         await page.GotoAsync(new Uri(app.Address, "/").ToString());
 
