@@ -17,6 +17,14 @@ ensure_ffmpeg() {
   _sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq ffmpeg >/dev/null
 }
 
+# Debian's Chromium, which the browser tests drive through Playwright (its own browser download cannot work offline).
+ensure_chromium() {
+  if [[ -x "${PREFLIGHT_CHROMIUM:-/usr/bin/chromium}" ]]; then return 0; fi
+  echo "preflight: installing Debian's chromium (browser tests) ..." >&2
+  _sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+  _sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null
+}
+
 azurite_bin() {
   echo "${PREFLIGHT_ROOT:-$root}/.tools/azurite/node_modules/.bin/azurite"
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (README and .ci/run call this). On a fresh Debian machine it installs what the
-# suite needs (Debian ffmpeg, Azurite from npm into .tools/), starts Azurite on free loopback ports,
+# suite needs (Debian ffmpeg and chromium, Azurite from npm into .tools/), starts Azurite on free loopback ports,
 # runs every test project, stops Azurite, and prints one closing line: "N passed, N failed".
 set -euo pipefail
 
@@ -10,7 +10,10 @@ cd "$root"
 source "$root/scripts/lib.sh"
 
 ensure_ffmpeg
+ensure_chromium
 ensure_azurite
+# Playwright drives /usr/bin/chromium; never let it try to download a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 work="$(mktemp -d -t preflight-test.XXXXXX)"
 azurite_pid=""

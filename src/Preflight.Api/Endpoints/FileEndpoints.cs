@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Preflight.Api.Hosting;
+using Preflight.Api.Previews;
 using Preflight.Api.Uploads;
 using Preflight.Hosting;
 using Preflight.Core.Inspection;
@@ -25,7 +26,8 @@ internal static class FileEndpoints
             .WithSummary("Inspect uploaded files")
             .WithDescription("multipart/form-data with one or more parts named 'file' (the file name gives the extension). " +
                 "Answers the same report as `preflight check --format json`, one entry per part. " +
-                "With ?stage=true each passing file is also staged and its entry gains a 'staged' object with a public URL.")
+                "With ?stage=true each passing file is also staged and its entry gains a 'staged' object with a public URL. " +
+                "With ?previews=true each entry gains a 'preview' (thumbnail, video frame or waveform) when one can be made.")
             .Accepts<FileUploadForm>("multipart/form-data")
             .DisableAntiforgery();
         return preflight;
@@ -36,8 +38,10 @@ internal static class FileEndpoints
         [FromQuery] string? plan,
         [FromQuery] string? deep,
         [FromQuery] string? stage,
+        [FromQuery] string? previews,
         Profile profile,
         UploadReceiver receiver,
+        PreviewAttacher previewer,
         InspectionRunner runner,
         Stager stager,
         ILoggerFactory loggerFactory,
@@ -45,10 +49,12 @@ internal static class FileEndpoints
     {
         var started = Stopwatch.GetTimestamp();
         CheckParameters parameters;
+        bool withPreviews;
         UploadBatch batch;
         try
         {
             parameters = CheckParameters.Parse(profile, plan, deep, stage);
+            withPreviews = CheckParameters.ParseFlag("previews", previews);
             batch = await receiver.ReceiveAsync(request, cancellationToken);
         }
         catch (RequestProblemException problem)
@@ -67,6 +73,7 @@ internal static class FileEndpoints
                     new InspectionRequest(file.FilePath, file.DisplayName) { DeclaredKind = file.DeclaredKind }, file.Ingested,
                     options, showReason: false, e => Log.EngineFailed(logger, Log.Escape(file.DisplayName), e), cancellationToken);
                 if (file.Ingested.Truncated) return report;
+                report = await previewer.AttachAsync(report, file.FilePath, withPreviews, baseUrl, cancellationToken);
                 // Staged from the temp file while the batch still holds it; the hash is the one taken while receiving.
                 return parameters.Stage ? await stager.StageAsync(report, file.FilePath, baseUrl, cancellationToken) : report;
             }));

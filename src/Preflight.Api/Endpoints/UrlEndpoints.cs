@@ -4,6 +4,7 @@ using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Preflight.Api.Hosting;
+using Preflight.Api.Previews;
 using Preflight.Api.Uploads;
 using Preflight.Hosting;
 using Preflight.Core.Fetching;
@@ -39,7 +40,8 @@ internal static class UrlEndpoints
             .WithSummary("Fetch and inspect media URLs")
             .WithDescription("Each file entry of the report gains a 'source' object (url, finalUrl, httpStatus, contentType, " +
                 "contentLength, redirects). Unreachable, blocked or erroring URLs are 'fail' entries in a 200 report. " +
-                "With ?stage=true each passing file is also staged and its entry gains a 'staged' object with a public URL.")
+                "With ?stage=true each passing file is also staged and its entry gains a 'staged' object with a public URL. " +
+                "With ?previews=true each entry gains a 'preview' (thumbnail, video frame or waveform) when one can be made.")
             .Accepts<UrlCheckRequest>("application/json");
         return preflight;
     }
@@ -47,8 +49,10 @@ internal static class UrlEndpoints
     private static async Task<Results<Ok<CheckReport>, ProblemHttpResult>> CheckUrlsAsync(
         HttpRequest request,
         [FromQuery] string? stage,
+        [FromQuery] string? previews,
         Profile profile,
         UrlInspector urls,
+        PreviewAttacher previewer,
         InspectionRunner runner,
         Stager stager,
         IOptions<JsonOptions> json,
@@ -63,9 +67,11 @@ internal static class UrlEndpoints
         List<(string Url, AssetKind? Kind)> assets;
         string? plan;
         bool staging;
+        bool withPreviews;
         try
         {
             staging = CheckParameters.ParseFlag("stage", stage);
+            withPreviews = CheckParameters.ParseFlag("previews", previews);
             var element = await JsonBody.ReadAsync(request, Example, cancellationToken);
             body = JsonBody.Bind<UrlCheckRequest>(element, json.Value.SerializerOptions)
                 ?? throw RequestProblemException.BadRequest("The JSON body is null; expected {\"assets\": [...]}.");
@@ -90,6 +96,7 @@ internal static class UrlEndpoints
                     fetched = true;
                     Log.UrlFetched(logger, Log.RedactUrl(asset.Url), inspected.Source?.HttpStatus, inspected.SizeBytes,
                         inspected.Source?.Redirects ?? 0);
+                    inspected = await previewer.AttachAsync(inspected, path, withPreviews, baseUrl, ct);
                     return staging ? await stager.StageAsync(inspected, path, baseUrl, ct) : inspected;
                 },
                 cancellationToken);

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Preflight.Api.Endpoints;
+using Preflight.Api.Page;
+using Preflight.Api.Previews;
 using Preflight.Api.Uploads;
 using Preflight.Core.Reports;
 using Preflight.Hosting;
@@ -31,6 +33,7 @@ public static class PreflightApiHost
             .Validate(CanCreateTempFolder, "Preflight:Upload:TempFolder cannot be created.").ValidateOnStart();
         services.AddSingleton<ApiKeyValidator>();
         services.AddSingleton<UploadReceiver>();
+        services.AddPreflightPreviews();
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.FillFrameworkDetail);
         services.AddExceptionHandler<MissingToolExceptionHandler>();
         services.ConfigureHttpJsonOptions(json =>
@@ -70,6 +73,7 @@ public static class PreflightApiHost
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         v1.MapProfileEndpoints().WithTags("Profiles");
+        v1.MapPreviewEndpoints();
 
         var preflight = v1.MapGroup("/preflight")
             .WithTags("Preflight")
@@ -85,6 +89,7 @@ public static class PreflightApiHost
 
         app.MapStagedEndpoints();
         app.MapHealthEndpoints();
+        app.MapPreflightPage();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Preflight API"));
         return app;

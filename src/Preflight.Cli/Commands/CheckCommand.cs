@@ -36,7 +36,8 @@ public sealed class CheckCommand : ICliCommand
         Options:
           --plan P        Also apply a plan's video limits: {string.Join(", ", Profile.HeyGen.PlanOrder)}.
           --deep          Decode everything (slower; needs ffmpeg): catches damage in the middle of the data.
-          --format F      Report format: table (default), json or junit.
+          --format F      Report format: table (default), json, junit, or html (one self-contained page with
+                          previews, a "failures only" filter and a search box; use it with --output).
           --output FILE   Write the report to FILE (replaced only when complete) instead of standard output.
           --jobs N        Files checked at once (default: the number of cores, {Environment.ProcessorCount} here).
           --stage         Copy every passing file to the staging store and report its URL ('staged').
@@ -84,6 +85,8 @@ public sealed class CheckCommand : ICliCommand
 
         await using var reportFile = settings.Output is null ? null : ReportFile.Create(settings.Output, context.WorkingDirectory);
         var reports = await InspectAllAsync(inputs, settings, context, cancellationToken);
+        if (settings.Format == ReportWriters.Html)
+            reports = await HtmlPreviews.AddAsync(reports, inputs, engine.GetRequiredService<MediaTools>(), settings.Jobs, cancellationToken);
         var report = CheckReport.Create(settings.Profile.Name, settings.Plan, reports, clock.Elapsed);
 
         var writer = ReportWriters.For(settings.Format, new TableWriterOptions { Color = context.Color && reportFile is null })!;

@@ -29,7 +29,8 @@ public sealed class ServeCommand : ICliCommand
           -h, --help      Show this help.
 
         Endpoints: POST /v1/preflight/files, POST /v1/preflight/urls, POST /v1/preflight/jobs, GET /v1/profiles,
-        GET /staged/{name}, GET /healthz, GET /openapi/v1.json, GET /docs.
+        GET /v1/previews/{sha256}, GET /staged/{name}, GET /healthz, GET /openapi/v1.json, GET /docs.
+        The page at / (e.g. {{DefaultUrls}}/) checks dropped files, URLs and job requests in a browser.
 
         """;
 

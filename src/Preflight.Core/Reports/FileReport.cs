@@ -77,6 +77,10 @@ public sealed record FileReport
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public StagedInfo? Staged { get; init; }
 
+    /// <summary>Only when asked for (<c>?previews=true</c>, <c>--format html</c>); see <see cref="Previews.PreviewInfo"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Previews.PreviewInfo? Preview { get; init; }
+
     public static Verdict VerdictOf(IEnumerable<Finding> findings) =>
         findings.Any(f => f.Severity == Severity.Error) ? Verdict.Fail : Verdict.Pass;
 

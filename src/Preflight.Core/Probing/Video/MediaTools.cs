@@ -23,7 +23,7 @@ public sealed record ToolStatus(bool FfprobeAvailable, bool FfmpegAvailable, str
 /// name in a fresh private folder, each process runs under an address-space cap, and a timeout kills it.
 /// FFMpegCore options are passed on every call; its global options are never touched.
 /// </summary>
-public sealed class MediaTools(MediaToolsOptions options)
+public sealed partial class MediaTools(MediaToolsOptions options)
 {
     private readonly FfmpegToolset _tools = new(options.BinaryFolder, options.MemoryLimitBytes);
 

@@ -17,8 +17,9 @@ public static class ReportWriters
     public const string Table = "table";
     public const string Json = "json";
     public const string JUnit = "junit";
+    public const string Html = "html";
 
-    public static IReadOnlyList<string> Formats { get; } = [Table, Json, JUnit];
+    public static IReadOnlyList<string> Formats { get; } = [Table, Json, JUnit, Html];
 
     /// <summary>The writer for <paramref name="format"/> (case-insensitive), or null for an unknown format.</summary>
     public static IReportWriter? For(string format, TableWriterOptions? tableOptions = null) => format.ToLowerInvariant() switch
@@ -26,6 +27,7 @@ public static class ReportWriters
         Table => new TableReportWriter(tableOptions ?? TableWriterOptions.Plain),
         Json => new JsonReportWriter(),
         JUnit => new JUnitReportWriter(),
+        Html => new Html.HtmlReportWriter(),
         _ => null,
     };
 }
