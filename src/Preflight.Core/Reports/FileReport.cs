@@ -77,6 +77,10 @@ public sealed record FileReport
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public StagedInfo? Staged { get; init; }
 
+    /// <summary>What <c>preflight fix</c> / <c>/v1/fix/*</c> did with the file; absent from check reports.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Remediation.FixInfo? Fix { get; init; }
+
     public static Verdict VerdictOf(IEnumerable<Finding> findings) =>
         findings.Any(f => f.Severity == Severity.Error) ? Verdict.Fail : Verdict.Pass;
 

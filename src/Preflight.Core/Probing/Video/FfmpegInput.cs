@@ -24,6 +24,36 @@ internal sealed record FfmpegInput(string Demuxer, string FormatWhitelist, strin
         KnownFormats.Mp3 => new("mp3", "mp3", "input.mp3"),
         _ => null,
     };
+
+    /// <summary>
+    /// <see cref="For"/> plus the formats a fix converts from (Matroska/WebM, MPEG-TS, AVI, FLV, FLAC, Ogg, ADTS AAC).
+    /// Used only by the remediation engine, after the sniffer named the format: each still gets its own demuxer forced
+    /// and nothing else whitelisted, so a playlist or concat script can never be opened through them.
+    /// </summary>
+    public static FfmpegInput? ForConversion(string format) => For(format) ?? format switch
+    {
+        KnownFormats.Mkv => new("matroska", "matroska,webm", "input.mkv"),
+        KnownFormats.Webm => new("matroska", "matroska,webm", "input.webm"),
+        KnownFormats.MpegTs => new("mpegts", "mpegts", "input.ts"),
+        KnownFormats.Avi => new("avi", "avi", "input.avi"),
+        KnownFormats.Flv => new("flv", "flv", "input.flv"),
+        KnownFormats.Flac => new("flac", "flac", "input.flac"),
+        KnownFormats.Ogg => new("ogg", "ogg", "input.ogg"),
+        KnownFormats.Aac => new("aac", "aac", "input.aac"),
+        _ => null,
+    };
+}
+
+/// <summary>The muxers a fix may write, forced by name: the output is never guessed from a file name.</summary>
+internal static class FfmpegOutput
+{
+    public static string? MuxerFor(string format) => format switch
+    {
+        KnownFormats.Mp4 => "mp4",
+        KnownFormats.Mp3 => "mp3",
+        KnownFormats.Wav => "wav",
+        _ => null,
+    };
 }
 
 /// <summary>Turns ffprobe/ffmpeg stderr into short, safe report text.</summary>
