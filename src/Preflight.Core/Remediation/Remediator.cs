@@ -192,7 +192,11 @@ public sealed class Remediator(
         var format = report.Detected?.Format ?? KnownFormats.Unknown;
         var facts = report.Media ?? MediaFacts.Empty;
         var family = FormatFamilies.FamilyOf(format);
-        var streamedWav = format == KnownFormats.Wav && IsStreamedWav(request.FilePath);
+        var wav = format == KnownFormats.Wav ? WalkWav(request.FilePath) : null;
+        var streamedWav = wav?.LengthUnknown ?? false;
+        // A truncated WAV's header still says how long it was meant to be: what a salvage loses is measured against it.
+        if (wav?.DeclaredSeconds is { } declared)
+            facts = facts with { DurationSeconds = declared };
 
         var hardStop = report.Findings.Any(f => f.Code is FindingCodes.FileEmpty or FindingCodes.FileUnreadable
             or FindingCodes.ProbeFailed or FindingCodes.ProbeTimeout);
@@ -209,16 +213,16 @@ public sealed class Remediator(
         return new FixInput(report, Merge(facts, probe.Media), problem, streamedWav);
     }
 
-    private static bool IsStreamedWav(string path)
+    private static WavWalkResult? WalkWav(string path)
     {
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
-            return WavStructure.Walk(stream).LengthUnknown;
+            return WavStructure.Walk(stream);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
     }
 
