@@ -69,8 +69,10 @@ public sealed class FixCommand : ICliCommand
 
         var settings = Validate(parsed, context);
         var clock = Stopwatch.StartNew();
-        var inputs = WithoutOutputFolder(FileCollector.Collect(parsed.Positionals, context.WorkingDirectory, context.Error), settings.Out);
-        RefuseOverwritingInputs(inputs, settings.Out);
+        var collected = FileCollector.Collect(parsed.Positionals, context.WorkingDirectory, context.Error);
+        RefuseOverwritingInputs(parsed.Positionals, collected, settings.Out, context.WorkingDirectory);
+        var inputs = WithoutOutputFolder(collected, settings.Out);
+        if (inputs.Count == 0) throw new CliSetupException($"no files to fix: every file found is inside --out '{settings.Out}'");
 
         await using var reportFile = settings.Output is null ? null : ReportFile.Create(settings.Output, context.WorkingDirectory);
         var reports = await FixAllAsync(inputs, settings, context, cancellationToken);
@@ -136,9 +138,15 @@ public sealed class FixCommand : ICliCommand
     }
 
     /// <summary>Outputs go beside their relative path under --out: --out must not be a folder that holds inputs directly.</summary>
-    private static void RefuseOverwritingInputs(IReadOnlyList<InputFile> inputs, string outDir)
+    private static void RefuseOverwritingInputs(IReadOnlyList<string> given, IReadOnlyList<InputFile> inputs, string outDir, string workingDirectory)
     {
         var realOut = Directory.Exists(outDir) ? FileCollector.RealPath(outDir) : Path.GetFullPath(outDir);
+        foreach (var path in given)
+        {
+            var full = Path.GetFullPath(path, workingDirectory);
+            if (Directory.Exists(full) && SafeRealPath(full) == realOut)
+                throw new CliUsageException($"--out '{outDir}' is the input folder '{path}': outputs would go over the inputs; choose another folder", HelpCommand);
+        }
         foreach (var input in inputs)
         {
             var destination = Path.GetFullPath(Path.Join(realOut, OutputRelativePath(input.DisplayPath, Path.GetExtension(input.DisplayPath))));
