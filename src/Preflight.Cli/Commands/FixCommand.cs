@@ -20,7 +20,6 @@ public sealed class FixCommand : ICliCommand
 {
     private const string HelpCommand = "preflight fix --help";
     public const string DefaultOut = "preflight-fixed";
-    private const int MaxJobs = 1024;
 
     private static readonly string[] ValueOptions = ["--out", "--plan", "--format", "--output", "--jobs"];
     private static readonly string[] FlagOptions = ["--trim", "--salvage", "--copy-passing", "--deep"];
@@ -81,16 +80,7 @@ public sealed class FixCommand : ICliCommand
             Fixes = FixSummary.Of(reports),
         };
 
-        var writer = ReportWriters.For(settings.Format, new TableWriterOptions { Color = context.Color && reportFile is null })!;
-        if (reportFile is null)
-        {
-            await writer.WriteAsync(report, context.Out, cancellationToken);
-        }
-        else
-        {
-            await writer.WriteAsync(report, reportFile.Writer, cancellationToken);
-            await reportFile.CommitAsync(cancellationToken);
-        }
+        await CommonOptions.WriteReportAsync(report, settings.Format, reportFile, context, cancellationToken);
         return report.Fixes.FailingAfter > 0 ? ExitCodes.Fail : ExitCodes.Pass;
     }
 
@@ -101,18 +91,11 @@ public sealed class FixCommand : ICliCommand
         var profile = Profile.HeyGen;
         if (parsed.Positionals.Count == 0) throw new CliUsageException("missing PATH: give at least one file or folder to fix", HelpCommand);
 
-        var plan = parsed.Value("--plan")?.ToLowerInvariant();
-        if (plan is not null && !profile.IsKnownPlan(plan))
-            throw new CliUsageException($"unknown plan '{parsed.Value("--plan")}': use one of {string.Join(", ", profile.PlanOrder)}", HelpCommand);
+        var plan = CommonOptions.Plan(parsed, profile, HelpCommand);
 
-        var format = parsed.Value("--format")?.ToLowerInvariant() ?? ReportWriters.Table;
-        if (!Formats.Contains(format))
-            throw new CliUsageException($"unknown format '{parsed.Value("--format")}': use one of {string.Join(", ", Formats)}", HelpCommand);
+        var format = CommonOptions.Format(parsed, Formats, HelpCommand);
 
-        var jobs = Environment.ProcessorCount;
-        if (parsed.Value("--jobs") is { } jobsText
-            && (!int.TryParse(jobsText, NumberStyles.None, CultureInfo.InvariantCulture, out jobs) || jobs < 1 || jobs > MaxJobs))
-            throw new CliUsageException($"bad --jobs '{jobsText}': give a whole number from 1 to {MaxJobs}", HelpCommand);
+        var jobs = CommonOptions.Jobs(parsed, HelpCommand);
 
         var outDir = Path.GetFullPath(parsed.Value("--out") ?? DefaultOut, context.WorkingDirectory);
         if (File.Exists(outDir)) throw new CliSetupException($"--out '{parsed.Value("--out")}' is a file, not a folder");

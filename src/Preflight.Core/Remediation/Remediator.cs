@@ -210,7 +210,7 @@ public sealed class Remediator(
 
         var probe = await mediaTools.ProbeForConversionAsync(request.FilePath, format, cancellationToken);
         var problem = probe.HasErrors ? string.Join(" ", probe.Findings.Where(f => f.Severity == Severity.Error).Select(f => f.Message)) : null;
-        return new FixInput(report, Merge(facts, probe.Media), problem, streamedWav);
+        return new FixInput(report, facts.OrElse(probe.Media), problem, streamedWav);
     }
 
     private static WavWalkResult? WalkWav(string path)
@@ -225,20 +225,6 @@ public sealed class Remediator(
             return null;
         }
     }
-
-    private static MediaFacts Merge(MediaFacts a, MediaFacts b) => new()
-    {
-        Width = a.Width ?? b.Width,
-        Height = a.Height ?? b.Height,
-        DurationSeconds = a.DurationSeconds ?? b.DurationSeconds,
-        VideoCodec = a.VideoCodec ?? b.VideoCodec,
-        AudioCodec = a.AudioCodec ?? b.AudioCodec,
-        FrameRate = a.FrameRate ?? b.FrameRate,
-        SampleRate = a.SampleRate ?? b.SampleRate,
-        Channels = a.Channels ?? b.Channels,
-        BitDepth = a.BitDepth ?? b.BitDepth,
-        Rotation = a.Rotation ?? b.Rotation,
-    };
 
     private static FixLost Lost(FfmpegFix plan, FileReport after, IReadOnlyList<string> warnings)
     {
