@@ -4,7 +4,7 @@ using System.Globalization;
 using Preflight.Cli.Check;
 using Preflight.Core.Inspection;
 using Preflight.Core.Probing;
-using Preflight.Core.Probing.Video;
+using Microsoft.Extensions.DependencyInjection;
 using Preflight.Core.Remediation;
 using Preflight.Core.Reports;
 using Preflight.Core.Reports.Writers;
@@ -59,7 +59,8 @@ public sealed class FixCommand : ICliCommand
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken)
     {
-        var parsed = ArgParser.Parse(args, ValueOptions, FlagOptions, HelpCommand);
+        var (commandArgs, configurationArgs) = CliHost.SplitArgs(args);
+        var parsed = ArgParser.Parse(commandArgs, ValueOptions, FlagOptions, HelpCommand);
         if (parsed.Help)
         {
             await context.Out.WriteAsync(Help);
@@ -67,6 +68,8 @@ public sealed class FixCommand : ICliCommand
         }
 
         var settings = Validate(parsed, context);
+        await using var engine = CliHost.Engine(CliHost.Configuration(configurationArgs), context);
+        var remediator = engine.GetRequiredService<Remediator>();
         var clock = Stopwatch.StartNew();
         var collected = FileCollector.Collect(parsed.Positionals, context.WorkingDirectory, context.Error);
         RefuseOverwritingInputs(parsed.Positionals, collected, settings.Out, context.WorkingDirectory);
@@ -74,7 +77,7 @@ public sealed class FixCommand : ICliCommand
         if (inputs.Count == 0) throw new CliSetupException($"no files to fix: every file found is inside --out '{settings.Out}'");
 
         await using var reportFile = settings.Output is null ? null : ReportFile.Create(settings.Output, context.WorkingDirectory);
-        var reports = await FixAllAsync(inputs, settings, context, cancellationToken);
+        var reports = await FixAllAsync(remediator, inputs, settings, context, cancellationToken);
         var report = CheckReport.Create(settings.Options.Profile.Name, settings.Options.Plan, reports, clock.Elapsed) with
         {
             Fixes = FixSummary.Of(reports),
@@ -144,11 +147,8 @@ public sealed class FixCommand : ICliCommand
         catch (IOException) { return Path.GetFullPath(path); }
     }
 
-    private static async Task<FileReport[]> FixAllAsync(IReadOnlyList<InputFile> inputs, Settings settings, CliContext context, CancellationToken cancellationToken)
+    private static async Task<FileReport[]> FixAllAsync(Remediator remediator, IReadOnlyList<InputFile> inputs, Settings settings, CliContext context, CancellationToken cancellationToken)
     {
-        var tools = new MediaTools(context.MediaTools);
-        var inspect = context.InspectOverride ?? new Inspector(tools).InspectAsync;
-        var remediator = new Remediator(inspect, tools);
         var reports = new FileReport[inputs.Count];
         var claimed = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var progress = new ProgressLine(context.Error, context.Interactive, inputs.Count);

@@ -1,4 +1,4 @@
-using Preflight.Core.Probing.Image;
+using Preflight.Core.Formats.Image;
 using Preflight.Core.Sniffing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Bmp;

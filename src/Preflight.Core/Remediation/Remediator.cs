@@ -1,5 +1,5 @@
 using Preflight.Core.Inspection;
-using Preflight.Core.Probing.Audio;
+using Preflight.Core.Formats.Wav;
 using Preflight.Core.Probing.Video;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
@@ -49,9 +49,7 @@ public sealed class FixOutcome : IDisposable
 /// <see cref="MediaTools"/>' hardened launcher, images through ImageSharp), and re-inspects the output with the same
 /// profile, plan and depth before calling it fixed. Bad files never throw; only a missing tool or cancellation escapes.
 /// </summary>
-public sealed class Remediator(
-    Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>> inspect,
-    MediaTools mediaTools)
+public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
 {
     /// <summary>
     /// A re-encode that overshot the size limit is retried once, aiming lower: below the limit by the share it overshot

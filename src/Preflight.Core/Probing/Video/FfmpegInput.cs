@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Preflight.Core.Formats;
 using Preflight.Core.Sniffing;
 
 namespace Preflight.Core.Probing.Video;
@@ -13,35 +14,15 @@ internal sealed record FfmpegInput(string Demuxer, string FormatWhitelist, strin
     public string InputArguments => $"-f {Demuxer} -format_whitelist {FormatWhitelist} -protocol_whitelist file";
 
     /// <summary>Null for a format we never hand to ffprobe/ffmpeg.</summary>
-    public static FfmpegInput? For(string format) => format switch
-    {
-        // The mov demuxer registers under all these names; any of them would satisfy the whitelist.
-        KnownFormats.Mp4 => new("mov", "mov,mp4,m4a,3gp,3g2,mj2", "input.mp4"),
-        KnownFormats.Mov => new("mov", "mov,mp4,m4a,3gp,3g2,mj2", "input.mov"),
-        KnownFormats.M4a => new("mov", "mov,mp4,m4a,3gp,3g2,mj2", "input.m4a"),
-        KnownFormats.ThreeGp => new("mov", "mov,mp4,m4a,3gp,3g2,mj2", "input.3gp"),
-        KnownFormats.Wav => new("wav", "wav", "input.wav"),
-        KnownFormats.Mp3 => new("mp3", "mp3", "input.mp3"),
-        _ => null,
-    };
+    public static FfmpegInput? For(string format) => FormatRegistry.Find(format)?.Ffmpeg;
 
     /// <summary>
-    /// <see cref="For"/> plus the formats a fix converts from (Matroska/WebM, MPEG-TS, AVI, FLV, FLAC, Ogg, ADTS AAC).
-    /// Used only by the remediation engine, after the sniffer named the format: each still gets its own demuxer forced
-    /// and nothing else whitelisted, so a playlist or concat script can never be opened through them.
+    /// <see cref="For"/> plus the formats a fix converts from (Matroska/WebM, MPEG-TS, AVI, FLV, FLAC, Ogg, ADTS AAC:
+    /// <see cref="FormatDeclaration.FixFfmpeg"/>). Used only by the remediation engine, after the sniffer named the
+    /// format: each still gets its own demuxer forced, so a playlist or concat script can never be opened through them.
     /// </summary>
-    public static FfmpegInput? ForConversion(string format) => For(format) ?? format switch
-    {
-        KnownFormats.Mkv => new("matroska", "matroska,webm", "input.mkv"),
-        KnownFormats.Webm => new("matroska", "matroska,webm", "input.webm"),
-        KnownFormats.MpegTs => new("mpegts", "mpegts", "input.ts"),
-        KnownFormats.Avi => new("avi", "avi", "input.avi"),
-        KnownFormats.Flv => new("flv", "flv", "input.flv"),
-        KnownFormats.Flac => new("flac", "flac", "input.flac"),
-        KnownFormats.Ogg => new("ogg", "ogg", "input.ogg"),
-        KnownFormats.Aac => new("aac", "aac", "input.aac"),
-        _ => null,
-    };
+    public static FfmpegInput? ForConversion(string format) =>
+        FormatRegistry.Find(format) is { } declared ? declared.Ffmpeg ?? declared.FixFfmpeg : null;
 }
 
 /// <summary>The muxers a fix may write, forced by name: the output is never guessed from a file name.</summary>
