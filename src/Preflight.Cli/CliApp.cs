@@ -11,6 +11,7 @@ public static class CliApp
     private static readonly ICliCommand[] Commands =
     [
         new CheckCommand(),
+        new FixCommand(),
         new JobCommand(),
         new ServeCommand(),
         new WorkerCommand(),

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Preflight.Core.Fetching;
 using Preflight.Core.Inspection;
 using Preflight.Core.Probing.Video;
+using Preflight.Core.Remediation;
 using Preflight.Core.Rules;
 
 namespace Preflight.Hosting;
@@ -50,6 +51,7 @@ public static class PreflightEngine
         services.AddSingleton(sp => new MediaTools(sp.GetRequiredService<IOptions<MediaToolsOptions>>().Value));
         services.AddSingleton<Inspector>();
         services.AddSingleton<InspectFile>(sp => sp.GetRequiredService<Inspector>().InspectAsync);
+        services.AddSingleton(sp => new Remediator(sp.GetRequiredService<InspectFile>(), sp.GetRequiredService<MediaTools>()));
         services.AddSingleton(sp => new UrlFetcher(sp.GetRequiredService<IOptions<FetchOptions>>().Value));
         services.AddSingleton<UrlInspector>();
         services.AddSingleton<InspectionGate>();

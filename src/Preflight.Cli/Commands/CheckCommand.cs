@@ -17,7 +17,6 @@ namespace Preflight.Cli.Commands;
 public sealed class CheckCommand : ICliCommand
 {
     private const string HelpCommand = "preflight check --help";
-    private const int MaxJobs = 1024;
 
     private static readonly string[] ValueOptions = ["--plan", "--format", "--output", "--jobs", "--staging-connection-string"];
     private static readonly string[] FlagOptions = ["--deep", "--stage"];
@@ -89,16 +88,7 @@ public sealed class CheckCommand : ICliCommand
             reports = await HtmlPreviews.AddAsync(reports, inputs, engine.GetRequiredService<MediaTools>(), settings.Jobs, cancellationToken);
         var report = CheckReport.Create(settings.Profile.Name, settings.Plan, reports, clock.Elapsed);
 
-        var writer = ReportWriters.For(settings.Format, new TableWriterOptions { Color = context.Color && reportFile is null })!;
-        if (reportFile is null)
-        {
-            await writer.WriteAsync(report, context.Out, cancellationToken);
-        }
-        else
-        {
-            await writer.WriteAsync(report, reportFile.Writer, cancellationToken);
-            await reportFile.CommitAsync(cancellationToken);
-        }
+        await CommonOptions.WriteReportAsync(report, settings.Format, reportFile, context, cancellationToken);
 
         return report.Summary.Failed > 0 ? ExitCodes.Fail : ExitCodes.Pass;
     }
@@ -120,26 +110,11 @@ public sealed class CheckCommand : ICliCommand
         var profile = Profile.HeyGen;
         if (parsed.Positionals.Count == 0) throw new CliUsageException("missing PATH: give at least one file or folder to check", HelpCommand);
 
-        var plan = parsed.Value("--plan")?.ToLowerInvariant();
-        if (plan is not null && !profile.IsKnownPlan(plan))
-        {
-            throw new CliUsageException($"unknown plan '{parsed.Value("--plan")}': use one of {string.Join(", ", profile.PlanOrder)}", HelpCommand);
-        }
+        var plan = CommonOptions.Plan(parsed, profile, HelpCommand);
 
-        var format = parsed.Value("--format")?.ToLowerInvariant() ?? ReportWriters.Table;
-        if (!ReportWriters.Formats.Contains(format))
-        {
-            throw new CliUsageException($"unknown format '{parsed.Value("--format")}': use one of {string.Join(", ", ReportWriters.Formats)}", HelpCommand);
-        }
+        var format = CommonOptions.Format(parsed, ReportWriters.Formats, HelpCommand);
 
-        var jobs = Environment.ProcessorCount;
-        if (parsed.Value("--jobs") is { } jobsText)
-        {
-            if (!int.TryParse(jobsText, NumberStyles.None, CultureInfo.InvariantCulture, out jobs) || jobs < 1 || jobs > MaxJobs)
-            {
-                throw new CliUsageException($"bad --jobs '{jobsText}': give a whole number from 1 to {MaxJobs}", HelpCommand);
-            }
-        }
+        var jobs = CommonOptions.Jobs(parsed, HelpCommand);
 
         if (parsed.Value("--staging-connection-string") is not null && !parsed.Has("--stage"))
             throw new CliUsageException("--staging-connection-string needs --stage", HelpCommand);

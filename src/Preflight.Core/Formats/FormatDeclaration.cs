@@ -30,6 +30,12 @@ public sealed record FormatDeclaration(
 
     /// <summary>How ffprobe/ffmpeg may open it (forced demuxer); null when they are never run on it.</summary>
     internal FfmpegInput? Ffmpeg { get; init; }
+
+    /// <summary>
+    /// How ffmpeg may open it as the input of a fix (forced demuxer) when it is never probed: formats a fix converts
+    /// from but a check never opens (MKV, WebM, FLAC, …). Null when a fix never hands it to ffmpeg either.
+    /// </summary>
+    internal FfmpegInput? FixFfmpeg { get; init; }
 }
 
 /// <summary>

@@ -19,21 +19,7 @@ public sealed record ProbeResult(MediaFacts Media, IReadOnlyList<Finding> Findin
     /// <summary>Facts from the in-process reader win; the second source fills what it left unknown.</summary>
     public static ProbeResult Merge(ProbeResult first, ProbeResult second)
     {
-        var a = first.Media;
-        var b = second.Media;
-        var media = new MediaFacts
-        {
-            Width = a.Width ?? b.Width,
-            Height = a.Height ?? b.Height,
-            DurationSeconds = a.DurationSeconds ?? b.DurationSeconds,
-            VideoCodec = a.VideoCodec ?? b.VideoCodec,
-            AudioCodec = a.AudioCodec ?? b.AudioCodec,
-            FrameRate = a.FrameRate ?? b.FrameRate,
-            SampleRate = a.SampleRate ?? b.SampleRate,
-            Channels = a.Channels ?? b.Channels,
-            BitDepth = a.BitDepth ?? b.BitDepth,
-            Rotation = a.Rotation ?? b.Rotation,
-        };
+        var media = first.Media.OrElse(second.Media);
         return new ProbeResult(media, [.. first.Findings, .. second.Findings]);
     }
 

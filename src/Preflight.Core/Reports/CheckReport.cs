@@ -23,6 +23,10 @@ public sealed record CheckReport
     public required CheckSummary Summary { get; init; }
     public required IReadOnlyList<FileReport> Files { get; init; }
 
+    /// <summary>Fix reports only: how many files each fix status got, and how many pass after fixing.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Remediation.FixSummary? Fixes { get; init; }
+
     public static CheckReport Create(string profile, string? plan, IReadOnlyList<FileReport> files, TimeSpan elapsed) => new()
     {
         Profile = profile,

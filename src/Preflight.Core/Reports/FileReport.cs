@@ -40,6 +40,21 @@ public sealed record MediaFacts
     public int? Rotation { get; init; }
 
     public static readonly MediaFacts Empty = new();
+
+    /// <summary>These facts, with what they leave unknown filled from <paramref name="other"/>.</summary>
+    public MediaFacts OrElse(MediaFacts other) => new()
+    {
+        Width = Width ?? other.Width,
+        Height = Height ?? other.Height,
+        DurationSeconds = DurationSeconds ?? other.DurationSeconds,
+        VideoCodec = VideoCodec ?? other.VideoCodec,
+        AudioCodec = AudioCodec ?? other.AudioCodec,
+        FrameRate = FrameRate ?? other.FrameRate,
+        SampleRate = SampleRate ?? other.SampleRate,
+        Channels = Channels ?? other.Channels,
+        BitDepth = BitDepth ?? other.BitDepth,
+        Rotation = Rotation ?? other.Rotation,
+    };
 }
 
 /// <summary>Where a URL asset came from (HTTP preflight only).</summary>
@@ -80,6 +95,10 @@ public sealed record FileReport
     /// <summary>Only when asked for (<c>?previews=true</c>, <c>--format html</c>); see <see cref="Previews.PreviewInfo"/>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Previews.PreviewInfo? Preview { get; init; }
+
+    /// <summary>What <c>preflight fix</c> / <c>/v1/fix/*</c> did with the file; absent from check reports.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Remediation.FixInfo? Fix { get; init; }
 
     public static Verdict VerdictOf(IEnumerable<Finding> findings) =>
         findings.Any(f => f.Severity == Severity.Error) ? Verdict.Fail : Verdict.Pass;

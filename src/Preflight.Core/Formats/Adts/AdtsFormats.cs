@@ -9,7 +9,10 @@ internal static class AdtsFormats
     public static FormatDeclaration Aac { get; } = new(
         KnownFormats.Aac, "raw AAC (ADTS) audio", AssetKind.Audio, "audio/aac",
         Extensions: [".aac"],
-        ClaimedBy: ["audio/aac", "audio/x-aac", "audio/aacp"]);
+        ClaimedBy: ["audio/aac", "audio/x-aac", "audio/aacp"])
+    {
+        FixFfmpeg = new("aac", "aac", "input.aac"),
+    };
 
     /// <summary>This folder's line in <see cref="FormatRegistry"/>: its detector and the formats it names.</summary>
     public static FormatEntry Entry { get; } = new(new AdtsDetector(), Aac);

@@ -9,7 +9,10 @@ internal static class FlacFormats
     public static FormatDeclaration Flac { get; } = new(
         KnownFormats.Flac, "FLAC audio", AssetKind.Audio, "audio/flac",
         Extensions: [".flac"],
-        ClaimedBy: ["audio/flac", "audio/x-flac"]);
+        ClaimedBy: ["audio/flac", "audio/x-flac"])
+    {
+        FixFfmpeg = new("flac", "flac", "input.flac"),
+    };
 
     /// <summary>This folder's line in <see cref="FormatRegistry"/>: its detector and the formats it names.</summary>
     public static FormatEntry Entry { get; } = new(new FlacDetector(), Flac);

@@ -9,7 +9,10 @@ internal static class FlvFormats
     public static FormatDeclaration Flv { get; } = new(
         KnownFormats.Flv, "Flash video (FLV)", AssetKind.Video, "video/x-flv",
         Extensions: [".flv"],
-        ClaimedBy: ["video/x-flv"]);
+        ClaimedBy: ["video/x-flv"])
+    {
+        FixFfmpeg = new("flv", "flv", "input.flv"),
+    };
 
     /// <summary>This folder's line in <see cref="FormatRegistry"/>: its detector and the formats it names.</summary>
     public static FormatEntry Entry { get; } = new(new FlvDetector(), Flv);

@@ -9,12 +9,18 @@ internal static class MatroskaFormats
     public static FormatDeclaration Webm { get; } = new(
         KnownFormats.Webm, "WebM video", AssetKind.Video, "video/webm",
         Extensions: [".webm"],
-        ClaimedBy: ["video/webm", "audio/webm"]);
+        ClaimedBy: ["video/webm", "audio/webm"])
+    {
+        FixFfmpeg = new("matroska", "matroska,webm", "input.webm"),
+    };
 
     public static FormatDeclaration Mkv { get; } = new(
         KnownFormats.Mkv, "Matroska (MKV) video", AssetKind.Video, "video/x-matroska",
         Extensions: [".mkv", ".mka"],
-        ClaimedBy: ["video/x-matroska", "video/matroska", "audio/x-matroska"]);
+        ClaimedBy: ["video/x-matroska", "video/matroska", "audio/x-matroska"])
+    {
+        FixFfmpeg = new("matroska", "matroska,webm", "input.mkv"),
+    };
 
     /// <summary>This folder's line in <see cref="FormatRegistry"/>: its detector and the formats it names.</summary>
     public static FormatEntry Entry { get; } = new(new EbmlDetector(), Webm, Mkv);

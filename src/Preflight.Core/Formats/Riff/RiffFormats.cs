@@ -9,7 +9,10 @@ internal static class RiffFormats
     public static FormatDeclaration Avi { get; } = new(
         KnownFormats.Avi, "AVI video", AssetKind.Video, "video/x-msvideo",
         Extensions: [".avi"],
-        ClaimedBy: ["video/x-msvideo", "video/avi", "video/msvideo"]);
+        ClaimedBy: ["video/x-msvideo", "video/avi", "video/msvideo"])
+    {
+        FixFfmpeg = new("avi", "avi", "input.avi"),
+    };
 
     public static FormatDeclaration Webp { get; } = new(
         KnownFormats.Webp, "WebP image", AssetKind.Image, "image/webp",

@@ -20,5 +20,14 @@ internal sealed record WavWalkResult(WavLayout? Layout, string? Corruption)
     /// <summary>The data size is 0xFFFFFFFF, the "length unknown" value a writer streaming to a pipe leaves behind.</summary>
     public bool LengthUnknown { get; init; }
 
+    /// <summary>For a truncated data chunk: the format (when its chunk came first) and the data size the header declares.</summary>
+    public WavFormat? TruncatedFormat { get; init; }
+    public long? DeclaredDataLength { get; init; }
+
+    /// <summary>How long the audio would be had it not been cut off (PCM-like formats only), else null.</summary>
+    public double? DeclaredSeconds => TruncatedFormat is { AverageBytesPerSecond: > 0 } f && DeclaredDataLength is { } bytes
+        ? bytes / (double)f.AverageBytesPerSecond
+        : null;
+
     public static WavWalkResult Corrupt(string message) => new(null, message);
 }

@@ -95,7 +95,8 @@ internal static class WavStructure
                 if (size > present)
                 {
                     return WavWalkResult.Corrupt(
-                        $"WAV data chunk declares {size:N0} bytes of audio but only {present:N0} are present: the file is truncated.");
+                        $"WAV data chunk declares {size:N0} bytes of audio but only {present:N0} are present: the file is truncated.")
+                        with { TruncatedFormat = format, DeclaredDataLength = size };
                 }
                 dataOffset = position + 8;
                 dataLength = size;

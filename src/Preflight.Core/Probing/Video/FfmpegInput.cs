@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Preflight.Core.Formats;
+using Preflight.Core.Sniffing;
 
 namespace Preflight.Core.Probing.Video;
 
@@ -14,6 +15,26 @@ internal sealed record FfmpegInput(string Demuxer, string FormatWhitelist, strin
 
     /// <summary>Null for a format we never hand to ffprobe/ffmpeg.</summary>
     public static FfmpegInput? For(string format) => FormatRegistry.Find(format)?.Ffmpeg;
+
+    /// <summary>
+    /// <see cref="For"/> plus the formats a fix converts from (Matroska/WebM, MPEG-TS, AVI, FLV, FLAC, Ogg, ADTS AAC:
+    /// <see cref="FormatDeclaration.FixFfmpeg"/>). Used only by the remediation engine, after the sniffer named the
+    /// format: each still gets its own demuxer forced, so a playlist or concat script can never be opened through them.
+    /// </summary>
+    public static FfmpegInput? ForConversion(string format) =>
+        FormatRegistry.Find(format) is { } declared ? declared.Ffmpeg ?? declared.FixFfmpeg : null;
+}
+
+/// <summary>The muxers a fix may write, forced by name: the output is never guessed from a file name.</summary>
+internal static class FfmpegOutput
+{
+    public static string? MuxerFor(string format) => format switch
+    {
+        KnownFormats.Mp4 => "mp4",
+        KnownFormats.Mp3 => "mp3",
+        KnownFormats.Wav => "wav",
+        _ => null,
+    };
 }
 
 /// <summary>Turns ffprobe/ffmpeg stderr into short, safe report text.</summary>

@@ -13,6 +13,40 @@ public sealed record MediaToolsOptions
     public TimeSpan DecodeTimeout { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>Address-space cap for each ffprobe/ffmpeg process (via prlimit); 0 or less = no cap.</summary>
     public long MemoryLimitBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>A fix's ffmpeg run may take this long plus <see cref="ConvertTimeoutPerMediaSecond"/> per second of media.</summary>
+    public TimeSpan ConvertTimeoutBase { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ConvertTimeoutPerMediaSecond { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The longest any one fix's ffmpeg run may take, whatever the media's duration.</summary>
+    public TimeSpan ConvertTimeoutMax { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>The timeout of a conversion of <paramref name="mediaSeconds"/> of media (the decode timeout when unknown).</summary>
+    public TimeSpan ConvertTimeoutFor(double? mediaSeconds)
+    {
+        if (mediaSeconds is not > 0) return DecodeTimeout;
+        var proportional = ConvertTimeoutBase + ConvertTimeoutPerMediaSecond * Math.Min(mediaSeconds.Value, 1e6);
+        return proportional < ConvertTimeoutMax ? proportional : ConvertTimeoutMax;
+    }
+}
+
+/// <summary>One ffmpeg run that writes a file (a fix): input options go before the input, output options before the output.</summary>
+/// <param name="InputFormat">The sniffed format of the input: picks the forced demuxer.</param>
+/// <param name="OutputFormat">mp4, mp3 or wav: picks the forced muxer.</param>
+/// <param name="DestinationPath">Where the finished output is moved; it never exists half-written.</param>
+/// <param name="MediaSeconds">The input's duration: the timeout grows with it.</param>
+public sealed record ConversionRequest(
+    string InputPath,
+    string InputFormat,
+    string InputOptions,
+    string OutputOptions,
+    string OutputFormat,
+    string DestinationPath,
+    double? MediaSeconds);
+
+/// <summary>What a conversion did. <see cref="Problem"/> is null when the output was written.</summary>
+public sealed record ConversionResult(string? Problem, IReadOnlyList<string> Warnings, bool TimedOut = false)
+{
+    public bool Succeeded => Problem is null;
 }
 
 public sealed record ToolStatus(bool FfprobeAvailable, bool FfmpegAvailable, string? FfprobeVersion, string? Problem);
@@ -38,10 +72,26 @@ public sealed partial class MediaTools(MediaToolsOptions options)
 
     /// <summary>ffprobe with the demuxer forced from the sniffed <paramref name="format"/>.</summary>
     /// <exception cref="MissingToolException">ffprobe is not installed or cannot run.</exception>
-    public async Task<ProbeResult> ProbeAsync(string path, string format, CancellationToken cancellationToken)
+    public Task<ProbeResult> ProbeAsync(string path, string format, CancellationToken cancellationToken) =>
+        FfmpegInput.For(format) is { } input
+            ? ProbeWithAsync(path, input, cancellationToken)
+            : Task.FromResult(Refused("ffprobe", format));
+
+    /// <summary>
+    /// ffprobe for a file a fix will convert: also opens the sniffed formats only conversion reads (MKV, WebM, MPEG-TS,
+    /// AVI, FLV, FLAC, Ogg, AAC), each with its own demuxer forced.
+    /// </summary>
+    /// <exception cref="MissingToolException">ffprobe is not installed or cannot run.</exception>
+    public Task<ProbeResult> ProbeForConversionAsync(string path, string format, CancellationToken cancellationToken) =>
+        FfmpegInput.ForConversion(format) is { } input
+            ? ProbeWithAsync(path, input, cancellationToken)
+            : Task.FromResult(Refused("ffprobe", format));
+
+    /// <summary>True when a fix can hand <paramref name="format"/> to ffmpeg (with its demuxer forced).</summary>
+    public static bool CanConvertFrom(string format) => FfmpegInput.ForConversion(format) is not null;
+
+    private async Task<ProbeResult> ProbeWithAsync(string path, FfmpegInput input, CancellationToken cancellationToken)
     {
-        if (FfmpegInput.For(format) is not { } input)
-            return Refused("ffprobe", format);
 
         var status = await CheckAvailabilityAsync(cancellationToken);
         if (!status.FfprobeAvailable)
@@ -152,6 +202,73 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             if (FfmpegStderr.IsResourceFailure(lines))
                 return [ResourceFailure("ffmpeg", detail)];
             return [Finding.Error(FindingCodes.FileCorrupt, $"decoding failed: {detail}")];
+        }
+    }
+
+    /// <summary>
+    /// Runs ffmpeg to write a fixed file, hardened as probing is: demuxer forced from the sniffed format with the
+    /// demuxer and protocol whitelists, the input a symlink under a generated name in a private folder (also the
+    /// output's folder and the working directory), the muxer forced, the address-space cap, and a timeout that grows
+    /// with the media's duration and kills the process. The output is moved to the destination only when complete.
+    /// </summary>
+    /// <exception cref="MissingToolException">ffmpeg is not installed or cannot run.</exception>
+    public async Task<ConversionResult> ConvertAsync(ConversionRequest request, CancellationToken cancellationToken)
+    {
+        if (FfmpegInput.ForConversion(request.InputFormat) is not { } input)
+            return new ConversionResult(Refused("ffmpeg", request.InputFormat).Findings[0].Message, []);
+        if (FfmpegOutput.MuxerFor(request.OutputFormat) is not { } muxer)
+            return new ConversionResult($"ffmpeg does not write '{request.OutputFormat}' files for a fix.", []);
+
+        var status = await CheckAvailabilityAsync(cancellationToken);
+        if (!status.FfmpegAvailable)
+            throw new MissingToolException("ffmpeg", FfmpegToolset.InstallHint);
+
+        var (workspace, problem) = Prepare("ffmpeg", request.InputPath, input);
+        if (workspace is null)
+            return new ConversionResult(problem!.Message, []);
+
+        using (workspace)
+        {
+            var limit = Options.ConvertTimeoutFor(request.MediaSeconds);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(limit);
+            using var killer = timeout.Token.Register(workspace.KillLeftovers);
+            var output = Path.Combine(workspace.Folder, "output." + muxer);
+            var displayName = Path.GetFileName(request.InputPath);
+            FFMpegResult result;
+            try
+            {
+                result = await FFMpegArguments
+                    .FromFileInput(workspace.InputPath, verifyExists: true,
+                        o => o.WithCustomArgument($"-nostdin -v error {request.InputOptions} {input.InputArguments}"))
+                    .OutputToFile(output, overwrite: true, o => o.WithCustomArgument($"{request.OutputOptions} -f {muxer}"))
+                    .CancellableThrough(timeout.Token, TimeSpan.Zero)
+                    .ProcessAsynchronously(throwOnError: false, FfOptions(workspace));
+            }
+            catch (Exception e) when (e is FFMpegException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                workspace.KillLeftovers();
+                return new ConversionResult(CouldNotRun("ffmpeg", e, workspace, displayName).Message, []);
+            }
+
+            if (result.Cancelled || timeout.IsCancellationRequested)
+            {
+                workspace.KillLeftovers();
+                cancellationToken.ThrowIfCancellationRequested();
+                return new ConversionResult(TimedOut("ffmpeg did not finish the fix", limit).Message, [], TimedOut: true);
+            }
+
+            var lines = FfmpegStderr.Clean(result.StandardError, workspace.InputPath, displayName)
+                .Select(l => l.Replace(output, "the output", StringComparison.Ordinal)).ToList();
+            if (result.ExitCode != 0 || !File.Exists(output) || new FileInfo(output).Length == 0)
+            {
+                var reason = FfmpegStderr.IsResourceFailure(lines)
+                    ? ResourceFailure("ffmpeg", string.Join("; ", lines.Take(3))).Message
+                    : "ffmpeg could not write the output: " + (FfmpegStderr.FirstMeaningful(lines) ?? $"exit code {result.ExitCode}");
+                return new ConversionResult(reason, lines);
+            }
+            File.Move(output, request.DestinationPath, overwrite: true);
+            return new ConversionResult(null, lines);
         }
     }
 

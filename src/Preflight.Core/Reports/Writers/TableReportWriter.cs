@@ -43,9 +43,17 @@ public sealed class TableReportWriter(TableWriterOptions options) : IReportWrite
         for (var i = 0; i < rows.Count; i++)
         {
             await output.WriteLineAsync(Line(rows[i], widths, report.Files[i].Verdict).AsMemory(), cancellationToken);
+            if (report.Files[i].Fix is { } fix)
+                await output.WriteLineAsync(FixLine(fix).AsMemory(), cancellationToken);
         }
         await output.WriteLineAsync();
         await output.WriteLineAsync(ReportText.Summary(report.Summary).AsMemory(), cancellationToken);
+        if (report.Fixes is { } fixes)
+        {
+            await output.WriteLineAsync(
+                $"Fix: {fixes.Fixed} fixed, {fixes.NotNeeded} not needed, {fixes.NeedsOption} need an option, {fixes.NotFixable} not fixable; {fixes.PassingAfter} pass after fixing, {fixes.FailingAfter} still fail.".AsMemory(),
+                cancellationToken);
+        }
         await output.FlushAsync(cancellationToken);
     }
 
@@ -63,6 +71,18 @@ public sealed class TableReportWriter(TableWriterOptions options) : IReportWrite
             ReportText.Verdict(file.Verdict),
             first is null ? "-" : OneLine(first.Code + ": " + ReportText.Shorten(first.Message, options.MaxFindingLength)),
         ];
+    }
+
+    /// <summary>"  fix: fixed → clip.mp4 (remux, faststart)" under the file's row.</summary>
+    private string FixLine(Remediation.FixInfo fix)
+    {
+        var status = System.Text.Json.JsonSerializer.Serialize(fix.Status).Trim('"');
+        var line = new StringBuilder("  fix: ").Append(status);
+        if (fix.Output is not null) line.Append(" → ").Append(OneLine(fix.Output));
+        if (fix.Operations.Count > 0) line.Append(" (").Append(string.Join(", ", fix.Operations.Select(o => o.Op).Distinct())).Append(')');
+        if (fix.Lost is { } lost) line.Append("; lost: ").Append(OneLine(lost.Detail));
+        if (fix.Reason is not null) line.Append(": ").Append(OneLine(ReportText.Shorten(fix.Reason, options.MaxFindingLength * 2)));
+        return line.ToString();
     }
 
     private string Line(string[] cells, int[] widths, Verdict? verdict)

@@ -1,0 +1,50 @@
+using System.Globalization;
+using Preflight.Core.Reports;
+using Preflight.Core.Reports.Writers;
+using Preflight.Core.Rules;
+
+namespace Preflight.Cli.Check;
+
+/// <summary>The options <c>check</c> and <c>fix</c> share, parsed and written the same way.</summary>
+internal static class CommonOptions
+{
+    private const int MaxJobs = 1024;
+
+    public static string? Plan(ParsedArgs parsed, Profile profile, string helpCommand)
+    {
+        var plan = parsed.Value("--plan")?.ToLowerInvariant();
+        if (plan is not null && !profile.IsKnownPlan(plan))
+            throw new CliUsageException($"unknown plan '{parsed.Value("--plan")}': use one of {string.Join(", ", profile.PlanOrder)}", helpCommand);
+        return plan;
+    }
+
+    public static string Format(ParsedArgs parsed, IReadOnlyCollection<string> formats, string helpCommand)
+    {
+        var format = parsed.Value("--format")?.ToLowerInvariant() ?? ReportWriters.Table;
+        if (!formats.Contains(format))
+            throw new CliUsageException($"unknown format '{parsed.Value("--format")}': use one of {string.Join(", ", formats)}", helpCommand);
+        return format;
+    }
+
+    public static int Jobs(ParsedArgs parsed, string helpCommand)
+    {
+        var jobs = Environment.ProcessorCount;
+        if (parsed.Value("--jobs") is { } jobsText
+            && (!int.TryParse(jobsText, NumberStyles.None, CultureInfo.InvariantCulture, out jobs) || jobs < 1 || jobs > MaxJobs))
+            throw new CliUsageException($"bad --jobs '{jobsText}': give a whole number from 1 to {MaxJobs}", helpCommand);
+        return jobs;
+    }
+
+    /// <summary>The report to standard output, or to the --output file (replaced only when complete).</summary>
+    public static async Task WriteReportAsync(CheckReport report, string format, ReportFile? reportFile, CliContext context, CancellationToken cancellationToken)
+    {
+        var writer = ReportWriters.For(format, new TableWriterOptions { Color = context.Color && reportFile is null })!;
+        if (reportFile is null)
+        {
+            await writer.WriteAsync(report, context.Out, cancellationToken);
+            return;
+        }
+        await writer.WriteAsync(report, reportFile.Writer, cancellationToken);
+        await reportFile.CommitAsync(cancellationToken);
+    }
+}

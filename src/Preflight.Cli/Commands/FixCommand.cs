@@ -1,0 +1,248 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Preflight.Cli.Check;
+using Preflight.Core.Inspection;
+using Preflight.Core.Probing;
+using Microsoft.Extensions.DependencyInjection;
+using Preflight.Core.Remediation;
+using Preflight.Core.Reports;
+using Preflight.Core.Reports.Writers;
+using Preflight.Core.Rules;
+
+namespace Preflight.Cli.Commands;
+
+/// <summary>
+/// <c>preflight fix PATH... [--out DIR] [--plan P] [--trim] [--salvage] [--copy-passing] [--deep] [--format table|json]
+/// [--output FILE] [--jobs N]</c>: writes a passing version of each failing file.
+/// </summary>
+public sealed class FixCommand : ICliCommand
+{
+    private const string HelpCommand = "preflight fix --help";
+    public const string DefaultOut = "preflight-fixed";
+
+    private static readonly string[] ValueOptions = ["--out", "--plan", "--format", "--output", "--jobs"];
+    private static readonly string[] FlagOptions = ["--trim", "--salvage", "--copy-passing", "--deep"];
+    private static readonly string[] Formats = [ReportWriters.Table, ReportWriters.Json];
+
+    public string Name => "fix";
+
+    public string Summary => "Write a passing version of each failing file (remux, scale, convert, …), re-verified.";
+
+    public string Help => $"""
+        Usage: preflight fix PATH... [--out DIR] [--plan P] [--trim] [--salvage] [--copy-passing] [--deep]
+                             [--format table|json] [--output FILE] [--jobs N]
+
+        Checks each file (folders: every file in them, recursively) against the '{Profile.HeyGen.Name}' profile, plans the
+        smallest set of operations that makes a failing file pass, runs them, and checks the output again with the same
+        profile and plan before calling it fixed. Inputs are never modified.
+
+        Options:
+          --out DIR       Where fixed files go, under the same relative paths with the output format's extension
+                          (default: ./{DefaultOut}). Files already in DIR are not checked when DIR is inside an input folder.
+          --plan P        Also meet a plan's video limits: {string.Join(", ", Profile.HeyGen.PlanOrder)}.
+          --trim          May cut audio to the duration limit and video to the plan's length (the rest is dropped).
+          --salvage       May keep the decodable part of a damaged file (what is lost is reported).
+          --copy-passing  Copy files that already pass into DIR too, so DIR is a complete set.
+          --deep          Check inputs and outputs by decoding everything (slower).
+          --format F      Report format: table (default) or json.
+          --output FILE   Write the report to FILE (replaced only when complete) instead of standard output.
+          --jobs N        Files fixed at once (default: the number of cores, {Environment.ProcessorCount} here).
+          -h, --help      Show this help.
+
+        Each file's report gains 'fix': status fixed | not_needed | needs_option | not_fixable, the output path
+        (relative to DIR), the operations, what a salvage lost, the output's own check ('after') and the reason.
+
+        Exit codes: 0 every file passes after fixing, 1 some file still fails, 2 usage or setup error, 130 interrupted.
+
+        """;
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken)
+    {
+        var (commandArgs, configurationArgs) = CliHost.SplitArgs(args);
+        var parsed = ArgParser.Parse(commandArgs, ValueOptions, FlagOptions, HelpCommand);
+        if (parsed.Help)
+        {
+            await context.Out.WriteAsync(Help);
+            return ExitCodes.Pass;
+        }
+
+        var settings = Validate(parsed, context);
+        await using var engine = CliHost.Engine(CliHost.Configuration(configurationArgs), context);
+        var remediator = engine.GetRequiredService<Remediator>();
+        var clock = Stopwatch.StartNew();
+        var collected = FileCollector.Collect(parsed.Positionals, context.WorkingDirectory, context.Error);
+        RefuseOverwritingInputs(parsed.Positionals, collected, settings.Out, context.WorkingDirectory);
+        var inputs = WithoutOutputFolder(collected, settings.Out);
+        if (inputs.Count == 0) throw new CliSetupException($"no files to fix: every file found is inside --out '{settings.Out}'");
+
+        await using var reportFile = settings.Output is null ? null : ReportFile.Create(settings.Output, context.WorkingDirectory);
+        var reports = await FixAllAsync(remediator, inputs, settings, context, cancellationToken);
+        var report = CheckReport.Create(settings.Options.Profile.Name, settings.Options.Plan, reports, clock.Elapsed) with
+        {
+            Fixes = FixSummary.Of(reports),
+        };
+
+        await CommonOptions.WriteReportAsync(report, settings.Format, reportFile, context, cancellationToken);
+        return report.Fixes.FailingAfter > 0 ? ExitCodes.Fail : ExitCodes.Pass;
+    }
+
+    private sealed record Settings(FixOptions Options, string Out, string Format, string? Output, int Jobs);
+
+    private static Settings Validate(ParsedArgs parsed, CliContext context)
+    {
+        var profile = Profile.HeyGen;
+        if (parsed.Positionals.Count == 0) throw new CliUsageException("missing PATH: give at least one file or folder to fix", HelpCommand);
+
+        var plan = CommonOptions.Plan(parsed, profile, HelpCommand);
+
+        var format = CommonOptions.Format(parsed, Formats, HelpCommand);
+
+        var jobs = CommonOptions.Jobs(parsed, HelpCommand);
+
+        var outDir = Path.GetFullPath(parsed.Value("--out") ?? DefaultOut, context.WorkingDirectory);
+        if (File.Exists(outDir)) throw new CliSetupException($"--out '{parsed.Value("--out")}' is a file, not a folder");
+
+        var options = new FixOptions
+        {
+            Profile = profile,
+            Plan = plan,
+            Deep = parsed.Has("--deep"),
+            Trim = parsed.Has("--trim"),
+            Salvage = parsed.Has("--salvage"),
+            CopyPassing = parsed.Has("--copy-passing"),
+        };
+        return new Settings(options, outDir, format, parsed.Value("--output"), jobs);
+    }
+
+    /// <summary>A --out folder inside an input folder holds earlier outputs: they are not inputs.</summary>
+    private static List<InputFile> WithoutOutputFolder(IReadOnlyList<InputFile> inputs, string outDir)
+    {
+        if (!Directory.Exists(outDir)) return [.. inputs];
+        var real = FileCollector.RealPath(outDir) + Path.DirectorySeparatorChar;
+        return inputs.Where(i => !SafeRealPath(i.FullPath).StartsWith(real, StringComparison.Ordinal)).ToList();
+    }
+
+    /// <summary>Outputs go beside their relative path under --out: --out must not be a folder that holds inputs directly.</summary>
+    private static void RefuseOverwritingInputs(IReadOnlyList<string> given, IReadOnlyList<InputFile> inputs, string outDir, string workingDirectory)
+    {
+        var realOut = Directory.Exists(outDir) ? FileCollector.RealPath(outDir) : Path.GetFullPath(outDir);
+        foreach (var path in given)
+        {
+            var full = Path.GetFullPath(path, workingDirectory);
+            if (Directory.Exists(full) && SafeRealPath(full) == realOut)
+                throw new CliUsageException($"--out '{outDir}' is the input folder '{path}': outputs would go over the inputs; choose another folder", HelpCommand);
+        }
+        foreach (var input in inputs)
+        {
+            var destination = Path.GetFullPath(Path.Join(realOut, OutputRelativePath(input.DisplayPath, Path.GetExtension(input.DisplayPath))));
+            if (destination == SafeRealPath(input.FullPath))
+                throw new CliUsageException($"--out '{outDir}' would put outputs over the inputs ('{input.DisplayPath}'): choose another folder", HelpCommand);
+        }
+    }
+
+    private static string SafeRealPath(string path)
+    {
+        try { return FileCollector.RealPath(path); }
+        catch (IOException) { return Path.GetFullPath(path); }
+    }
+
+    private static async Task<FileReport[]> FixAllAsync(Remediator remediator, IReadOnlyList<InputFile> inputs, Settings settings, CliContext context, CancellationToken cancellationToken)
+    {
+        var reports = new FileReport[inputs.Count];
+        var claimed = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var progress = new ProgressLine(context.Error, context.Interactive, inputs.Count);
+        try
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(Enumerable.Range(0, inputs.Count), parallel, async (index, ct) =>
+            {
+                reports[index] = await FixOneAsync(remediator, inputs[index], settings, claimed, ct);
+                progress.Completed(inputs[index].DisplayPath);
+            });
+        }
+        finally
+        {
+            progress.Clear();
+        }
+        return reports;
+    }
+
+    private static async Task<FileReport> FixOneAsync(Remediator remediator, InputFile input, Settings settings,
+        ConcurrentDictionary<string, int> claimed, CancellationToken cancellationToken)
+    {
+        if (SpecialFiles.IsPipe(input.FullPath))
+            return Unfixed(input, settings, FindingCodes.FileUnreadable, "This is a named pipe (FIFO), not a file: it was not read.");
+        try
+        {
+            using var outcome = await remediator.FixAsync(new InspectionRequest(input.FullPath, input.DisplayPath), settings.Options, cancellationToken);
+            if (outcome.OutputPath is null)
+                return outcome.Report;
+            var relative = Claim(claimed, OutputRelativePath(input.DisplayPath, outcome.OutputExtension!), input.DisplayPath);
+            await WriteAtomicallyAsync(outcome.OutputPath, Path.Join(settings.Out, relative), cancellationToken);
+            return outcome.WithOutput(relative);
+        }
+        catch (Exception e) when (e is not (MissingToolException or OperationCanceledException))
+        {
+            return Unfixed(input, settings, FindingCodes.ProbeFailed,
+                $"Preflight could not fix this file ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}).");
+        }
+    }
+
+    /// <summary>
+    /// The input's relative path with the output's extension. A file given by an absolute path or one that climbs out
+    /// with '..' lands directly in --out under its own name, so no output can escape the folder.
+    /// </summary>
+    internal static string OutputRelativePath(string displayPath, string extension)
+    {
+        var path = displayPath.Replace('\\', '/');
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToList();
+        var relative = Path.IsPathRooted(path) || parts.Contains("..") || parts.Count == 0
+            ? Path.GetFileName(path)
+            : string.Join('/', parts);
+        return Path.ChangeExtension(relative, extension);
+    }
+
+    /// <summary>Two inputs that map to one output ("a.mov" and "a.mkv" → "a.mp4"): the later keeps its old extension in the name.</summary>
+    private static string Claim(ConcurrentDictionary<string, int> claimed, string relative, string displayPath)
+    {
+        if (claimed.TryAdd(relative, 0)) return relative;
+        var original = Path.GetExtension(displayPath).TrimStart('.');
+        for (var n = 1; ; n++)
+        {
+            var suffix = n == 1 ? original : $"{original}-{n}";
+            var candidate = Path.ChangeExtension(relative, null) + "." + suffix + Path.GetExtension(relative);
+            if (claimed.TryAdd(candidate, 0)) return candidate;
+        }
+    }
+
+    /// <summary>Copied to a hidden temp name beside the destination, then renamed: a half-written output never exists.</summary>
+    private static async Task WriteAtomicallyAsync(string source, string destination, CancellationToken cancellationToken)
+    {
+        var folder = Path.GetDirectoryName(destination)!;
+        Directory.CreateDirectory(folder);
+        var temp = Path.Join(folder, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous))
+            await using (var to = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                await from.CopyToAsync(to, cancellationToken);
+            }
+            File.Move(temp, destination, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private static FileReport Unfixed(InputFile input, Settings settings, string code, string message) => new()
+    {
+        Path = input.DisplayPath,
+        Kind = settings.Options.Profile.KindFromExtension(Path.GetExtension(input.DisplayPath)),
+        Verdict = Verdict.Fail,
+        Findings = [Finding.Error(code, message)],
+        Fix = new FixInfo { Status = FixStatus.NotFixable, Reason = message },
+    };
+}

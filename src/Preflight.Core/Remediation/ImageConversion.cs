@@ -1,0 +1,96 @@
+using Preflight.Core.Formats.Image;
+using Preflight.Core.Sniffing;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Pbm;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tga;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using SharpImage = SixLabors.ImageSharp.Image;
+
+namespace Preflight.Core.Remediation;
+
+/// <summary>The outcome of an image conversion: null <see cref="Problem"/> means the output was written.</summary>
+internal sealed record ImageConversionResult(string? Problem, string OutputFormat, IReadOnlyList<FixOperation> ExtraOperations);
+
+/// <summary>
+/// Image fixes through ImageSharp 2.1.13. Checking uses <see cref="ImageSharpGate"/> (PNG and JPEG only); converting
+/// must also read WebP, GIF, BMP, TIFF, TGA and PBM, so it has its own configuration — used only on files the sniffer
+/// named as one of those, with the same allocation limit and pixel cap as a deep check.
+/// </summary>
+internal static class ImageConversion
+{
+    private static readonly Configuration Configuration = new(
+        new PngConfigurationModule(), new JpegConfigurationModule(), new WebpConfigurationModule(),
+        new GifConfigurationModule(), new BmpConfigurationModule(), new TiffConfigurationModule(),
+        new TgaConfigurationModule(), new PbmConfigurationModule())
+    {
+        MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions
+        {
+            AllocationLimitMegabytes = ImageSharpGate.AllocationLimitMegabytes,
+        }),
+    };
+
+    public static bool CanRead(string format) => format is KnownFormats.Png or KnownFormats.Jpeg or KnownFormats.Webp
+        or KnownFormats.Gif or KnownFormats.Bmp or KnownFormats.Tiff;
+
+    public static async Task<ImageConversionResult> ConvertAsync(string inputPath, ImageFix plan, string destinationPath, CancellationToken cancellationToken)
+    {
+        var extra = new List<FixOperation>();
+        try
+        {
+            await using var stream = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+            var info = await SharpImage.IdentifyAsync(Configuration, stream, cancellationToken);
+            if (info is null)
+                return new ImageConversionResult("ImageSharp does not recognise the image.", plan.OutputFormat, extra);
+            var pixels = (long)info.Width * info.Height;
+            if (pixels > ImageSharpGate.MaxDecodePixels)
+                return new ImageConversionResult($"The image declares {info.Width}x{info.Height} ({pixels:N0} pixels); images above {ImageSharpGate.MaxDecodePixels:N0} pixels are not decoded.", plan.OutputFormat, extra);
+
+            stream.Position = 0;
+            using var loaded = await SharpImage.LoadAsync<Rgba32>(Configuration, stream, cancellationToken);
+            // An animated GIF (or multi-page TIFF) keeps its first frame: PNG and JPEG hold one picture.
+            using var image = loaded.Frames.Count > 1 ? loaded.Frames.CloneFrame(0) : loaded.Clone(_ => { });
+            if (loaded.Frames.Count > 1)
+                extra.Add(new FixOperation(FixOps.ImageConvert, $"kept the first of {loaded.Frames.Count} frames"));
+            image.Mutate(x => x.AutoOrient());
+            if (plan.MaxSide is { } side)
+                image.Mutate(x => x.Resize(new ResizeOptions { Mode = ResizeMode.Max, Size = new Size(side, side), Sampler = KnownResamplers.Lanczos3 }));
+            image.Metadata.ExifProfile = null;
+
+            var format = plan.OutputFormat;
+            await SaveAsync(image, format, plan.JpegQuality, destinationPath, cancellationToken);
+            if (format == KnownFormats.Png && plan.JpegIfTooLarge is { } max && new FileInfo(destinationPath).Length > max)
+            {
+                var pngBytes = new FileInfo(destinationPath).Length;
+                format = KnownFormats.Jpeg;
+                await SaveAsync(image, format, plan.JpegQuality, destinationPath, cancellationToken);
+                extra.Add(new FixOperation(FixOps.ImageConvert, $"written as JPEG (quality {plan.JpegQuality}): as PNG it was {pngBytes:N0} bytes, over the size limit"));
+            }
+            return new ImageConversionResult(null, format, extra);
+        }
+        catch (Exception e) when (e is ImageFormatException or InvalidMemoryOperationException or NotSupportedException or IOException)
+        {
+            return new ImageConversionResult($"ImageSharp could not convert the image: {e.Message}", plan.OutputFormat, extra);
+        }
+    }
+
+    private static async Task SaveAsync(Image<Rgba32> image, string format, int quality, string path, CancellationToken cancellationToken)
+    {
+        await using var output = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        if (format == KnownFormats.Jpeg)
+        {
+            // JPEG has no alpha: transparent pixels become white, not the black their colour channels often hold.
+            image.Mutate(x => x.BackgroundColor(Color.White));
+            await image.SaveAsJpegAsync(output, new JpegEncoder { Quality = quality }, cancellationToken);
+        }
+        else
+            await image.SaveAsPngAsync(output, new PngEncoder(), cancellationToken);
+    }
+}

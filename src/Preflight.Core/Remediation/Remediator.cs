@@ -1,0 +1,247 @@
+using Preflight.Core.Inspection;
+using Preflight.Core.Formats.Wav;
+using Preflight.Core.Probing.Video;
+using Preflight.Core.Reports;
+using Preflight.Core.Rules;
+using Preflight.Core.Sniffing;
+
+namespace Preflight.Core.Remediation;
+
+/// <summary>
+/// The result of fixing one file: its check report with <c>fix</c> filled in (output still null: the caller names it),
+/// and the fixed file in a private temp folder that disposing removes.
+/// </summary>
+public sealed class FixOutcome : IDisposable
+{
+    private readonly string? _tempFolder;
+
+    internal FixOutcome(FileReport report, string? outputPath, string? outputExtension, string? tempFolder)
+    {
+        Report = report;
+        OutputPath = outputPath;
+        OutputExtension = outputExtension;
+        _tempFolder = tempFolder;
+    }
+
+    public FileReport Report { get; }
+
+    /// <summary>The file to hand on (a temp file, or the input itself for a passing file with CopyPassing); null when none.</summary>
+    public string? OutputPath { get; }
+
+    /// <summary>The extension the output must carry (".mp4", ".png", …).</summary>
+    public string? OutputExtension { get; }
+
+    /// <summary>The report with <c>fix.output</c> set.</summary>
+    public FileReport WithOutput(string? output) =>
+        Report.Fix is null ? Report : Report with { Fix = Report.Fix with { Output = output } };
+
+    public void Dispose()
+    {
+        if (_tempFolder is null) return;
+        try { Directory.Delete(_tempFolder, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>
+/// The remediation engine: inspects a file, plans the smallest fix (<see cref="FixPlanner"/>), runs it (ffmpeg through
+/// <see cref="MediaTools"/>' hardened launcher, images through ImageSharp), and re-inspects the output with the same
+/// profile, plan and depth before calling it fixed. Bad files never throw; only a missing tool or cancellation escapes.
+/// </summary>
+public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
+{
+    /// <summary>
+    /// A re-encode that overshot the size limit is retried once, aiming lower: below the limit by the share it overshot
+    /// (and 10 % more), or at the default margin when no bitrate was aimed at the first time.
+    /// </summary>
+    private static double RetryMargin(FixPlan first, FileReport after, FixOptions options)
+    {
+        var limit = options.Profile.LimitsFor(AssetKind.Video)!.MaxBytes.Value;
+        var aimed = first.Operations.Any(o => o.Op == FixOps.Bitrate);
+        return aimed ? FixPlanner.DefaultSizeMargin * limit / after.SizeBytes * 0.9 : FixPlanner.DefaultSizeMargin;
+    }
+
+    public async Task<FixOutcome> FixAsync(InspectionRequest request, FixOptions options, CancellationToken cancellationToken)
+    {
+        var inspection = new InspectionOptions { Profile = options.Profile, Plan = options.Plan, Deep = options.Deep };
+        var report = await inspect(request, inspection, cancellationToken);
+        if (report.Verdict == Verdict.Pass)
+        {
+            var copy = options.CopyPassing
+                ? new[] { new FixOperation(FixOps.Copy, "the file already passes: copied unchanged") }
+                : [];
+            var passing = report with { Fix = new FixInfo { Status = FixStatus.NotNeeded, Operations = copy } };
+            return new FixOutcome(passing, options.CopyPassing ? request.FilePath : null,
+                options.CopyPassing ? Path.GetExtension(request.DisplayPath) : null, tempFolder: null);
+        }
+
+        var input = await GatherAsync(request, report, options, cancellationToken);
+        var plan = FixPlanner.Plan(input, options);
+        if (plan is NoFix none)
+            return Done(report, new FixInfo { Status = none.Status, Reason = none.Reason });
+
+        var folder = Directory.CreateTempSubdirectory("preflight-fix-").FullName;
+        try
+        {
+            var attempt = await RunAndVerifyAsync(request, report, plan, folder, inspection, cancellationToken);
+            // A re-encode that lands over the size limit gets one more try at a lower bitrate.
+            if (attempt.After is { Verdict: Verdict.Fail } after && plan is FfmpegFix { OutputFormat: KnownFormats.Mp4 }
+                && after.Findings.Any(f => f.Code == FindingCodes.FileTooLarge)
+                && after.Findings.Where(f => f.Severity == Severity.Error).All(f => f.Code == FindingCodes.FileTooLarge)
+                && FixPlanner.Plan(input with { SizeMargin = RetryMargin(plan, after, options) }, options) is FfmpegFix retry)
+            {
+                plan = retry;
+                attempt = await RunAndVerifyAsync(request, report, plan, folder, inspection, cancellationToken);
+            }
+
+            var operations = plan.Operations.Concat(attempt.ExtraOperations).ToList();
+            if (attempt.Problem is not null)
+            {
+                Delete(folder);
+                return Done(report, new FixInfo { Status = FixStatus.NotFixable, Operations = operations, Reason = attempt.Problem });
+            }
+            if (attempt.After!.Verdict != Verdict.Pass)
+            {
+                Delete(folder);
+                var still = attempt.After.Findings.Where(f => f.Severity == Severity.Error).Select(f => f.Message);
+                return Done(report, new FixInfo
+                {
+                    Status = FixStatus.NotFixable,
+                    Operations = operations,
+                    After = FixAfter.From(attempt.After),
+                    Reason = "The output still fails after fixing: " + string.Join(" ", still),
+                });
+            }
+
+            var fix = new FixInfo
+            {
+                Status = FixStatus.Fixed,
+                Operations = operations,
+                After = FixAfter.From(attempt.After),
+                Lost = plan is FfmpegFix { Salvage: true } salvage ? Lost(salvage, attempt.After, attempt.Warnings) : null,
+            };
+            return new FixOutcome(report with { Fix = fix }, attempt.OutputPath, attempt.Extension, folder);
+        }
+        catch
+        {
+            Delete(folder);
+            throw;
+        }
+    }
+
+    private sealed record Attempt(string? Problem, string? OutputPath, string? Extension, FileReport? After,
+        IReadOnlyList<FixOperation> ExtraOperations, IReadOnlyList<string> Warnings);
+
+    private async Task<Attempt> RunAndVerifyAsync(InspectionRequest request, FileReport report, FixPlan plan, string folder,
+        InspectionOptions inspection, CancellationToken cancellationToken)
+    {
+        string? problem;
+        string extension;
+        IReadOnlyList<FixOperation> extra = [];
+        IReadOnlyList<string> warnings = [];
+        var output = Path.Combine(folder, "fixed");
+        switch (plan)
+        {
+            case CopyFix copy:
+                extension = copy.Extension;
+                output += extension;
+                File.Copy(request.FilePath, output, overwrite: true);
+                problem = null;
+                break;
+            case FfmpegFix ffmpeg:
+            {
+                extension = ffmpeg.Extension;
+                output += extension;
+                var result = await mediaTools.ConvertAsync(new ConversionRequest(
+                    request.FilePath, ffmpeg.InputFormat, ffmpeg.InputOptions, ffmpeg.OutputOptions,
+                    ffmpeg.OutputFormat, output, ffmpeg.MediaSeconds), cancellationToken);
+                problem = result.Problem;
+                warnings = result.Warnings;
+                break;
+            }
+            case ImageFix image:
+            {
+                var temp = output + ".tmp";
+                var result = await ImageConversion.ConvertAsync(request.FilePath, image, temp, cancellationToken);
+                extension = FileRules.PreferredExtension(inspection.Profile, result.OutputFormat);
+                output += extension;
+                if (result.Problem is null) File.Move(temp, output, overwrite: true);
+                else if (File.Exists(temp)) File.Delete(temp);
+                problem = result.Problem;
+                extra = result.ExtraOperations;
+                break;
+            }
+            default:
+                throw new InvalidOperationException($"unknown plan {plan.GetType().Name}");
+        }
+        if (problem is not null)
+            return new Attempt(problem, null, extension, null, extra, warnings);
+
+        // The output is judged under the name it will carry, by the same engine, profile, plan and depth.
+        var displayName = Path.ChangeExtension(Path.GetFileName(request.DisplayPath.Replace('\\', '/').TrimEnd('/')), extension);
+        var after = await inspect(new InspectionRequest(output, displayName), inspection, cancellationToken);
+        return new Attempt(null, output, extension, after, extra, warnings);
+    }
+
+    /// <summary>Media facts for planning: the check's own, or ffprobe's (demuxer forced) for formats the check does not probe.</summary>
+    private async Task<FixInput> GatherAsync(InspectionRequest request, FileReport report, FixOptions options, CancellationToken cancellationToken)
+    {
+        var format = report.Detected?.Format ?? KnownFormats.Unknown;
+        var facts = report.Media ?? MediaFacts.Empty;
+        var family = FormatFamilies.FamilyOf(format);
+        var wav = format == KnownFormats.Wav ? WalkWav(request.FilePath) : null;
+        var streamedWav = wav?.LengthUnknown ?? false;
+        // A truncated WAV's header still says how long it was meant to be: what a salvage loses is measured against it.
+        if (wav?.DeclaredSeconds is { } declared)
+            facts = facts with { DurationSeconds = declared };
+
+        var hardStop = report.Findings.Any(f => f.Code is FindingCodes.FileEmpty or FindingCodes.FileUnreadable
+            or FindingCodes.ProbeFailed or FindingCodes.ProbeTimeout);
+        var needsProbe = family is AssetKind.Video or AssetKind.Audio && !hardStop
+            && (facts.DurationSeconds is null || (facts.VideoCodec is null && facts.AudioCodec is null))
+            && MediaTools.CanConvertFrom(format);
+        // A damaged file is probed only when it may be salvaged: without --salvage nothing more reads it.
+        var corrupt = report.Findings.Any(f => f.Code == FindingCodes.FileCorrupt);
+        if (!needsProbe || (corrupt && !streamedWav && !options.Salvage))
+            return new FixInput(report, facts, null, streamedWav);
+
+        var probe = await mediaTools.ProbeForConversionAsync(request.FilePath, format, cancellationToken);
+        var problem = probe.HasErrors ? string.Join(" ", probe.Findings.Where(f => f.Severity == Severity.Error).Select(f => f.Message)) : null;
+        return new FixInput(report, facts.OrElse(probe.Media), problem, streamedWav);
+    }
+
+    private static WavWalkResult? WalkWav(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+            return WavStructure.Walk(stream);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static FixLost Lost(FfmpegFix plan, FileReport after, IReadOnlyList<string> warnings)
+    {
+        var kept = after.Media?.DurationSeconds;
+        var errors = warnings.Count;
+        if (plan.DeclaredSeconds is { } declared && kept is { } k)
+        {
+            var lost = Math.Max(0, Math.Round(declared - k, 3));
+            return new FixLost(lost, $"{FileRules.Seconds(k)} of {FileRules.Seconds(declared)} kept; {FileRules.Seconds(lost)} could not be decoded ({errors} decoder message{(errors == 1 ? "" : "s")})");
+        }
+        return new FixLost(null, $"the duration before salvage is unknown; {errors} decoder message{(errors == 1 ? "" : "s")} while reading");
+    }
+
+    private static FixOutcome Done(FileReport report, FixInfo fix) => new(report with { Fix = fix }, null, null, null);
+
+    private static void Delete(string folder)
+    {
+        try { Directory.Delete(folder, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using Preflight.Core.Inspection;
+using Preflight.Core.Probing.Video;
+using Preflight.Core.Remediation;
+using Preflight.Core.Rules;
+using Preflight.Core.Tests.Probing.Video;
+using Preflight.TestSupport;
+
+namespace Preflight.Core.Tests.Remediation;
+
+/// <summary>Generates inputs with the real ffmpeg in a private folder and fixes them with the real engine.</summary>
+public sealed class FixHarness : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public FixHarness()
+    {
+        Tools = new MediaTools(new MediaToolsOptions());
+        Inspector = new Inspector(Tools);
+        Remediator = new Remediator(Inspector.InspectAsync, Tools);
+    }
+
+    public MediaTools Tools { get; }
+    public Inspector Inspector { get; }
+    public Remediator Remediator { get; }
+    public string Folder => _dir.Path;
+
+    /// <summary>Runs ffmpeg (unhardened: these are our own generated inputs) and returns the output path.</summary>
+    public string Generate(string name, string arguments)
+    {
+        var output = _dir.File(name);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        var args = new List<string> { "-nostdin", "-v", "error", "-y" };
+        args.AddRange(arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        args.Add(output);
+        var (exitCode, _, stderr) = MediaToolsSamples.Run(MediaToolsSamples.FfmpegPath, args);
+        if (exitCode != 0 || !File.Exists(output))
+            throw new InvalidOperationException($"ffmpeg could not generate {name}: {stderr}");
+        return output;
+    }
+
+    public string Write(string name, byte[] bytes) => _dir.Write(name, bytes);
+
+    public string Copy(string source, string name) => Write(name, File.ReadAllBytes(source));
+
+    public async Task<FixOutcome> FixAsync(string path, FixOptions? options = null) =>
+        await Remediator.FixAsync(new InspectionRequest(path, Path.GetFileName(path)), options ?? new FixOptions(), CancellationToken.None);
+
+    /// <summary>Fixes, asserts the input is untouched and the temp output is gone after disposal, returns the report's fix.</summary>
+    public async Task<(FixInfo Fix, string? Kept)> FixAndKeepAsync(string path, FixOptions? options = null)
+    {
+        var before = Sha(path);
+        string? kept = null;
+        FixInfo fix;
+        string? temp;
+        using (var outcome = await FixAsync(path, options))
+        {
+            fix = outcome.Report.Fix!;
+            temp = outcome.OutputPath;
+            if (temp is not null && temp != path)
+            {
+                kept = _dir.File("out-" + Guid.NewGuid().ToString("N") + outcome.OutputExtension);
+                File.Copy(temp, kept);
+            }
+        }
+        Assert.Equal(before, Sha(path));
+        if (temp is not null && temp != path)
+            Assert.False(File.Exists(temp), "the temp output must be removed when the outcome is disposed");
+        return (fix, kept);
+    }
+
+    public static string Sha(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+
+    public static Profile WithMaxBytes(string kind, long maxBytes)
+    {
+        var profile = Profile.HeyGen;
+        var kinds = profile.Kinds.ToDictionary(k => k.Key, k => k.Key == kind
+            ? k.Value with { MaxBytes = new Limit<long>(maxBytes, "test") }
+            : k.Value);
+        return profile with { Kinds = kinds };
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
