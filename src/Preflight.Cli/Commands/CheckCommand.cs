@@ -12,14 +12,15 @@ using Microsoft.Extensions.Configuration;
 
 namespace Preflight.Cli.Commands;
 
-/// <summary><c>preflight check PATH... [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N]</c></summary>
+/// <summary><c>preflight check PATH... [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N] [--cache DIR|--no-cache]</c>, or <c>--watch DIR</c>.</summary>
 public sealed class CheckCommand : ICliCommand
 {
     private const string HelpCommand = "preflight check --help";
     private const int MaxJobs = 1024;
 
-    private static readonly string[] ValueOptions = ["--plan", "--format", "--output", "--jobs", "--staging-connection-string"];
-    private static readonly string[] FlagOptions = ["--deep", "--stage"];
+    private static readonly string[] ValueOptions =
+        ["--plan", "--format", "--output", "--jobs", "--staging-connection-string", "--cache", "--watch", "--pass-dir", "--fail-dir", "--settle"];
+    private static readonly string[] FlagOptions = ["--deep", "--stage", "--no-cache"];
 
     public string Name => "check";
 
@@ -27,7 +28,8 @@ public sealed class CheckCommand : ICliCommand
 
     public string Help => $"""
         Usage: preflight check PATH... [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N]
-                               [--stage [--staging-connection-string CS]]
+                               [--stage [--staging-connection-string CS]] [--cache DIR | --no-cache]
+               preflight check --watch DIR [--pass-dir P] [--fail-dir F] [--settle 2s] [--format table|json] [options]
 
         Inspects each file (folders: every file in them, recursively) against the '{Profile.HeyGen.Name}' profile:
         real format from the bytes, size, dimensions, duration, corruption.
@@ -43,6 +45,16 @@ public sealed class CheckCommand : ICliCommand
                           Preflight__Staging__ConnectionString is set, else the local folder ./.preflight/staged
                           (served by 'preflight serve' at /staged/NAME).
           --staging-connection-string CS   Azure Storage connection string for --stage (overrides the variable).
+          --cache DIR     Verdict cache folder (default: $XDG_CACHE_HOME/preflight, else ~/.cache/preflight).
+                          An unchanged file (same path, inode, size, times) is not read again; the same bytes
+                          under the same name are not inspected again. Cached entries say "cached": true.
+          --no-cache      Neither read nor write the cache.
+          --watch DIR     Keep watching DIR: check each new or changed file once it has stopped changing, print
+                          one line per verdict (a JSON object with --format json). Stop with Ctrl-C (exit 130).
+          --pass-dir P    With --watch: move passing files to P (same relative path).
+          --fail-dir F    With --watch: move failing files to F, each with NAME.preflight.json beside it.
+          --settle T      With --watch: how long a file must stay unchanged before it is checked
+                          (default 2s; e.g. 500ms, 2s, 1m).
           -h, --help      Show this help.
 
         Paths in the report are relative to the folder given, or as given for files.
@@ -64,6 +76,7 @@ public sealed class CheckCommand : ICliCommand
         }
 
         var settings = Validate(parsed, context);
+        if (settings.Watch is not null) return await WatchAsync(settings, context, cancellationToken);
         var clock = Stopwatch.StartNew();
         var inputs = FileCollector.Collect(parsed.Positionals, context.WorkingDirectory, context.Error);
 
@@ -85,12 +98,17 @@ public sealed class CheckCommand : ICliCommand
         return report.Summary.Failed > 0 ? ExitCodes.Fail : ExitCodes.Pass;
     }
 
-    private sealed record Settings(Profile Profile, string? Plan, bool Deep, string Format, string? Output, int Jobs, Stager? Stager, string? PublicBaseUrl);
+    private sealed record Settings(Profile Profile, string? Plan, bool Deep, string Format, string? Output, int Jobs, Stager? Stager, string? PublicBaseUrl)
+    {
+        public CheckCache? Cache { get; init; }
+        public WatchSettings? Watch { get; init; }
+    }
 
     private static Settings Validate(ParsedArgs parsed, CliContext context)
     {
         var profile = Profile.HeyGen;
-        if (parsed.Positionals.Count == 0) throw new CliUsageException("missing PATH: give at least one file or folder to check", HelpCommand);
+        var watch = CheckArgs.Watch(parsed, context, HelpCommand);
+        if (parsed.Positionals.Count == 0 && watch is null) throw new CliUsageException("missing PATH: give at least one file or folder to check", HelpCommand);
 
         var plan = parsed.Value("--plan")?.ToLowerInvariant();
         if (plan is not null && !profile.IsKnownPlan(plan))
@@ -117,7 +135,15 @@ public sealed class CheckCommand : ICliCommand
             throw new CliUsageException("--staging-connection-string needs --stage", HelpCommand);
         var (stager, baseUrl) = parsed.Has("--stage") ? CreateStager(profile, parsed.Value("--staging-connection-string")) : (null, null);
 
-        return new Settings(profile, plan, parsed.Has("--deep"), format, parsed.Value("--output"), jobs, stager, baseUrl);
+        if (watch is not null && (format == ReportWriters.JUnit || parsed.Value("--output") is not null))
+            throw new CliUsageException("--watch prints one line per file: use --format table or json, without --output", HelpCommand);
+
+        var roots = watch is null ? parsed.Positionals.Select(p => Path.GetFullPath(p, context.WorkingDirectory)).ToList() : [watch.Folder];
+        return new Settings(profile, plan, parsed.Has("--deep"), format, parsed.Value("--output"), jobs, stager, baseUrl)
+        {
+            Cache = CheckArgs.Cache(parsed, context, roots, HelpCommand),
+            Watch = watch is null ? null : watch with { Jobs = jobs },
+        };
     }
 
     /// <summary>The same Preflight:Staging keys as the service, read from the environment.</summary>
@@ -145,7 +171,9 @@ public sealed class CheckCommand : ICliCommand
             await Parallel.ForEachAsync(Enumerable.Range(0, inputs.Count), parallel, async (index, ct) =>
             {
                 var input = inputs[index];
-                var report = await InspectOneAsync(inspect, input, options, ct);
+                var report = settings.Cache is null
+                    ? await InspectOneAsync(inspect, input, new InspectionRequest(input.FullPath, input.DisplayPath), options, ct)
+                    : await settings.Cache.CheckAsync(input, options, (request, t) => InspectOneAsync(inspect, input, request, options, t), ct);
                 reports[index] = settings.Stager is null ? report : await settings.Stager.StageAsync(report, input.FullPath, settings.PublicBaseUrl, ct);
                 progress.Completed(input.DisplayPath);
             });
@@ -154,12 +182,32 @@ public sealed class CheckCommand : ICliCommand
         {
             progress.Clear();
         }
+        settings.Cache?.Save();
         return reports;
+    }
+
+    /// <summary><c>--watch</c>: the same per-file check (and cache, and staging), forever, one line per verdict.</summary>
+    private static async Task<int> WatchAsync(Settings settings, CliContext context, CancellationToken cancellationToken)
+    {
+        var inspect = context.InspectOverride ?? new Inspector(new MediaTools(context.MediaTools)).InspectAsync;
+        var options = new InspectionOptions { Profile = settings.Profile, Plan = settings.Plan, Deep = settings.Deep };
+        async Task<FileReport> CheckAsync(InputFile input, CancellationToken ct)
+        {
+            var report = settings.Cache is null
+                ? await InspectOneAsync(inspect, input, new InspectionRequest(input.FullPath, input.DisplayPath), options, ct)
+                : await settings.Cache.CheckAsync(input, options, (request, t) => InspectOneAsync(inspect, input, request, options, t), ct);
+            return settings.Stager is null ? report : await settings.Stager.StageAsync(report, input.FullPath, settings.PublicBaseUrl, ct);
+        }
+
+        await context.Error.WriteLineAsync($"preflight: watching '{settings.Watch!.Folder}' (files are checked once unchanged for {settings.Watch.Settle.TotalSeconds:0.###} s; Ctrl-C stops)");
+        var watcher = new FolderWatcher(settings.Watch, CheckAsync, settings.Format, context.Out, context.Error, context.Time);
+        await watcher.RunAsync(cancellationToken);
+        return ExitCodes.Pass;
     }
 
     private static async Task<FileReport> InspectOneAsync(
         Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>> inspect,
-        InputFile input, InspectionOptions options, CancellationToken cancellationToken)
+        InputFile input, InspectionRequest request, InspectionOptions options, CancellationToken cancellationToken)
     {
         if (SpecialFiles.IsPipe(input.FullPath))
         {
@@ -168,7 +216,7 @@ public sealed class CheckCommand : ICliCommand
         }
         try
         {
-            return await inspect(new InspectionRequest(input.FullPath, input.DisplayPath), options, cancellationToken);
+            return await inspect(request, options, cancellationToken);
         }
         catch (Exception e) when (e is not (MissingToolException or OperationCanceledException))
         {
