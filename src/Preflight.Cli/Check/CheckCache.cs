@@ -32,6 +32,7 @@ public sealed class CheckCache
     private readonly ConcurrentDictionary<string, string> _current = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FileReport?> _reports = new(StringComparer.Ordinal);
     private int _hits;
+    private int _filesRead;
 
     private CheckCache(string folder, string indexId)
     {
@@ -45,6 +46,9 @@ public sealed class CheckCache
 
     /// <summary>Reports answered from the cache in this run.</summary>
     public int Hits => _hits;
+
+    /// <summary>Files whose bytes were read for their SHA-256 in this run (an unchanged, known file is not).</summary>
+    public int FilesRead => _filesRead;
 
     /// <summary><c>$XDG_CACHE_HOME/preflight</c>, else <c>~/.cache/preflight</c>; null when neither can be known.</summary>
     public static string? DefaultFolder(Func<string, string?> environment)
@@ -89,6 +93,7 @@ public sealed class CheckCache
         string sha256;
         try
         {
+            Interlocked.Increment(ref _filesRead);
             sha256 = await Hashing.Sha256FileAsync(input.FullPath, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
