@@ -61,7 +61,7 @@ row() {
   local mode="$1" label="$2"; shift 2
   local flag=(); [[ "$mode" == deep ]] && flag=(--deep)
   timed "$work/t" dotnet "$preflight_dll" check "$folder" --format json "${flag[@]}" "$@" >"$work/out.json" 2>"$work/err.txt"
-  read -r wall rss user sys rc <"$work/t"
+  read -r wall rss user sys rc < <(tail -n 1 "$work/t")
   last_wall="$wall"
   local cached; cached="$(grep -c '"cached": true' "$work/out.json" || true)"
   local verdicts; verdicts="$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; print(s["passed"], "/", s["failed"])' "$work/out.json")"

@@ -53,7 +53,7 @@ classes=(
 cpu() {
   local flag=(); [[ "$2" == deep ]] && flag=(--deep)
   timed "$work/t" dotnet "$preflight_dll" check "$1" --format json --no-cache --jobs 1 "${flag[@]}" >"$work/out.json" 2>/dev/null
-  read -r wall rss user sys _ <"$work/t"
+  read -r wall rss user sys _ < <(tail -n 1 "$work/t")
   python3 -c 'import sys; print(f"{float(sys.argv[1]) + float(sys.argv[2]):.3f} {sys.argv[3]} {sys.argv[4]}")' "$user" "$sys" "$wall" "$rss"
 }
 

@@ -42,6 +42,7 @@ param serveConcurrentRequests int = 40
 var uploadsContainer = 'preflight-uploads'
 var stagedContainer = 'preflight-staged'
 var rejectedContainer = 'preflight-rejected'
+var cacheContainer = 'preflight-cache'
 var requestQueue = 'preflight-requests'
 var resultQueue = 'preflight-results'
 var poisonQueue = 'preflight-requests-poison'
@@ -105,6 +106,52 @@ resource rejected 'Microsoft.Storage/storageAccounts/blobServices/containers@202
   properties: {
     publicAccess: 'None'
   }
+}
+
+// The shared verdict cache (Preflight:Cache): one small JSON blob per verdict key; written by the apps on first use.
+resource cache 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobs
+  name: cacheContainer
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Verdicts older than Preflight:Cache:Ttl (30 days) are no longer used; the account deletes them a day later.
+resource cacheExpiry 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'expire-verdict-cache'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${cacheContainer}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: 31
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+  dependsOn: [
+    cache
+  ]
 }
 
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {

@@ -32,7 +32,14 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton(Profile.HeyGen);
         services.TryAddSingleton(_ => new MediaTools(new MediaToolsOptions()));
         services.TryAddSingleton(sp => new Inspector(sp.GetRequiredService<MediaTools>()));
-        services.TryAddSingleton<WorkerInspection>(sp => sp.GetRequiredService<Inspector>().InspectAsync);
+        // Through the shared verdict cache (Preflight:Cache): N workers inspect each content once.
+        services.AddPreflightVerdictCache(configuration);
+        services.TryAddSingleton<WorkerInspection>(sp =>
+        {
+            var cache = sp.GetRequiredService<VerdictCache>();
+            var inspector = sp.GetRequiredService<Inspector>();
+            return (request, inspection, ct) => cache.InspectAsync(request, inspection, inspector.InspectAsync, ct);
+        });
         services.TryAddSingleton(sp => Stager.CreateStore(sp.GetRequiredService<IOptions<StagingOptions>>().Value, configuration["Preflight:PublicBaseUrl"]));
         services.TryAddSingleton(sp => new Stager(sp.GetRequiredService<IStagingStore>(), sp.GetRequiredService<Profile>()));
 

@@ -9,6 +9,7 @@ using Preflight.Core.Inspection;
 using Preflight.Core.Probing.Video;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
+using Preflight.Staging;
 using Preflight.Worker;
 using Scalar.AspNetCore;
 
@@ -42,7 +43,15 @@ public static class PreflightApiHost
         services.AddSingleton(Profile.HeyGen);
         services.AddSingleton(sp => new MediaTools(sp.GetRequiredService<IOptions<MediaToolsOptions>>().Value));
         services.AddSingleton<Inspector>();
-        services.AddSingleton<InspectFile>(sp => sp.GetRequiredService<Inspector>().InspectAsync);
+        // Through the shared verdict cache (Preflight:Cache, on when a storage account is configured): a repeat upload is
+        // answered from it, and the worker hosted here shares it.
+        services.AddPreflightVerdictCache(builder.Configuration);
+        services.AddSingleton<InspectFile>(sp =>
+        {
+            var cache = sp.GetRequiredService<VerdictCache>();
+            var inspector = sp.GetRequiredService<Inspector>();
+            return (request, inspection, ct) => cache.InspectAsync(request, inspection, inspector.InspectAsync, ct);
+        });
         services.AddSingleton(sp => new UrlFetcher(sp.GetRequiredService<IOptions<FetchOptions>>().Value));
         services.AddSingleton<UrlInspector>();
         services.AddSingleton<InspectionGate>();

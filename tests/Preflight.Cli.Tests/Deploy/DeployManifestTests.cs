@@ -32,6 +32,7 @@ public sealed class DeployManifestTests
         [
             (WorkerOptions.Section, typeof(WorkerOptions)),
             (StagingOptions.Section, typeof(StagingOptions)),
+            (VerdictCacheOptions.Section, typeof(VerdictCacheOptions)),
         ],
         ["serve"] =
         [
@@ -43,6 +44,7 @@ public sealed class DeployManifestTests
             (JobOptions.SectionName, typeof(JobOptions)),
             (StagingOptions.Section, typeof(StagingOptions)),
             (WorkerOptions.Section, typeof(WorkerOptions)),
+            (VerdictCacheOptions.Section, typeof(VerdictCacheOptions)),
         ],
     };
 
@@ -56,6 +58,7 @@ public sealed class DeployManifestTests
         ["Preflight:Worker:ResultQueue"] = new WorkerOptions().ResultQueue,
         ["Preflight:Worker:RejectedContainer"] = new WorkerOptions().RejectedContainer,
         ["Preflight:Staging:Container"] = new StagingOptions().Container,
+        ["Preflight:Cache:Container"] = new VerdictCacheOptions().Container,
     };
 
     public static TheoryData<string> Containers()
@@ -156,7 +159,7 @@ public sealed class DeployManifestTests
         Assert.Equal(new[] { app.PoisonQueue, app.RequestQueue, app.ResultQueue }.Order(StringComparer.Ordinal), Manifests.Queues.Order(StringComparer.Ordinal));
         Assert.Equal([app.RequestQueue], Manifests.EventGridQueues);
         var uploads = Assert.Single(Manifests.EventGridContainers);
-        Assert.Equal(new[] { uploads, staging.Container, app.RejectedContainer }.Order(StringComparer.Ordinal), Manifests.BlobContainers.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { uploads, staging.Container, app.RejectedContainer, new VerdictCacheOptions().Container }.Order(StringComparer.Ordinal), Manifests.BlobContainers.Order(StringComparer.Ordinal));
     }
 
     [Fact]
