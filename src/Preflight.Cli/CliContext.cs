@@ -1,5 +1,4 @@
 using Preflight.Core.Inspection;
-using Preflight.Core.Probing.Video;
 using Preflight.Core.Reports;
 
 namespace Preflight.Cli;
@@ -7,9 +6,6 @@ namespace Preflight.Cli;
 /// <summary>Everything a command may touch outside its arguments, so tests can run commands in-process.</summary>
 public sealed record CliContext
 {
-    /// <summary>Folder holding ffprobe and ffmpeg; unset = search PATH.</summary>
-    public const string FfmpegDirVariable = "PREFLIGHT_FFMPEG_DIR";
-
     public required TextWriter Out { get; init; }
     public required TextWriter Error { get; init; }
 
@@ -21,8 +17,6 @@ public sealed record CliContext
 
     /// <summary>Relative PATH and --output arguments are resolved against this folder.</summary>
     public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
-
-    public MediaToolsOptions MediaTools { get; init; } = MediaToolsFromEnvironment();
 
     /// <summary>
     /// The verdict cache folder of <c>check</c> when no <c>--cache</c> is given: the user's cache folder for the real
@@ -53,11 +47,5 @@ public sealed record CliContext
             Color = stdoutIsTerminal && !noColor,
             CacheFolder = Check.CheckCache.DefaultFolder(Environment.GetEnvironmentVariable),
         };
-    }
-
-    public static MediaToolsOptions MediaToolsFromEnvironment()
-    {
-        var folder = Environment.GetEnvironmentVariable(FfmpegDirVariable);
-        return new MediaToolsOptions { BinaryFolder = string.IsNullOrWhiteSpace(folder) ? null : folder };
     }
 }

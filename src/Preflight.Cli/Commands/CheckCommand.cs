@@ -8,7 +8,8 @@ using Preflight.Core.Reports;
 using Preflight.Core.Reports.Writers;
 using Preflight.Core.Rules;
 using Preflight.Staging;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Preflight.Hosting;
 
 namespace Preflight.Cli.Commands;
 
@@ -28,7 +29,7 @@ public sealed class CheckCommand : ICliCommand
 
     public string Help => $"""
         Usage: preflight check PATH... [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N]
-                               [--stage [--staging-connection-string CS]] [--cache DIR | --no-cache]
+                               [--stage [--staging-connection-string CS]] [--cache DIR | --no-cache] [--Section:Key=value ...]
                preflight check --watch DIR [--pass-dir P] [--fail-dir F] [--settle 2s] [--format table|json] [options]
 
         Inspects each file (folders: every file in them, recursively) against the '{Profile.HeyGen.Name}' profile:
@@ -41,7 +42,7 @@ public sealed class CheckCommand : ICliCommand
           --output FILE   Write the report to FILE (replaced only when complete) instead of standard output.
           --jobs N        Files checked at once (default: the number of cores, {Environment.ProcessorCount} here).
           --stage         Copy every passing file to the staging store and report its URL ('staged').
-                          Store from Preflight__Staging__* environment variables: Azure Blob Storage when
+                          Store from the Preflight:Staging settings: Azure Blob Storage when
                           Preflight__Staging__ConnectionString is set, else the local folder ./.preflight/staged
                           (served by 'preflight serve' at /staged/NAME).
           --staging-connection-string CS   Azure Storage connection string for --stage (overrides the variable).
@@ -61,22 +62,41 @@ public sealed class CheckCommand : ICliCommand
 
         Exit codes: 0 every file passes, 1 some file fails, 2 usage or setup error, 130 interrupted.
 
+        Configuration (as for serve and worker): appsettings.json, environment variables Preflight__Section__Key,
+        and --Section:Key=value arguments, e.g. --Preflight:MediaTools:BinaryFolder=/opt/ffmpeg/bin.
+
         Environment:
-          {CliContext.FfmpegDirVariable}   Folder holding ffprobe and ffmpeg (default: search PATH).
+          {PreflightEngine.FfmpegDirVariable}   Folder holding ffprobe and ffmpeg (default: search PATH); an alias of
+                               Preflight__MediaTools__BinaryFolder, which wins when both are set.
 
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken)
     {
-        var parsed = ArgParser.Parse(args, ValueOptions, FlagOptions, HelpCommand);
+        var (commandArgs, configurationArgs) = CliHost.SplitArgs(args);
+        var parsed = ArgParser.Parse(commandArgs, ValueOptions, FlagOptions, HelpCommand);
         if (parsed.Help)
         {
             await context.Out.WriteAsync(Help);
             return ExitCodes.Pass;
         }
 
-        var settings = Validate(parsed, context);
-        if (settings.Watch is not null) return await WatchAsync(settings, context, cancellationToken);
+        var options = Validate(parsed, context);
+        // --staging-connection-string is the one flag that sets a configuration key: it wins over every source.
+        var configuration = CliHost.Configuration(configurationArgs, parsed.Value("--staging-connection-string") is { } connectionString
+            ? [new(StagingOptions.Section + ":" + nameof(StagingOptions.ConnectionString), connectionString)]
+            : null);
+        await using var engine = CliHost.Engine(configuration, context);
+        var settings = new Settings(options, engine.GetRequiredService<InspectFile>(),
+            parsed.Has("--stage") ? engine.GetRequiredService<Stager>() : null,
+            // The local store's URLs: Preflight:PublicBaseUrl, else where `preflight serve` listens by default.
+            StagingSetup.PublicBaseUrl(configuration) ?? StagingSetup.DefaultServiceUrl)
+        {
+            Cache = CheckArgs.Cache(parsed, context, options.Watch is null
+                ? parsed.Positionals.Select(p => Path.GetFullPath(p, context.WorkingDirectory)).ToList()
+                : [options.Watch.Folder], HelpCommand),
+        };
+        if (options.Watch is not null) return await WatchAsync(settings, context, cancellationToken);
         var clock = Stopwatch.StartNew();
         var inputs = FileCollector.Collect(parsed.Positionals, context.WorkingDirectory, context.Error);
 
@@ -98,13 +118,20 @@ public sealed class CheckCommand : ICliCommand
         return report.Summary.Failed > 0 ? ExitCodes.Fail : ExitCodes.Pass;
     }
 
-    private sealed record Settings(Profile Profile, string? Plan, bool Deep, string Format, string? Output, int Jobs, Stager? Stager, string? PublicBaseUrl)
+    private sealed record Options(Profile Profile, string? Plan, bool Deep, string Format, string? Output, int Jobs, WatchSettings? Watch);
+
+    private sealed record Settings(Options Options, InspectFile Inspect, Stager? Stager, string PublicBaseUrl)
     {
+        public Profile Profile => Options.Profile;
+        public string? Plan => Options.Plan;
+        public bool Deep => Options.Deep;
+        public string Format => Options.Format;
+        public string? Output => Options.Output;
+        public int Jobs => Options.Jobs;
         public CheckCache? Cache { get; init; }
-        public WatchSettings? Watch { get; init; }
     }
 
-    private static Settings Validate(ParsedArgs parsed, CliContext context)
+    private static Options Validate(ParsedArgs parsed, CliContext context)
     {
         var profile = Profile.HeyGen;
         var watch = CheckArgs.Watch(parsed, context, HelpCommand);
@@ -133,35 +160,16 @@ public sealed class CheckCommand : ICliCommand
 
         if (parsed.Value("--staging-connection-string") is not null && !parsed.Has("--stage"))
             throw new CliUsageException("--staging-connection-string needs --stage", HelpCommand);
-        var (stager, baseUrl) = parsed.Has("--stage") ? CreateStager(profile, parsed.Value("--staging-connection-string")) : (null, null);
 
         if (watch is not null && (format == ReportWriters.JUnit || parsed.Value("--output") is not null))
             throw new CliUsageException("--watch prints one line per file: use --format table or json, without --output", HelpCommand);
 
-        var roots = watch is null ? parsed.Positionals.Select(p => Path.GetFullPath(p, context.WorkingDirectory)).ToList() : [watch.Folder];
-        return new Settings(profile, plan, parsed.Has("--deep"), format, parsed.Value("--output"), jobs, stager, baseUrl)
-        {
-            Cache = CheckArgs.Cache(parsed, context, roots, HelpCommand),
-            Watch = watch is null ? null : watch with { Jobs = jobs },
-        };
-    }
-
-    /// <summary>The same Preflight:Staging keys as the service, read from the environment.</summary>
-    private static (Stager, string) CreateStager(Profile profile, string? connectionString)
-    {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        var options = new StagingOptions();
-        configuration.GetSection(StagingOptions.Section).Bind(options);
-        if (connectionString is not null) options.ConnectionString = connectionString;
-        if (options.Validate() is { } problem) throw new CliSetupException(problem);
-        var baseUrl = configuration["Preflight:PublicBaseUrl"] ?? ServeCommand.DefaultUrls;
-        return (new Stager(Stager.CreateStore(options, baseUrl), profile), baseUrl);
+        return new Options(profile, plan, parsed.Has("--deep"), format, parsed.Value("--output"), jobs, watch is null ? null : watch with { Jobs = jobs });
     }
 
     /// <summary>Checks the files in parallel (at most <c>Jobs</c> at once); the reports keep the input order.</summary>
     private static async Task<FileReport[]> InspectAllAsync(IReadOnlyList<InputFile> inputs, Settings settings, CliContext context, CancellationToken cancellationToken)
     {
-        var inspect = context.InspectOverride ?? new Inspector(new MediaTools(context.MediaTools)).InspectAsync;
         var options = new InspectionOptions { Profile = settings.Profile, Plan = settings.Plan, Deep = settings.Deep };
         var reports = new FileReport[inputs.Count];
         var progress = new ProgressLine(context.Error, context.Interactive, inputs.Count);
@@ -170,12 +178,8 @@ public sealed class CheckCommand : ICliCommand
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(Enumerable.Range(0, inputs.Count), parallel, async (index, ct) =>
             {
-                var input = inputs[index];
-                var report = settings.Cache is null
-                    ? await InspectOneAsync(inspect, input, new InspectionRequest(input.FullPath, input.DisplayPath), options, ct)
-                    : await settings.Cache.CheckAsync(input, options, (request, t) => InspectOneAsync(inspect, input, request, options, t), ct);
-                reports[index] = settings.Stager is null ? report : await settings.Stager.StageAsync(report, input.FullPath, settings.PublicBaseUrl, ct);
-                progress.Completed(input.DisplayPath);
+                reports[index] = await CheckOneAsync(inputs[index], settings, options, ct);
+                progress.Completed(inputs[index].DisplayPath);
             });
         }
         finally
@@ -186,27 +190,29 @@ public sealed class CheckCommand : ICliCommand
         return reports;
     }
 
-    /// <summary><c>--watch</c>: the same per-file check (and cache, and staging), forever, one line per verdict.</summary>
+    /// <summary>One file: from the verdict cache or the engine, then staged when asked.</summary>
+    private static async Task<FileReport> CheckOneAsync(InputFile input, Settings settings, InspectionOptions options, CancellationToken cancellationToken)
+    {
+        var report = settings.Cache is null
+            ? await InspectOneAsync(settings.Inspect, input, new InspectionRequest(input.FullPath, input.DisplayPath), options, cancellationToken)
+            : await settings.Cache.CheckAsync(input, options, (request, ct) => InspectOneAsync(settings.Inspect, input, request, options, ct), cancellationToken);
+        return settings.Stager is null ? report : await settings.Stager.StageAsync(report, input.FullPath, settings.PublicBaseUrl, cancellationToken);
+    }
+
+    /// <summary><c>--watch</c>: the same per-file check (cache, staging), until cancelled, one line per verdict.</summary>
     private static async Task<int> WatchAsync(Settings settings, CliContext context, CancellationToken cancellationToken)
     {
-        var inspect = context.InspectOverride ?? new Inspector(new MediaTools(context.MediaTools)).InspectAsync;
+        var watch = settings.Options.Watch!;
         var options = new InspectionOptions { Profile = settings.Profile, Plan = settings.Plan, Deep = settings.Deep };
-        async Task<FileReport> CheckAsync(InputFile input, CancellationToken ct)
-        {
-            var report = settings.Cache is null
-                ? await InspectOneAsync(inspect, input, new InspectionRequest(input.FullPath, input.DisplayPath), options, ct)
-                : await settings.Cache.CheckAsync(input, options, (request, t) => InspectOneAsync(inspect, input, request, options, t), ct);
-            return settings.Stager is null ? report : await settings.Stager.StageAsync(report, input.FullPath, settings.PublicBaseUrl, ct);
-        }
-
-        await context.Error.WriteLineAsync($"preflight: watching '{settings.Watch!.Folder}' (files are checked once unchanged for {settings.Watch.Settle.TotalSeconds:0.###} s; Ctrl-C stops)");
-        var watcher = new FolderWatcher(settings.Watch, CheckAsync, settings.Format, context.Out, context.Error, context.Time);
+        await context.Error.WriteLineAsync(
+            $"preflight: watching '{watch.Folder}' (files are checked once unchanged for {watch.Settle.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; Ctrl-C stops)");
+        var watcher = new FolderWatcher(watch, (input, ct) => CheckOneAsync(input, settings, options, ct), settings.Format, context.Out, context.Error, context.Time);
         await watcher.RunAsync(cancellationToken);
         return ExitCodes.Pass;
     }
 
     private static async Task<FileReport> InspectOneAsync(
-        Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>> inspect,
+        InspectFile inspect,
         InputFile input, InspectionRequest request, InspectionOptions options, CancellationToken cancellationToken)
     {
         if (SpecialFiles.IsPipe(input.FullPath))
@@ -214,24 +220,9 @@ public sealed class CheckCommand : ICliCommand
             return Unchecked(input, options, FindingCodes.FileUnreadable,
                 "This is a named pipe (FIFO), not a file: it was not read, since reading it would wait for a writer.");
         }
-        try
-        {
-            return await inspect(request, options, cancellationToken);
-        }
-        catch (Exception e) when (e is not (MissingToolException or OperationCanceledException))
-        {
-            // The engine reports bad files as findings; an exception here is a bug in it. The file still gets
-            // a failing row, and the other files are checked.
-            return Unchecked(input, options, FindingCodes.ProbeFailed,
-                $"Preflight could not inspect this file ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}).");
-        }
+        return await FileInspection.InspectAsync(inspect, request, ingested: null, options, showReason: true, onEngineFailure: null, cancellationToken);
     }
 
-    private static FileReport Unchecked(InputFile input, InspectionOptions options, string code, string message) => new()
-    {
-        Path = input.DisplayPath,
-        Kind = options.Profile.KindFromExtension(Path.GetExtension(input.DisplayPath)),
-        Verdict = Verdict.Fail,
-        Findings = [Finding.Error(code, message)],
-    };
+    private static FileReport Unchecked(InputFile input, InspectionOptions options, string code, string message) =>
+        FileInspection.Unchecked(new InspectionRequest(input.FullPath, input.DisplayPath), options, code, message);
 }

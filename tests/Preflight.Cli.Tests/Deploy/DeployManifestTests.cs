@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Preflight.Api.Hosting;
 using Preflight.Core.Fetching;
 using Preflight.Core.Probing.Video;
+using Preflight.Hosting;
 using Preflight.Staging;
 using Preflight.TestSupport;
 using Preflight.Worker;
@@ -26,25 +27,27 @@ public sealed class DeployManifestTests
     private static readonly DeployManifests Manifests = DeployManifests.Load();
 
     /// <summary>Configuration sections each face binds, and to which options class (see the AddPreflight* registrations).</summary>
+    /// <summary>The engine's sections: every face reads them (AddPreflightEngine), and serve and worker share verdicts.</summary>
+    private static readonly (string Section, Type Options)[] Engine =
+    [
+        ("Preflight:MediaTools", typeof(MediaToolsOptions)),
+        (FetchOptions.SectionName, typeof(FetchOptions)),
+        (InspectionQueueOptions.SectionName, typeof(InspectionQueueOptions)),
+        (JobOptions.SectionName, typeof(JobOptions)),
+        (StagingOptions.Section, typeof(StagingOptions)),
+        (VerdictCacheOptions.Section, typeof(VerdictCacheOptions)),
+    ];
+
+    /// <summary>Configuration sections each face binds, and to which options class (see the AddPreflight* registrations).</summary>
     private static readonly Dictionary<string, (string Section, Type Options)[]> Sections = new(StringComparer.Ordinal)
     {
-        ["worker"] =
-        [
-            (WorkerOptions.Section, typeof(WorkerOptions)),
-            (StagingOptions.Section, typeof(StagingOptions)),
-            (VerdictCacheOptions.Section, typeof(VerdictCacheOptions)),
-        ],
+        ["worker"] = [.. Engine, (WorkerOptions.Section, typeof(WorkerOptions))],
         ["serve"] =
         [
+            .. Engine,
             (RateLimitOptions.SectionName, typeof(RateLimitOptions)),
-            (InspectionQueueOptions.SectionName, typeof(InspectionQueueOptions)),
             (UploadOptions.SectionName, typeof(UploadOptions)),
-            ("Preflight:MediaTools", typeof(MediaToolsOptions)),
-            (FetchOptions.SectionName, typeof(FetchOptions)),
-            (JobOptions.SectionName, typeof(JobOptions)),
-            (StagingOptions.Section, typeof(StagingOptions)),
             (WorkerOptions.Section, typeof(WorkerOptions)),
-            (VerdictCacheOptions.Section, typeof(VerdictCacheOptions)),
         ],
     };
 
