@@ -101,11 +101,17 @@ check_5xx() {
     [[ "$code" == 2* ]] || echo "WARNING: sample request answered $code"
 }
 
+# CPU seconds (user + sys) the server has used so far: with the request count, the CPU cost of one request.
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$SERVER_PID/stat"; }
+
 run() {
     local name="$1" script="$2" path="$3" connections="$4"
-    local line
+    local line before after
+    before=$(server_cpu)
     line=$(wrk -t"$THREADS" -c"$connections" -d"${DURATION}s" --timeout 10s -s "$script" "http://127.0.0.1:$API_PORT$path" | grep '^RESULT')
-    printf '%-28s c=%-4s %s rss_after=%s\n' "$name" "$connections" "${line#RESULT }" "$(rss)"
+    after=$(server_cpu)
+    printf '%-28s c=%-4s %s rss_after=%s server_cpu_s=%s load=%s\n' "$name" "$connections" "${line#RESULT }" "$(rss)" \
+        "$(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.2f", a - b}')" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 echo "== warm-up (5 s, not reported)"

@@ -18,6 +18,15 @@ public sealed record CliContext
     /// <summary>Relative PATH and --output arguments are resolved against this folder.</summary>
     public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
 
+    /// <summary>
+    /// The verdict cache folder of <c>check</c> when no <c>--cache</c> is given: the user's cache folder for the real
+    /// console, none for plain writers (tests), so a test never reads a verdict another run left behind.
+    /// </summary>
+    public string? CacheFolder { get; init; }
+
+    /// <summary>The clock of <c>check --watch</c> (settle times, polling); tests use a fake one.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Replaces the engine (tests only: e.g. to make it throw).</summary>
     internal Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>>? InspectOverride { get; init; }
 
@@ -36,6 +45,7 @@ public sealed record CliContext
             Error = Console.Error,
             Interactive = stdoutIsTerminal && !Console.IsErrorRedirected,
             Color = stdoutIsTerminal && !noColor,
+            CacheFolder = Check.CheckCache.DefaultFolder(Environment.GetEnvironmentVariable),
         };
     }
 }

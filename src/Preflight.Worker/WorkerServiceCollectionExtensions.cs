@@ -29,6 +29,8 @@ public static class WorkerServiceCollectionExtensions
         // A worker stages into its own storage account unless staging is configured separately.
         services.PostConfigure<StagingOptions>(o => o.ConnectionString ??= configuration[$"{WorkerOptions.Section}:ConnectionString"]);
         services.AddPreflightEngine(configuration);
+        // N workers inspect each content once: verdicts shared through the storage account (Preflight:Cache).
+        services.AddPreflightVerdictCache(configuration);
         services.TryAddSingleton<WorkerInspection>(sp => sp.GetRequiredService<InspectionRunner>().InspectAsync);
 
         services.TryAddSingleton<WorkerMetrics>();

@@ -55,6 +55,8 @@ public sealed class ProcessTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The verdict cache goes beside the test's files, not into the user's cache folder.
+        start.Environment["XDG_CACHE_HOME"] = Path.Combine(workingDirectory, ".cache");
         start.ArgumentList.Add(dll);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var (name, value) in environment)

@@ -31,6 +31,8 @@ public sealed class WorkerHarness : IAsyncDisposable
             ["Preflight:Worker:VisibilityTimeout"] = "00:00:03",
             ["Preflight:Worker:MaxDequeueCount"] = "3",
             ["Preflight:Staging:Container"] = $"staged-{_id}",
+            // Each pipeline its own verdict cache, so no test is answered by another's verdicts.
+            ["Preflight:Cache:Container"] = $"cache-{_id}",
         };
         foreach (var (key, value) in overrides ?? []) Settings[key] = value;
         var service = new QueueServiceClient(connectionString);

@@ -23,6 +23,8 @@ public static class PreflightApiHost
         var services = builder.Services;
         // The engine (profile, tools, inspector, fetcher, staging, inspection gate, health checks): the same for every face.
         services.AddPreflightEngine(builder.Configuration);
+        // Repeat uploads answered from the verdicts shared through the storage account (Preflight:Cache).
+        services.AddPreflightVerdictCache(builder.Configuration);
 
         // Options are read lazily (IOptions), so configuration added after this call — tests, the CLI — still applies.
         services.AddOptions<ApiKeyOptions>().Configure<IConfiguration>((options, configuration) =>

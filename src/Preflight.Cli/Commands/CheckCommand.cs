@@ -13,13 +13,14 @@ using Preflight.Hosting;
 
 namespace Preflight.Cli.Commands;
 
-/// <summary><c>preflight check PATH... [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N]</c></summary>
+/// <summary><c>preflight check PATH... [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N] [--cache DIR|--no-cache]</c>, or <c>--watch DIR</c>.</summary>
 public sealed class CheckCommand : ICliCommand
 {
     private const string HelpCommand = "preflight check --help";
 
-    private static readonly string[] ValueOptions = ["--plan", "--format", "--output", "--jobs", "--staging-connection-string"];
-    private static readonly string[] FlagOptions = ["--deep", "--stage"];
+    private static readonly string[] ValueOptions =
+        ["--plan", "--format", "--output", "--jobs", "--staging-connection-string", "--cache", "--watch", "--pass-dir", "--fail-dir", "--settle"];
+    private static readonly string[] FlagOptions = ["--deep", "--stage", "--no-cache"];
 
     public string Name => "check";
 
@@ -27,7 +28,8 @@ public sealed class CheckCommand : ICliCommand
 
     public string Help => $"""
         Usage: preflight check PATH... [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N]
-                               [--stage [--staging-connection-string CS]] [--Section:Key=value ...]
+                               [--stage [--staging-connection-string CS]] [--cache DIR | --no-cache] [--Section:Key=value ...]
+               preflight check --watch DIR [--pass-dir P] [--fail-dir F] [--settle 2s] [--format table|json] [options]
 
         Inspects each file (folders: every file in them, recursively) against the '{Profile.HeyGen.Name}' profile:
         real format from the bytes, size, dimensions, duration, corruption.
@@ -44,6 +46,16 @@ public sealed class CheckCommand : ICliCommand
                           Preflight__Staging__ConnectionString is set, else the local folder ./.preflight/staged
                           (served by 'preflight serve' at /staged/NAME).
           --staging-connection-string CS   Azure Storage connection string for --stage (overrides the variable).
+          --cache DIR     Verdict cache folder (default: $XDG_CACHE_HOME/preflight, else ~/.cache/preflight).
+                          An unchanged file (same path, inode, size, times) is not read again; the same bytes
+                          under the same name are not inspected again. Cached entries say "cached": true.
+          --no-cache      Neither read nor write the cache.
+          --watch DIR     Keep watching DIR: check each new or changed file once it has stopped changing, print
+                          one line per verdict (a JSON object with --format json). Stop with Ctrl-C (exit 130).
+          --pass-dir P    With --watch: move passing files to P (same relative path).
+          --fail-dir F    With --watch: move failing files to F, each with NAME.preflight.json beside it.
+          --settle T      With --watch: how long a file must stay unchanged before it is checked
+                          (default 2s; e.g. 500ms, 2s, 1m).
           -h, --help      Show this help.
 
         Paths in the report are relative to the folder given, or as given for files.
@@ -69,7 +81,7 @@ public sealed class CheckCommand : ICliCommand
             return ExitCodes.Pass;
         }
 
-        var options = Validate(parsed);
+        var options = Validate(parsed, context);
         // --staging-connection-string is the one flag that sets a configuration key: it wins over every source.
         var configuration = CliHost.Configuration(configurationArgs, parsed.Value("--staging-connection-string") is { } connectionString
             ? [new(StagingOptions.Section + ":" + nameof(StagingOptions.ConnectionString), connectionString)]
@@ -78,7 +90,13 @@ public sealed class CheckCommand : ICliCommand
         var settings = new Settings(options, engine.GetRequiredService<InspectFile>(),
             parsed.Has("--stage") ? engine.GetRequiredService<Stager>() : null,
             // The local store's URLs: Preflight:PublicBaseUrl, else where `preflight serve` listens by default.
-            StagingSetup.PublicBaseUrl(configuration) ?? StagingSetup.DefaultServiceUrl);
+            StagingSetup.PublicBaseUrl(configuration) ?? StagingSetup.DefaultServiceUrl)
+        {
+            Cache = CheckArgs.Cache(parsed, context, options.Watch is null
+                ? parsed.Positionals.Select(p => Path.GetFullPath(p, context.WorkingDirectory)).ToList()
+                : [options.Watch.Folder], HelpCommand),
+        };
+        if (options.Watch is not null) return await WatchAsync(settings, context, cancellationToken);
         var clock = Stopwatch.StartNew();
         var inputs = FileCollector.Collect(parsed.Positionals, context.WorkingDirectory, context.Error);
 
@@ -93,7 +111,7 @@ public sealed class CheckCommand : ICliCommand
         return report.Summary.Failed > 0 ? ExitCodes.Fail : ExitCodes.Pass;
     }
 
-    private sealed record Options(Profile Profile, string? Plan, bool Deep, string Format, string? Output, int Jobs);
+    private sealed record Options(Profile Profile, string? Plan, bool Deep, string Format, string? Output, int Jobs, WatchSettings? Watch);
 
     private sealed record Settings(Options Options, InspectFile Inspect, Stager? Stager, string PublicBaseUrl)
     {
@@ -103,12 +121,14 @@ public sealed class CheckCommand : ICliCommand
         public string Format => Options.Format;
         public string? Output => Options.Output;
         public int Jobs => Options.Jobs;
+        public CheckCache? Cache { get; init; }
     }
 
-    private static Options Validate(ParsedArgs parsed)
+    private static Options Validate(ParsedArgs parsed, CliContext context)
     {
         var profile = Profile.HeyGen;
-        if (parsed.Positionals.Count == 0) throw new CliUsageException("missing PATH: give at least one file or folder to check", HelpCommand);
+        var watch = CheckArgs.Watch(parsed, context, HelpCommand);
+        if (parsed.Positionals.Count == 0 && watch is null) throw new CliUsageException("missing PATH: give at least one file or folder to check", HelpCommand);
 
         var plan = CommonOptions.Plan(parsed, profile, HelpCommand);
 
@@ -119,13 +139,15 @@ public sealed class CheckCommand : ICliCommand
         if (parsed.Value("--staging-connection-string") is not null && !parsed.Has("--stage"))
             throw new CliUsageException("--staging-connection-string needs --stage", HelpCommand);
 
-        return new Options(profile, plan, parsed.Has("--deep"), format, parsed.Value("--output"), jobs);
+        if (watch is not null && (format == ReportWriters.JUnit || parsed.Value("--output") is not null))
+            throw new CliUsageException("--watch prints one line per file: use --format table or json, without --output", HelpCommand);
+
+        return new Options(profile, plan, parsed.Has("--deep"), format, parsed.Value("--output"), jobs, watch is null ? null : watch with { Jobs = jobs });
     }
 
     /// <summary>Checks the files in parallel (at most <c>Jobs</c> at once); the reports keep the input order.</summary>
     private static async Task<FileReport[]> InspectAllAsync(IReadOnlyList<InputFile> inputs, Settings settings, CliContext context, CancellationToken cancellationToken)
     {
-        var inspect = settings.Inspect;
         var options = new InspectionOptions { Profile = settings.Profile, Plan = settings.Plan, Deep = settings.Deep };
         var reports = new FileReport[inputs.Count];
         var progress = new ProgressLine(context.Error, context.Interactive, inputs.Count);
@@ -134,30 +156,49 @@ public sealed class CheckCommand : ICliCommand
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(Enumerable.Range(0, inputs.Count), parallel, async (index, ct) =>
             {
-                var input = inputs[index];
-                var report = await InspectOneAsync(inspect, input, options, ct);
-                reports[index] = settings.Stager is null ? report : await settings.Stager.StageAsync(report, input.FullPath, settings.PublicBaseUrl, ct);
-                progress.Completed(input.DisplayPath);
+                reports[index] = await CheckOneAsync(inputs[index], settings, options, ct);
+                progress.Completed(inputs[index].DisplayPath);
             });
         }
         finally
         {
             progress.Clear();
         }
+        settings.Cache?.Save();
         return reports;
+    }
+
+    /// <summary>One file: from the verdict cache or the engine, then staged when asked.</summary>
+    private static async Task<FileReport> CheckOneAsync(InputFile input, Settings settings, InspectionOptions options, CancellationToken cancellationToken)
+    {
+        var report = settings.Cache is null
+            ? await InspectOneAsync(settings.Inspect, input, new InspectionRequest(input.FullPath, input.DisplayPath), options, cancellationToken)
+            : await settings.Cache.CheckAsync(input, options, (request, ct) => InspectOneAsync(settings.Inspect, input, request, options, ct), cancellationToken);
+        return settings.Stager is null ? report : await settings.Stager.StageAsync(report, input.FullPath, settings.PublicBaseUrl, cancellationToken);
+    }
+
+    /// <summary><c>--watch</c>: the same per-file check (cache, staging), until cancelled, one line per verdict.</summary>
+    private static async Task<int> WatchAsync(Settings settings, CliContext context, CancellationToken cancellationToken)
+    {
+        var watch = settings.Options.Watch!;
+        var options = new InspectionOptions { Profile = settings.Profile, Plan = settings.Plan, Deep = settings.Deep };
+        await context.Error.WriteLineAsync(
+            $"preflight: watching '{watch.Folder}' (files are checked once unchanged for {watch.Settle.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; Ctrl-C stops)");
+        var watcher = new FolderWatcher(watch, (input, ct) => CheckOneAsync(input, settings, options, ct), settings.Format, context.Out, context.Error, context.Time);
+        await watcher.RunAsync(cancellationToken);
+        return ExitCodes.Pass;
     }
 
     private static async Task<FileReport> InspectOneAsync(
         InspectFile inspect,
-        InputFile input, InspectionOptions options, CancellationToken cancellationToken)
+        InputFile input, InspectionRequest request, InspectionOptions options, CancellationToken cancellationToken)
     {
         if (SpecialFiles.IsPipe(input.FullPath))
         {
             return Unchecked(input, options, FindingCodes.FileUnreadable,
                 "This is a named pipe (FIFO), not a file: it was not read, since reading it would wait for a writer.");
         }
-        return await FileInspection.InspectAsync(new InspectFile(inspect), new InspectionRequest(input.FullPath, input.DisplayPath),
-            ingested: null, options, showReason: true, onEngineFailure: null, cancellationToken);
+        return await FileInspection.InspectAsync(inspect, request, ingested: null, options, showReason: true, onEngineFailure: null, cancellationToken);
     }
 
     private static FileReport Unchecked(InputFile input, InspectionOptions options, string code, string message) =>

@@ -100,6 +100,10 @@ public sealed record FileReport
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Remediation.FixInfo? Fix { get; init; }
 
+    /// <summary><c>true</c> when the report came from a verdict cache instead of a new inspection; omitted otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Cached { get; init; }
+
     public static Verdict VerdictOf(IEnumerable<Finding> findings) =>
         findings.Any(f => f.Severity == Severity.Error) ? Verdict.Fail : Verdict.Pass;
 

@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+
+namespace Preflight.Cli.Check;
+
+/// <summary>
+/// What says a file is unchanged without reading it: device, inode, size, modification and change time (ns).
+/// A rewrite in place changes mtime and ctime; a file replaced by another (rename over it) changes the inode.
+/// </summary>
+public readonly record struct FileStat(ulong Device, ulong Inode, long Size, long ModifiedNs, long ChangedNs, bool IsRegularFile)
+{
+    public override string ToString() => $"{Device}:{Inode}:{Size}:{ModifiedNs}:{ChangedNs}";
+
+    /// <summary>The file's status (symbolic links followed), or null when it cannot be read.</summary>
+    public static FileStat? TryGet(string path)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                return Statx(path);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                // A libc without statx: fall through to what .NET offers (no inode, no ctime).
+            }
+        }
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.LinkTarget is not null) info = (FileInfo?)info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
+            if (!info.Exists) return null;
+            return new FileStat(0, 0, info.Length, info.LastWriteTimeUtc.Ticks * 100, 0, (info.Attributes & (FileAttributes.Directory | FileAttributes.Device)) == 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private const int AtFdCwd = -100;
+    private const uint StatxBasicStats = 0x7ff;
+    private const int ModeTypeMask = 0xF000;
+    private const int ModeRegular = 0x8000;
+
+    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static extern int NativeStatx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
+
+    /// <summary>struct statx has one layout on every Linux architecture (unlike struct stat): read it by offset.</summary>
+    private static FileStat? Statx(string path)
+    {
+        var buffer = new byte[256];
+        if (NativeStatx(AtFdCwd, path, 0, StatxBasicStats, buffer) != 0) return null;
+        ReadOnlySpan<byte> span = buffer;
+        var mode = MemoryMarshal.Read<ushort>(span[28..]);
+        var inode = MemoryMarshal.Read<ulong>(span[32..]);
+        var size = MemoryMarshal.Read<long>(span[40..]);
+        var changed = Timestamp(span[96..]);
+        var modified = Timestamp(span[112..]);
+        var device = ((ulong)MemoryMarshal.Read<uint>(span[136..]) << 32) | MemoryMarshal.Read<uint>(span[140..]);
+        return new FileStat(device, inode, size, modified, changed, (mode & ModeTypeMask) == ModeRegular);
+    }
+
+    private static long Timestamp(ReadOnlySpan<byte> span) =>
+        MemoryMarshal.Read<long>(span) * 1_000_000_000 + MemoryMarshal.Read<uint>(span[8..]);
+}

@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Preflight.Core.Reports;
+using Preflight.Core.Rules;
+
+namespace Preflight.Core.Inspection;
+
+/// <summary>
+/// The content address of a verdict: what a cached report may be reused for. Two inspections with the same key give
+/// the same report (apart from <c>path</c>), so any cache — the CLI's folder, the services' shared blobs — stores and
+/// looks up reports by it. A new engine build, profile, plan, mode, file name or declared kind is a new key: caches
+/// are invalidated by key, never by hand.
+/// </summary>
+public static class VerdictKey
+{
+    private static readonly ConditionalWeakTable<Profile, string> ProfileDigests = [];
+
+    /// <summary>
+    /// The engine's identity: the tool version plus the build of the engine assembly (a deterministic build's module id
+    /// changes exactly when its code does), so a fixed rule or reader never serves a verdict of the old code.
+    /// </summary>
+    public static string EngineVersion { get; } =
+        $"{ToolInfo.Current.Version}+{typeof(Inspector).Assembly.ManifestModule.ModuleVersionId:N}";
+
+    /// <summary>SHA-256 of the profile as resolved (every limit), so an edited profile is a new key.</summary>
+    public static string ProfileDigest(Profile profile) =>
+        ProfileDigests.GetValue(profile, p => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(p, PreflightJson.Compact))));
+
+    /// <param name="sha256">SHA-256 of the file's bytes (lower-case hex).</param>
+    /// <param name="fileName">The name the report judges (extension, and the name fix commands use).</param>
+    /// <param name="declaredKind">A kind given by the caller instead of the extension's, if any.</param>
+    public static string For(string sha256, string fileName, AssetKind? declaredKind, InspectionOptions options)
+    {
+        var material = string.Join('\n',
+            "preflight-verdict/1",
+            sha256,
+            ProfileDigest(options.Profile),
+            options.Plan ?? "-",
+            options.Deep ? "deep" : "quick",
+            EngineVersion,
+            declaredKind?.ToString() ?? "-",
+            fileName);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)));
+    }
+
+    /// <summary>
+    /// Whether a report is a property of the bytes alone. A timeout, an unreadable file or an inspection that could not
+    /// run says something about this run, not about the content: never cached, so the next run tries again.
+    /// </summary>
+    public static bool IsCacheable(FileReport report) =>
+        report.Sha256 is { Length: 64 }
+        && report.Source is null
+        && report.Staged is null
+        && !report.Findings.Any(f => f.Code is FindingCodes.ProbeTimeout or FindingCodes.ProbeFailed or FindingCodes.FileUnreadable or FindingCodes.StagingFailed);
+}

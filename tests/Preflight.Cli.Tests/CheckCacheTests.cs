@@ -1,0 +1,219 @@
+using System.Text.RegularExpressions;
+using Preflight.Cli.Check;
+using Preflight.Core.Inspection;
+using Preflight.Core.Reports;
+using Preflight.Core.Rules;
+using Preflight.TestSupport;
+
+namespace Preflight.Cli.Tests;
+
+/// <summary>The on-disk verdict cache of <c>preflight check</c>: hits, what invalidates an entry, and where it may live.</summary>
+public sealed class CheckCacheTests
+{
+    private static Task<CliResult> Check(TempDir cache, params string[] args) =>
+        CliRunner.RunAsync(c => c with { CacheFolder = cache.Path }, ["check", .. args]);
+
+    private static string WithoutRunFacts(string json) =>
+        Regex.Replace(json.Replace(",\n      \"cached\": true", "", StringComparison.Ordinal), "\"durationMs\": \\d+", "\"durationMs\": 0");
+
+    [Fact]
+    public async Task Check_SecondRun_EveryReportCachedAndOtherwiseByteIdentical()
+    {
+        using var files = new TempDir();
+        using var cache = new TempDir();
+        foreach (var name in new[] { "valid/image-320x180.jpg", "valid/audio-64kbps-mono.mp3", "valid/warning-not-faststart.mp4", "mislabeled/png-named.jpg" })
+            files.Write(name, File.ReadAllBytes(RepoPaths.TestFile(name.Split('/'))));
+
+        var first = await Check(cache, files.Path, "--format", "json");
+        var second = await Check(cache, files.Path, "--format", "json");
+
+        Assert.Equal(1, first.ExitCode);
+        Assert.Equal(first.ExitCode, second.ExitCode);
+        Assert.DoesNotContain("\"cached\"", first.Out, StringComparison.Ordinal);
+        Assert.Equal(4, Regex.Count(second.Out, "\"cached\": true"));
+        Assert.Equal(WithoutRunFacts(first.Out), WithoutRunFacts(second.Out));
+    }
+
+    [Fact]
+    public async Task Cache_UnchangedFile_NotReadAgainNorInspected()
+    {
+        using var files = new TempDir();
+        using var cache = new TempDir();
+        var path = files.Write("a.wav", TestMedia.Wav());
+        var input = new InputFile(path, "a.wav");
+        var inspections = 0;
+        Task<FileReport> Inspect(InspectionRequest request, CancellationToken ct)
+        {
+            Interlocked.Increment(ref inspections);
+            return RealEngine(request, ct);
+        }
+
+        var first = CheckCache.Open(cache.Path, [files.Path]);
+        var fresh = await first.CheckAsync(input, new InspectionOptions(), Inspect, default);
+        first.Save();
+        var second = CheckCache.Open(cache.Path, [files.Path]);
+        var again = await second.CheckAsync(input, new InspectionOptions(), Inspect, default);
+
+        Assert.Equal(1, inspections);
+        Assert.Equal(1, first.FilesRead);
+        Assert.Equal(0, second.FilesRead);
+        Assert.Null(fresh.Cached);
+        Assert.True(again.Cached);
+        Assert.Equal(fresh with { Cached = true }, again with { Findings = fresh.Findings });
+    }
+
+    [Fact]
+    public async Task Cache_ContentRewrittenSameSizeAndMtime_InspectedAgain()
+    {
+        using var files = new TempDir();
+        using var cache = new TempDir();
+        var path = files.Write("a.png", [1, 2, 3]);
+        var mtime = File.GetLastWriteTimeUtc(path);
+
+        await Check(cache, files.Path);
+        File.WriteAllBytes(path, [9, 9, 9]);
+        File.SetLastWriteTimeUtc(path, mtime); // ctime still moves: the path index notices
+        var second = await CliRunner.RunAsync(c => c with { CacheFolder = cache.Path }, ["check", files.Path, "--format", "json"]);
+
+        Assert.DoesNotContain("\"cached\"", second.Out, StringComparison.Ordinal);
+        Assert.Contains("\"sha256\": \"" + Sha("\u0009\u0009\u0009"), second.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cache_SameBytesElsewhere_AnsweredWithoutInspection()
+    {
+        using var files = new TempDir();
+        using var cache = new TempDir();
+        var wav = TestMedia.Wav();
+        files.Write("one/a.wav", wav);
+        files.Write("two/a.wav", wav);
+        files.Write("two/b.wav", wav);
+
+        await Check(cache, files.File("one"));
+        var other = await Check(cache, files.File("two"), "--format", "json");
+
+        // Same bytes, same name: a hit, read once for its hash. Another name is another key (fix commands name the file).
+        using var json = System.Text.Json.JsonDocument.Parse(other.Out);
+        var cached = json.RootElement.GetProperty("files").EnumerateArray()
+            .Where(f => f.TryGetProperty("cached", out var c) && c.GetBoolean()).Select(f => f.GetProperty("path").GetString());
+        Assert.Equal(["a.wav"], cached);
+    }
+
+    [Theory]
+    [InlineData("--plan", "free")]
+    [InlineData("--deep", null)]
+    public async Task Cache_OtherPlanOrMode_IsAnotherKey(string option, string? value)
+    {
+        using var files = new TempDir();
+        using var cache = new TempDir();
+        files.Write("a.png", [1, 2, 3]);
+
+        await Check(cache, files.Path);
+        string[] args = value is null ? [files.Path, "--format", "json", option] : [files.Path, "--format", "json", option, value];
+        var other = await Check(cache, args);
+        var same = await Check(cache, args);
+
+        Assert.DoesNotContain("\"cached\"", other.Out, StringComparison.Ordinal);
+        Assert.Contains("\"cached\": true", same.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VerdictKey_ChangesWithEveryInput()
+    {
+        var sha = new string('a', 64);
+        var quick = new InspectionOptions();
+        var stricter = Profile.HeyGen with { Name = Profile.HeyGen.Name + "-edited" };
+        var keys = new[]
+        {
+            VerdictKey.For(sha, "a.png", null, quick),
+            VerdictKey.For(new string('b', 64), "a.png", null, quick),
+            VerdictKey.For(sha, "a.jpg", null, quick),
+            VerdictKey.For(sha, "a.png", AssetKind.Image, quick),
+            VerdictKey.For(sha, "a.png", null, quick with { Plan = "pro" }),
+            VerdictKey.For(sha, "a.png", null, quick with { Deep = true }),
+            VerdictKey.For(sha, "a.png", null, quick with { Profile = stricter }),
+        };
+
+        Assert.Equal(keys.Length, keys.Distinct().Count());
+        Assert.Equal(keys[0], VerdictKey.For(sha, "a.png", null, new InspectionOptions()));
+        Assert.Contains(ToolInfo.Current.Version, VerdictKey.EngineVersion, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cache_TimeoutReport_NeverCached()
+    {
+        using var files = new TempDir();
+        using var cache = new TempDir();
+        files.Write("a.png", [1]);
+        var calls = 0;
+        Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>> engine = (request, options, ct) =>
+        {
+            Interlocked.Increment(ref calls);
+            return CliRunner.FakeEngine(_ => [Finding.Error(FindingCodes.ProbeTimeout, "slow")])(request, options, ct)
+                .ContinueWith(t => t.Result with { Sha256 = request.Sha256 }, ct, TaskContinuationOptions.None, TaskScheduler.Default);
+        };
+
+        for (var i = 0; i < 2; i++)
+            await CliRunner.RunAsync(c => c with { InspectOverride = engine }, ["check", files.Path, "--cache", cache.Path]);
+
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task NoCache_NothingWrittenNothingCached()
+    {
+        using var files = new TempDir();
+        using var cache = new TempDir();
+        files.Write("a.png", [1, 2, 3]);
+
+        await Check(cache, files.Path, "--no-cache");
+        var second = await Check(cache, files.Path, "--no-cache", "--format", "json");
+
+        Assert.Empty(Directory.GetFileSystemEntries(cache.Path));
+        Assert.DoesNotContain("\"cached\"", second.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CacheOption_InsideCheckedFolder_UsageError()
+    {
+        using var files = new TempDir();
+        files.Write("media/a.png", [1]);
+
+        var result = await CliRunner.RunAsync("check", files.File("media"), "--cache", files.File("media/.cache"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("inside the checked folder", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(files.File("media/.cache")));
+    }
+
+    [Fact]
+    public async Task DefaultCache_InsideCheckedFolder_OffWithANote()
+    {
+        using var home = new TempDir();
+        home.Write("a.png", [1]);
+
+        var result = await CliRunner.RunAsync(c => c with { CacheFolder = home.File(".cache/preflight") }, ["check", home.Path]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("not caching verdicts", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(home.File(".cache")));
+    }
+
+    [Theory]
+    [InlineData("/x/cache", "/home/u", "/x/cache/preflight")]
+    [InlineData("relative", "/home/u", "/home/u/.cache/preflight")]
+    [InlineData(null, "/home/u", "/home/u/.cache/preflight")]
+    public void DefaultFolder_XdgThenHome(string? xdg, string home, string expected)
+    {
+        var folder = CheckCache.DefaultFolder(name => name switch { "XDG_CACHE_HOME" => xdg, "HOME" => home, _ => null });
+
+        Assert.Equal(expected, folder);
+    }
+
+    private static readonly Inspector Engine = new(new Core.Probing.Video.MediaTools(new()));
+
+    private static Task<FileReport> RealEngine(InspectionRequest request, CancellationToken ct) => Engine.InspectAsync(request, new InspectionOptions(), ct);
+
+    private static string Sha(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.Latin1.GetBytes(text)));
+}
