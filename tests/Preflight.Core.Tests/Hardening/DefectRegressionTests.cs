@@ -27,7 +27,10 @@ public sealed class DefectRegressionTests : IDisposable
             Assert.True(corrupt.Any(f => f.Message.Contains(messagePart, StringComparison.Ordinal)), $"no '{messagePart}' in {Describe(report)}");
     }
 
-    /// <summary>The first mutation (from seed 1 on) of <paramref name="bytes"/> that the reference decoder rejects.</summary>
+    /// <summary>
+    /// The first mutation (from seed 1 on) of <paramref name="bytes"/> that the reference decoder rejects while quick
+    /// mode passes it: damage inside the coded data, with every structure intact.
+    /// </summary>
     private async Task<(byte[] Bytes, string Description)> FirstRejectedAsync(byte[] bytes, string extension, MutationKind kind)
     {
         var seed = new MediaSeed("source", extension, bytes);
@@ -35,10 +38,11 @@ public sealed class DefectRegressionTests : IDisposable
         {
             var (mutated, description) = new MutationGenerator(attempt).Mutate(seed, kind);
             var path = _dir.Write($"candidates/{attempt}{extension}", mutated);
-            if ((await ReferenceDecoder.DecodeAsync(path, TimeSpan.FromMinutes(1))).Rejected)
+            if ((await ReferenceDecoder.DecodeAsync(path, TimeSpan.FromMinutes(5))).Rejected
+                && (await InspectAsync(_dir, $"quick{attempt}{extension}", mutated, deep: false)).Verdict == Verdict.Pass)
                 return (mutated, description);
         }
-        throw new InvalidOperationException($"no {kind} mutation in 60 that ffmpeg rejects");
+        throw new InvalidOperationException($"no {kind} mutation in 60 that ffmpeg rejects and quick mode passes");
     }
 
     // Defect 1: ImageSharp conceals damage in a JPEG's entropy-coded data; ffmpeg reports it.
