@@ -271,7 +271,7 @@ still "$L/image-16x2048.jpg" 16 2048 -q:v 8
 tone "$L/audio-601s-8kbps.mp3" 601 8000 -c:a libmp3lame -b:a 8k -ac 1
 ff -f lavfi -i "sine=frequency=440:sample_rate=22050:duration=1" "${AAC[@]}" "${BX[@]}" -movflags +faststart -f mp4 "$L/mp4-audio-only-no-video.mp4"
 
-# ---------------------------------------------------------------- hostile/ (SECURITY.md)
+# ---------------------------------------------------------------- hostile/ (docs/sources/hostile-input.md)
 H="$TD/hostile"
 ff -f lavfi -i "testsrc2=size=64x64:rate=25:duration=1" "${H264[@]}" "${BX[@]}" -f mpegts "$H/hls-segment.ts"
 printf '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nhls-segment.ts\n#EXT-X-ENDLIST\n' \

@@ -154,6 +154,8 @@ public sealed partial class QueueWorker(
             return;
         }
 
+        // Held until the result is sent: a slow file must not reappear and be inspected by a second worker.
+        await using var lease = MessageLease.Hold(_requests, message, options.VisibilityTimeout);
         string? failure;
         try
         {
@@ -167,13 +169,15 @@ public sealed partial class QueueWorker(
                 var result = await stage.ProcessAsync(request, cancellationToken);
                 if (result is null)
                 {
-                    await _requests.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                    await lease.StopAsync();
+                    await _requests.DeleteMessageAsync(message.MessageId, lease.PopReceipt, cancellationToken);
                     metrics.WasIgnored();
                     LogIgnored(logger, message.MessageId);
                     return;
                 }
                 await _results.SendMessageAsync(JsonSerializer.Serialize(result, PreflightJson.Compact), cancellationToken);
-                await _requests.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                await lease.StopAsync();
+                await _requests.DeleteMessageAsync(message.MessageId, lease.PopReceipt, cancellationToken);
                 metrics.Completed(result.Verdict == Verdict.Pass);
                 LogProcessed(logger, message.MessageId, result.Verdict, result.Findings.Count);
                 return;
@@ -181,7 +185,8 @@ public sealed partial class QueueWorker(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await AbandonAsync(message);
+            await lease.StopAsync();
+            await AbandonAsync(message, lease.PopReceipt);
             return;
         }
         catch (MissingToolException e)
@@ -207,9 +212,10 @@ public sealed partial class QueueWorker(
             failure = $"unexpected error: {e.GetType().Name}: {e.Message}";
         }
 
+        await lease.StopAsync();
         if (message.DequeueCount >= options.MaxDequeueCount)
         {
-            await PoisonAsync(message, failure ?? "unknown failure");
+            await PoisonAsync(message, failure ?? "unknown failure", lease.PopReceipt);
             return;
         }
 
@@ -218,7 +224,7 @@ public sealed partial class QueueWorker(
         try
         {
             // Come back sooner than the full visibility timeout.
-            await _requests.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.RetryDelay);
+            await _requests.UpdateMessageAsync(message.MessageId, lease.PopReceipt, visibilityTimeout: options.RetryDelay);
         }
         catch (Exception e) when (IsStorageFailure(e))
         {
@@ -226,13 +232,13 @@ public sealed partial class QueueWorker(
         }
     }
 
-    private async Task PoisonAsync(QueueMessage message, string reason)
+    private async Task PoisonAsync(QueueMessage message, string reason, string? popReceipt = null)
     {
         var poison = new PoisonMessage(reason, message.DequeueCount, message.MessageId, DateTimeOffset.UtcNow, message.MessageText);
         await _poison.SendMessageAsync(JsonSerializer.Serialize(poison, PreflightJson.Compact));
         try
         {
-            await _requests.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            await _requests.DeleteMessageAsync(message.MessageId, popReceipt ?? message.PopReceipt);
         }
         catch (Exception e) when (IsStorageFailure(e))
         {
@@ -241,11 +247,11 @@ public sealed partial class QueueWorker(
         LogPoisoned(logger, message.MessageId, reason);
     }
 
-    private async Task AbandonAsync(QueueMessage message)
+    private async Task AbandonAsync(QueueMessage message, string popReceipt)
     {
         try
         {
-            await _requests.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero);
+            await _requests.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: TimeSpan.Zero);
         }
         catch (Exception e) when (IsStorageFailure(e))
         {

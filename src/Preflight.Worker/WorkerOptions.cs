@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Preflight.Worker;
 
 /// <summary>Configuration section <c>Preflight:Worker</c> (env <c>Preflight__Worker__Xxx</c>).</summary>
@@ -27,8 +29,23 @@ public sealed class WorkerOptions
     /// <summary>Pause between polls of an empty queue.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Delay before a failed message becomes visible again (then it is retried).</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>The retry delay used when none is configured, as long as the visibility timeout allows it.</summary>
+    public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// <c>Preflight:Worker:RetryDelay</c> as configured, or null when it is not set. A separate nullable property because
+    /// the configuration binder writes a TimeSpan property back even when its key is absent, which would make every
+    /// derived default look explicit.
+    /// </summary>
+    [ConfigurationKeyName(nameof(RetryDelay))]
+    public TimeSpan? ConfiguredRetryDelay { get; set; }
+
+    /// <summary>
+    /// Delay before a failed message becomes visible again (then it is retried). Unless configured it is
+    /// <see cref="DefaultRetryDelay"/> capped at half the visibility timeout, so a short visibility timeout alone
+    /// never makes the worker refuse to start; a configured value over the visibility timeout is a start-up error.
+    /// </summary>
+    public TimeSpan RetryDelay => ConfiguredRetryDelay ?? Min(DefaultRetryDelay, VisibilityTimeout / 2);
 
     /// <summary>How often a worker with traffic logs its counters.</summary>
     public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromMinutes(1);
@@ -48,7 +65,9 @@ public sealed class WorkerOptions
             return "Preflight:Worker:VisibilityTimeout must be between 1 second and 7 days.";
         if (MetricsInterval < TimeSpan.FromSeconds(1)) return "Preflight:Worker:MetricsInterval must be at least 1 second.";
         if (RetryDelay < TimeSpan.Zero || RetryDelay > VisibilityTimeout)
-            return "Preflight:Worker:RetryDelay must be between 0 and the visibility timeout.";
+            return $"Preflight:Worker:RetryDelay ({RetryDelay:c}) must be between 0 and the visibility timeout ({VisibilityTimeout:c}).";
         return null;
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

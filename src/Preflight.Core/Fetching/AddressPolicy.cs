@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 
@@ -43,9 +42,57 @@ public enum AddressClass
 /// </summary>
 public static class AddressPolicy
 {
+    // First match wins: the single addresses come before the ranges that contain them.
+    private static readonly (IPNetwork Network, AddressClass Class)[] V4Ranges =
+    [
+        (Net("0.0.0.0/32"), AddressClass.Unspecified),
+        (Net("255.255.255.255/32"), AddressClass.Broadcast),
+        (Net("169.254.169.254/32"), AddressClass.CloudMetadata),
+        (Net("0.0.0.0/8"), AddressClass.ThisNetwork),
+        (Net("10.0.0.0/8"), AddressClass.Private),
+        (Net("100.64.0.0/10"), AddressClass.SharedAddressSpace),
+        (Net("127.0.0.0/8"), AddressClass.Loopback),
+        (Net("169.254.0.0/16"), AddressClass.LinkLocal),
+        (Net("172.16.0.0/12"), AddressClass.Private),
+        (Net("192.0.2.0/24"), AddressClass.Documentation),
+        (Net("198.51.100.0/24"), AddressClass.Documentation),
+        (Net("203.0.113.0/24"), AddressClass.Documentation),
+        (Net("192.0.0.0/24"), AddressClass.Reserved),      // IETF protocol assignments
+        (Net("192.88.99.0/24"), AddressClass.Reserved),    // deprecated 6to4 relay anycast
+        (Net("192.168.0.0/16"), AddressClass.Private),
+        (Net("198.18.0.0/15"), AddressClass.Benchmarking),
+        (Net("224.0.0.0/4"), AddressClass.Multicast),
+        (Net("240.0.0.0/4"), AddressClass.Reserved),
+    ];
+
+    // IPv6 ranges judged after the forms that embed an IPv4 address (see ClassifyV6).
+    private static readonly (IPNetwork Network, AddressClass Class)[] V6Ranges =
+    [
+        (Net("2001:db8::/32"), AddressClass.Documentation),
+        (Net("3fff::/20"), AddressClass.Documentation),
+        (Net("2001:2::/48"), AddressClass.Benchmarking),
+        (Net("2001::/23"), AddressClass.Reserved),        // Teredo, ORCHID, other IETF protocol assignments
+        (Net("100::/64"), AddressClass.Reserved),         // discard-only
+        (Net("fc00::/7"), AddressClass.UniqueLocal),
+        (Net("fe80::/10"), AddressClass.LinkLocal),
+        (Net("fec0::/10"), AddressClass.Reserved),        // deprecated site-local
+        (Net("ff00::/8"), AddressClass.Multicast),
+        (Net("2000::/3"), AddressClass.Public),           // the only range allocated as global unicast
+    ];
+
+    private static readonly IPNetwork V6Unspecified = Net("::/128");
+    private static readonly IPNetwork V6Loopback = Net("::1/128");
     // fd00:ec2::254 is AWS's IPv6 metadata endpoint; it sits inside fc00::/7 but must stay blocked
     // even when private networks are allowed.
-    private static readonly IPAddress AwsMetadataV6 = IPAddress.Parse("fd00:ec2::254");
+    private static readonly IPNetwork AwsMetadataV6 = Net("fd00:ec2::254/128");
+    // 64:ff9b::/96 (NAT64 well-known prefix): the gateway connects to the embedded IPv4 address.
+    private static readonly IPNetwork Nat64 = Net("64:ff9b::/96");
+    // 64:ff9b:1::/48 (local-use NAT64): translated inside the local network.
+    private static readonly IPNetwork Nat64LocalUse = Net("64:ff9b:1::/48");
+    // 2002::/16 (6to4): the relay tunnels to the IPv4 address in bits 16..47.
+    private static readonly IPNetwork SixToFour = Net("2002::/16");
+    // The rest of ::/8 holds the IPv4-compatible (::a.b.c.d) and IPv4-translated forms.
+    private static readonly IPNetwork V4Embedding = Net("::/8");
 
     public static AddressClass Classify(IPAddress address)
     {
@@ -93,82 +140,37 @@ public static class AddressPolicy
         _ => "a reserved address",
     };
 
-    private static AddressClass ClassifyV4(IPAddress address)
-    {
-        Span<byte> b = stackalloc byte[4];
-        address.TryWriteBytes(b, out _);
-        var value = BinaryPrimitives.ReadUInt32BigEndian(b);
-        return ClassifyV4(value);
-    }
-
-    private static AddressClass ClassifyV4(uint v)
-    {
-        if (v == 0) return AddressClass.Unspecified;
-        if (v == 0xFFFFFFFF) return AddressClass.Broadcast;
-        if (v == 0xA9FEA9FE) return AddressClass.CloudMetadata; // 169.254.169.254
-        if (In(v, 0x00000000, 8)) return AddressClass.ThisNetwork;
-        if (In(v, 0x0A000000, 8)) return AddressClass.Private;
-        if (In(v, 0x64400000, 10)) return AddressClass.SharedAddressSpace;
-        if (In(v, 0x7F000000, 8)) return AddressClass.Loopback;
-        if (In(v, 0xA9FE0000, 16)) return AddressClass.LinkLocal;
-        if (In(v, 0xAC100000, 12)) return AddressClass.Private;
-        if (In(v, 0xC0000200, 24) || In(v, 0xC6336400, 24) || In(v, 0xCB007100, 24)) return AddressClass.Documentation;
-        if (In(v, 0xC0000000, 24)) return AddressClass.Reserved;    // 192.0.0.0/24 IETF protocol assignments
-        if (In(v, 0xC0586300, 24)) return AddressClass.Reserved;    // 192.88.99.0/24 deprecated 6to4 relay
-        if (In(v, 0xC0A80000, 16)) return AddressClass.Private;
-        if (In(v, 0xC6120000, 15)) return AddressClass.Benchmarking;
-        if (In(v, 0xE0000000, 4)) return AddressClass.Multicast;
-        if (In(v, 0xF0000000, 4)) return AddressClass.Reserved;
-        return AddressClass.Public;
-    }
+    private static AddressClass ClassifyV4(IPAddress address) => Lookup(V4Ranges, address) ?? AddressClass.Public;
 
     private static AddressClass ClassifyV6(IPAddress address)
     {
+        if (V6Unspecified.Contains(address)) return AddressClass.Unspecified;
+        if (V6Loopback.Contains(address)) return AddressClass.Loopback;
+        if (AwsMetadataV6.Contains(address)) return AddressClass.CloudMetadata;
+
         Span<byte> b = stackalloc byte[16];
         address.TryWriteBytes(b, out _);
-        var hi = BinaryPrimitives.ReadUInt64BigEndian(b);
-        var lo = BinaryPrimitives.ReadUInt64BigEndian(b[8..]);
+        if (Nat64.Contains(address)) return ClassifyV4(new IPAddress(b[12..]));
+        if (Nat64LocalUse.Contains(address)) return Embedded(b[12..], AddressClass.Private);
+        if (SixToFour.Contains(address)) return ClassifyV4(new IPAddress(b[2..6]));
+        // Deprecated, never a real destination, but an embedded blocked address is reported as what it is.
+        if (V4Embedding.Contains(address)) return Embedded(b[12..], AddressClass.Reserved);
 
-        if (hi == 0 && lo == 0) return AddressClass.Unspecified;
-        if (hi == 0 && lo == 1) return AddressClass.Loopback;
-        if (address.Equals(AwsMetadataV6)) return AddressClass.CloudMetadata;
-
-        // 64:ff9b::/96 (NAT64 well-known prefix): the gateway connects to the embedded IPv4 address.
-        if (hi == 0x0064FF9B00000000 && (lo >> 32) == 0)
-            return ClassifyV4((uint)lo);
-        // 64:ff9b:1::/48 (local-use NAT64): translated inside the local network.
-        if ((hi >> 16) == 0x0064FF9B0001) return Embedded(b[12..], AddressClass.Private);
-
-        // 2002::/16 (6to4): the relay tunnels to the IPv4 address in bits 16..47.
-        if ((hi >> 48) == 0x2002)
-            return ClassifyV4(BinaryPrimitives.ReadUInt32BigEndian(b[2..]));
-
-        // The rest of ::/8 holds the IPv4-compatible (::a.b.c.d) and IPv4-translated forms: deprecated, never a
-        // real destination, but an embedded blocked address is reported as what it is.
-        if (b[0] == 0) return Embedded(b[12..], AddressClass.Reserved);
-
-        if ((hi >> 32) == 0x20010DB8) return AddressClass.Documentation;         // 2001:db8::/32
-        if ((hi >> 44) == 0x3FFF0) return AddressClass.Documentation;            // 3fff::/20
-        if ((hi >> 16) == 0x200100020000) return AddressClass.Benchmarking;      // 2001:2::/48
-        if ((hi >> 41) == (0x2001UL << 7)) return AddressClass.Reserved;        // 2001::/23 (Teredo, ORCHID, …)
-        if (hi == 0x0100000000000000) return AddressClass.Reserved;              // 100::/64 discard-only
-        if ((b[0] & 0xFE) == 0xFC) return AddressClass.UniqueLocal;             // fc00::/7
-        if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return AddressClass.LinkLocal; // fe80::/10
-        if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return AddressClass.Reserved;  // fec0::/10 deprecated site-local
-        if (b[0] == 0xFF) return AddressClass.Multicast;                          // ff00::/8
-        // Only 2000::/3 is allocated as global unicast.
-        return (b[0] & 0xE0) == 0x20 ? AddressClass.Public : AddressClass.Reserved;
+        return Lookup(V6Ranges, address) ?? AddressClass.Reserved;
     }
 
     private static AddressClass Embedded(ReadOnlySpan<byte> v4, AddressClass whenPublic)
     {
-        var embedded = ClassifyV4(BinaryPrimitives.ReadUInt32BigEndian(v4));
+        var embedded = ClassifyV4(new IPAddress(v4));
         return embedded == AddressClass.Public ? whenPublic : embedded;
     }
 
-    private static bool In(uint value, uint network, int prefixLength)
+    private static AddressClass? Lookup((IPNetwork Network, AddressClass Class)[] ranges, IPAddress address)
     {
-        var mask = prefixLength == 0 ? 0u : uint.MaxValue << (32 - prefixLength);
-        return (value & mask) == network;
+        foreach (var (network, addressClass) in ranges)
+            if (network.Contains(address)) return addressClass;
+        return null;
     }
+
+    private static IPNetwork Net(string cidr) => IPNetwork.Parse(cidr);
 }

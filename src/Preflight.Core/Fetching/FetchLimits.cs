@@ -16,12 +16,9 @@ public sealed record FetchLimits(long MaxBytes, string Label = "files", string? 
     public static FetchLimits For(Profile profile, AssetKind? kind)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        if (kind is { } known && profile.LimitsFor(known) is { } limits)
-            return new FetchLimits(limits.MaxBytes.Value, Profile.KindName(known) + " files", limits.MaxBytes.Source);
-
-        var largest = profile.Kinds.MaxBy(k => k.Value.MaxBytes.Value);
-        return largest.Value is null
-            ? throw new ArgumentException($"Profile '{profile.Name}' declares no kinds.", nameof(profile))
-            : new FetchLimits(largest.Value.MaxBytes.Value, "files of any kind", largest.Value.MaxBytes.Source);
+        if (profile.Kinds.Count == 0) throw new ArgumentException($"Profile '{profile.Name}' declares no kinds.", nameof(profile));
+        var (limitKind, limits) = profile.SizeLimitFor(kind);
+        var label = kind is { } known && limitKind == known ? Profile.KindName(known) + " files" : "files of any kind";
+        return new FetchLimits(limits.MaxBytes.Value, label, limits.MaxBytes.Source);
     }
 }
