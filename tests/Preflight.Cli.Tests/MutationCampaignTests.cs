@@ -150,7 +150,7 @@ public sealed class MutationCampaignTests(MutationCampaign campaign) : IClassFix
         Assert.True(differing.Count == 0, $"{differing.Count} files changed verdict between runs:\n" + string.Join("\n", differing));
     }
 
-    [Fact(Skip = "issue 10 defects 1-3: fixed after issue 9 moves the probers")]
+    [Fact]
     public void CheckDeep_MutatedFiles_NeverPassWhatTheReferenceDecoderRejects()
     {
         var mutants = campaign.Mutants.ToDictionary(m => m.FileName);

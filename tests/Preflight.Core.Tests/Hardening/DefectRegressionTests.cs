@@ -13,7 +13,6 @@ namespace Preflight.Core.Tests.Hardening;
 /// </summary>
 public sealed class DefectRegressionTests : IDisposable
 {
-    private const string PendingIssue9 = "issue 10: the prober fix lands after issue 9 moves the formats";
     private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -46,7 +45,7 @@ public sealed class DefectRegressionTests : IDisposable
     }
 
     // Defect 1: ImageSharp conceals damage in a JPEG's entropy-coded data; ffmpeg reports it.
-    [Theory(Skip = PendingIssue9)]
+    [Theory]
     [InlineData(MutationKind.FlipBytesResealed)]
     [InlineData(MutationKind.ZeroBlock)]
     public async Task InspectDeep_JpegScanDamagedThatFfmpegRejects_FailsCorruptNamingWhereDamageStarts(MutationKind kind)
@@ -65,7 +64,7 @@ public sealed class DefectRegressionTests : IDisposable
         "deflate data damaged", "adler-32 wrong", "one row missing", "one byte too many", "interlaced pass missing a row", "stream cut off",
     };
 
-    [Theory(Skip = PendingIssue9)]
+    [Theory]
     [MemberData(nameof(BrokenZlibStreams))]
     public async Task InspectQuickAndDeep_PngWhoseIdatStreamIsBrokenWithRightCrcs_FailsCorrupt(string what)
     {
@@ -95,7 +94,7 @@ public sealed class DefectRegressionTests : IDisposable
     }
 
     // Defect 3: frame-threaded decoding reports damage depending on timing; the same bytes must give the same verdict.
-    [Fact(Skip = PendingIssue9)]
+    [Fact]
     public async Task InspectDeep_H264WithFlippedBytesThatSingleThreadedDecodeRejects_FailsEveryTime()
     {
         var (damaged, description) = await FirstRejectedAsync(H264(_dir), ".mp4", MutationKind.FlipBytes);
@@ -106,7 +105,7 @@ public sealed class DefectRegressionTests : IDisposable
     }
 
     // Defect 4: structures the mov demuxer rejects.
-    [Theory(Skip = PendingIssue9)]
+    [Theory]
     [InlineData("ctts")]
     [InlineData("stsd")]
     [InlineData("mdhd")]
@@ -119,7 +118,7 @@ public sealed class DefectRegressionTests : IDisposable
         AssertCorrupt(await InspectAsync(_dir, "dup.mp4", mp4, deep: false), $"'{box}'");
     }
 
-    [Fact(Skip = PendingIssue9)]
+    [Fact]
     public async Task InspectQuick_FragmentedMp4WithoutMvex_FailsCorrupt()
     {
         var mp4 = MutationGenerator.WithRemoved(FragmentedMp4(_dir), ".mp4", "mvex");
@@ -127,7 +126,7 @@ public sealed class DefectRegressionTests : IDisposable
         AssertCorrupt(await InspectAsync(_dir, "no-mvex.mp4", mp4, deep: false), "mvex");
     }
 
-    [Fact(Skip = PendingIssue9)]
+    [Fact]
     public async Task InspectQuick_Mp4WithZeroSizeUrlBox_FailsCorrupt()
     {
         var mp4 = MutationGenerator.WithSize(Mp4MoovLast(_dir), ".mp4", "url ", 0);
@@ -135,7 +134,7 @@ public sealed class DefectRegressionTests : IDisposable
         AssertCorrupt(await InspectAsync(_dir, "zero-url.mp4", mp4, deep: false), "'url '");
     }
 
-    [Fact(Skip = PendingIssue9)]
+    [Fact]
     public async Task InspectQuick_Mp4ChildBoxLargerThanItsParent_FailsCorrupt()
     {
         var source = Mp4MoovLast(_dir);
@@ -146,7 +145,7 @@ public sealed class DefectRegressionTests : IDisposable
     }
 
     // Defect 5: "Cannot allocate memory" from a malformed table, far below the memory cap, is a corrupt file.
-    [Fact(Skip = PendingIssue9)]
+    [Fact]
     public async Task Decode_MalformedTableFfmpegCannotAllocate_IsCorruptWithFfmpegsReason()
     {
         var mp4 = MutationGenerator.WithDuplicated(Mp4MoovLast(_dir), ".mp4", "ctts");
@@ -159,7 +158,7 @@ public sealed class DefectRegressionTests : IDisposable
         Assert.Contains("Cannot allocate memory", finding.Message, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = PendingIssue9)]
+    [Fact]
     public async Task Decode_RealMemoryCapHit_StaysProbeFailed()
     {
         var path = _dir.Write("good.mp4", H264(_dir, "cap"));
@@ -172,7 +171,7 @@ public sealed class DefectRegressionTests : IDisposable
     }
 
     // Defect 7: the verdict may stand, the diagnosis must be right.
-    [Theory(Skip = PendingIssue9)]
+    [Theory]
     [InlineData(0u)]
     [InlineData(1u)]
     public async Task Inspect_WavRiffSizeZeroOrOne_SaysRiffSizeNotMissingFmt(uint riffSize)
@@ -186,7 +185,7 @@ public sealed class DefectRegressionTests : IDisposable
         Assert.Contains(report.Findings, f => f.Message.Contains("RIFF size", StringComparison.Ordinal) && f.Message.Contains($"{riffSize}", StringComparison.Ordinal));
     }
 
-    [Fact(Skip = PendingIssue9)]
+    [Fact]
     public async Task Inspect_Mp3WithBytesInsertedInsideId3Tag_NamesTagSizeAndFirstFrame()
     {
         var mp3 = Mp3(_dir);
@@ -203,7 +202,7 @@ public sealed class DefectRegressionTests : IDisposable
 
     // Defect 8 (decided in README, "Strictness"): intact media with an off container field or trailing bytes is a
     // warning with the precise reason and a fix, not file.corrupt.
-    [Theory(Skip = PendingIssue9)]
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Inspect_Mp4WithBytesAfterItsLastBox_PassesWithTrailingDataWarning(bool deep)
@@ -220,7 +219,7 @@ public sealed class DefectRegressionTests : IDisposable
         Assert.Contains("-c copy", warning.Fix, StringComparison.Ordinal);
     }
 
-    [Theory(Skip = PendingIssue9)]
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Inspect_WavRiffSizeWrongDataChunkComplete_PassesWithHeaderWarning(bool deep)
