@@ -132,7 +132,7 @@ public sealed class MediaTools(MediaToolsOptions options)
                 // one run and failed the next); throughput comes from decoding several files at once instead.
                 result = await FFMpegArguments
                     .FromFileInput(workspace.InputPath, verifyExists: true,
-                        o => o.WithCustomArgument("-nostdin -v error -xerror -threads 1 " + input.InputArguments))
+                        o => o.WithCustomArgument("-nostdin -v error -xerror " + input.InputArguments + " -threads 1"))
                     .OutputToNull(o => o.WithCustomArgument("-map 0:v? -map 0:a?"))
                     .CancellableThrough(timeout.Token, TimeSpan.Zero)
                     .ProcessAsynchronously(throwOnError: false, FfOptions(workspace));
