@@ -43,6 +43,12 @@ internal static class JsonBody
         {
             throw new RequestProblemException(e.StatusCode, "Bad request", "The request body could not be read: " + e.Message);
         }
+        catch (IOException e) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel reports some broken framings (a chunk-size line that overflows: "Bad chunk size data") as a
+            // plain IOException. The client is still there and sent a body that cannot be read: its fault, a 400.
+            throw RequestProblemException.BadRequest("The request body could not be read: " + e.Message);
+        }
     }
 
     /// <summary>The element as <typeparamref name="T"/>; a type mismatch (a number where text belongs …) is a 400.</summary>

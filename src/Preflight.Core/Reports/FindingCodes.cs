@@ -11,6 +11,10 @@ public static class FindingCodes
     public const string FileTooLarge = "file.too_large";
     public const string FileCorrupt = "file.corrupt";
     public const string FileUnreadable = "file.unreadable";
+    /// <summary>Warning: bytes after the container's last box/chunk; the media itself is intact (a remux drops them).</summary>
+    public const string FileTrailingData = "file.trailing_data";
+    /// <summary>Warning: a container size field disagrees with the file while the media it frames is complete.</summary>
+    public const string FileHeaderMismatch = "file.header_mismatch";
 
     // format.*
     public const string FormatUnsupported = "format.unsupported";

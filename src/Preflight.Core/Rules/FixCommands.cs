@@ -47,6 +47,10 @@ public static class FixCommands
     public static string RewriteWavHeader(string fileName) =>
         $"ffmpeg -i {Arg(fileName)} -c copy {Arg(FixedName(fileName, ".wav"))}";
 
+    /// <summary>Re-writes an MP3's tags and frames as they are (no re-encoding): what players skip is dropped.</summary>
+    public static string RemuxMp3(string fileName) =>
+        $"ffmpeg -i {Arg(fileName)} -map 0:a -c copy {Arg(FixedName(fileName, ".mp3"))}";
+
     public static string ConvertAudioToWav(string fileName) =>
         $"ffmpeg -i {Arg(fileName)} -vn -c:a pcm_s16le {Arg(FixedName(fileName, ".wav"))}";
 

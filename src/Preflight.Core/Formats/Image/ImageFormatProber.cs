@@ -1,19 +1,25 @@
 using Preflight.Core.Probing;
+using Preflight.Core.Reports;
+using Preflight.Core.Sniffing;
 
 namespace Preflight.Core.Formats.Image;
 
-/// <summary>PNG and JPEG: structure walk plus ImageSharp's header read; a full ImageSharp decode when deep.</summary>
+/// <summary>PNG and JPEG: structure walk plus ImageSharp's header read; when deep, a full ImageSharp decode and (JPEG) ffmpeg's.</summary>
 internal sealed class ImageFormatProber : IFormatProber
 {
     public static ImageFormatProber Instance { get; } = new();
 
     private readonly ImageProber _reader = new();
 
-    public Task<ProbeResult> ProbeAsync(ProbeRequest request, CancellationToken cancellationToken)
+    public async Task<ProbeResult> ProbeAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
         var quick = _reader.Probe(request.Path, request.Format);
-        return Task.FromResult(request.Deep && !quick.HasErrors
-            ? ProbeResult.Merge(quick, _reader.Decode(request.Path, request.Format))
-            : quick);
+        if (!request.Deep || quick.HasErrors) return quick;
+        var decoded = ProbeResult.Merge(quick, _reader.Decode(request.Path, request.Format));
+        // ImageSharp conceals damaged JPEG scan data (a garbled picture, no exception); ffmpeg's decoder reports it.
+        // PNG needs no second decoder: quick mode already inflated and checked its whole zlib stream.
+        return request.Format == KnownFormats.Jpeg && !decoded.HasErrors && decoded.Findings.All(f => f.Code != FindingCodes.ImageTooLargeToDecode)
+            ? decoded.WithFindings(await request.MediaTools.DecodeAsync(request.Path, request.Format, cancellationToken))
+            : decoded;
     }
 }

@@ -12,6 +12,8 @@ internal static class JpegFormats
         ClaimedBy: ["image/jpeg", "image/jpg", "image/pjpeg"])
     {
         Prober = Image.ImageFormatProber.Instance,
+        // --deep only: ImageSharp conceals damaged entropy-coded data, ffmpeg's decoder reports it.
+        Ffmpeg = new("jpeg_pipe", "jpeg_pipe", "input.jpg"),
     };
 
     /// <summary>This folder's line in <see cref="FormatRegistry"/>: its detector and the formats it names.</summary>

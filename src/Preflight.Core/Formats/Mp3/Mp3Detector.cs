@@ -12,6 +12,12 @@ internal sealed class Mp3Detector : IFormatDetector
     // Broken taggers leave zero padding after the tag that its size does not count; tolerate a little of it.
     private const int MaxZeroPadding = 512;
 
+    /// <summary>
+    /// After an ID3v2 tag whose size is wrong (bytes inserted into it, a bad size field) the frames start a little
+    /// later: ffmpeg finds them, so do we, within this many bytes (the prober says what is wrong with the tag).
+    /// </summary>
+    public const int MaxGapAfterTag = 4096;
+
     public SniffResult? Detect(SniffContext context)
     {
         var start = context.AudioStart;
@@ -20,10 +26,10 @@ internal sealed class Mp3Detector : IFormatDetector
         while (zeros < window.Length && zeros < MaxZeroPadding && window[zeros] == 0) zeros++;
 
         var firstAt = start.Offset + zeros;
-        if (!MpegAudioFrameHeader.TryParse(window[zeros..], out var first)) return null;
-        if (!MpegAudioFrameHeader.TryParse(context.ReadAt(firstAt + first.FrameLength, 4), out var second) || !first.Continues(second))
+        if (!MpegAudioFrameHeader.TryParse(window[zeros..], out var first)
+            || !MpegAudioFrameHeader.TryParse(context.ReadAt(firstAt + first.FrameLength, 4), out var second) || !first.Continues(second))
         {
-            return null;
+            return start.HasTag ? AfterGap(context, start) : null;
         }
 
         var after = (start.HasTag, zeros > 0) switch
@@ -33,5 +39,16 @@ internal sealed class Mp3Detector : IFormatDetector
             _ => start.AfterPhrase,
         };
         return Sniffed.As(KnownFormats.Mp3, $"two consecutive {first.VersionName} Layer III frame headers at offset {firstAt}{after}");
+    }
+
+    /// <summary>Frames a little after where the tag says it ends: still MP3 (the tag is what is damaged).</summary>
+    private static SniffResult? AfterGap(SniffContext context, Id3Skip start)
+    {
+        var window = context.ReadAt(start.Offset, MaxGapAfterTag + 4).ToArray();
+        var at = MpegAudioFrameHeader.FindChained(window, offset => context.ReadAt(start.Offset + offset, 4).ToArray());
+        if (at <= 0) return null;
+        var first = start.Offset + at;
+        return Sniffed.As(KnownFormats.Mp3,
+            $"two consecutive Layer III frame headers at offset {first}, {at} bytes after the end its ID3v2 tag declares (offset {start.Offset})");
     }
 }

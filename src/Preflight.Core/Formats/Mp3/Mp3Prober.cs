@@ -10,7 +10,8 @@ namespace Preflight.Core.Formats.Mp3;
 /// </summary>
 public sealed class Mp3Prober
 {
-    public ProbeResult Probe(string path)
+    /// <param name="displayName">The name fix commands should use (an upload's own name, not its temp file's).</param>
+    public ProbeResult Probe(string path, string? displayName = null)
     {
         try
         {
@@ -20,7 +21,8 @@ public sealed class Mp3Prober
             if (tagProblem is not null) return ProbeResult.Corrupt(tagProblem);
 
             var audioEnd = Mp3Tags.AudioEnd(file, audioStart);
-            var walk = Mp3FrameWalk.Run(file, audioStart, audioEnd);
+            var gap = audioStart > 0 ? Mp3Tags.GapAfterTag(file, audioStart, audioEnd) : null;
+            var walk = Mp3FrameWalk.Run(file, gap ?? audioStart, audioEnd);
             var media = walk.AudioFrames == 0
                 ? MediaFacts.Empty
                 : new MediaFacts
@@ -30,9 +32,18 @@ public sealed class Mp3Prober
                     Channels = walk.Channels,
                     DurationSeconds = Math.Round(walk.Seconds, 3),
                 };
-            return walk.Corruption is null
-                ? new ProbeResult(media, [])
-                : new ProbeResult(media, [Finding.Error(FindingCodes.FileCorrupt, walk.Corruption)]);
+            List<Finding> findings = walk.Corruption is null ? [] : [Finding.Error(FindingCodes.FileCorrupt, walk.Corruption)];
+            if (gap is { } firstFrame)
+            {
+                // The frames are whole and ffmpeg plays them; only the tag's size is off (issue 10, defect 7).
+                findings.Add(Finding.Warning(FindingCodes.FileHeaderMismatch,
+                    $"The ID3v2 tag says it ends at byte {audioStart:N0}, but the first MPEG audio frame starts at byte {firstFrame:N0}: " +
+                    $"the {firstFrame - audioStart:N0} bytes in between belong to neither (bytes inserted into the tag, or a wrong size field). " +
+                    "Players skip them; a remux rewrites the tag.",
+                    actual: $"{firstFrame - audioStart:N0} bytes between tag and audio", limit: "0",
+                    fix: Rules.FixCommands.RemuxMp3(displayName ?? Path.GetFileName(path))));
+            }
+            return new ProbeResult(media, findings);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

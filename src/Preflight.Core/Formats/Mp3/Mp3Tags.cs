@@ -31,6 +31,23 @@ internal static class Mp3Tags
     }
 
     /// <summary>
+    /// When the bytes right after the ID3v2 tag(s) are not audio (and not the zero padding broken taggers leave) but
+    /// chained frames start a little later: where they start. Null when the audio starts where the tag says.
+    /// </summary>
+    public static long? GapAfterTag(Stream stream, long audioStart, long audioEnd)
+    {
+        var window = new byte[(int)Math.Min(Mp3Detector.MaxGapAfterTag + 4, Math.Max(0, audioEnd - audioStart))];
+        if (!Read(stream, audioStart, window)) return null;
+        if (window.Length >= 4 && (window[0] == 0 || MpegAudioFrameHeader.TryParse(window, out _))) return null;
+        var at = MpegAudioFrameHeader.FindChained(window, offset =>
+        {
+            var four = new byte[4];
+            return Read(stream, audioStart + offset, four) ? four : [];
+        });
+        return at > 0 ? audioStart + at : null;
+    }
+
+    /// <summary>
     /// The end of the audio: the file length minus an ID3v1 tag ("TAG", 128 bytes), an APEv2 tag ("APETAGEX" footer)
     /// and a Lyrics3v2 tag ("LYRICS200"), in any order they are stacked.
     /// </summary>

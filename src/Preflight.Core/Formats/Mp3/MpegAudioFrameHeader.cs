@@ -40,6 +40,20 @@ internal readonly record struct MpegAudioFrameHeader(int Version, int SampleRate
         return true;
     }
 
+    /// <summary>
+    /// The offset in <paramref name="window"/> of the first Layer III header followed, exactly one frame later, by a
+    /// header of the same stream (checked with <paramref name="readAt"/>, which reads 4 bytes at a window offset), or -1.
+    /// </summary>
+    public static int FindChained(ReadOnlySpan<byte> window, Func<long, byte[]> readAt)
+    {
+        for (var i = 0; i + 4 <= window.Length; i++)
+        {
+            if (window[i] != 0xFF || !TryParse(window[i..], out var first)) continue;
+            if (TryParse(readAt(i + first.FrameLength), out var second) && first.Continues(second)) return i;
+        }
+        return -1;
+    }
+
     /// <summary>A following frame of the same stream keeps version and sample rate (bitrate may vary: VBR).</summary>
     public bool Continues(MpegAudioFrameHeader next) => next.Version == Version && next.SampleRate == SampleRate;
 }

@@ -52,10 +52,25 @@ public sealed class Mp4Prober
         var moovs = layout.Boxes.Where(b => b.Type == "moov").ToList();
         var mdats = layout.Boxes.Where(b => b.Type == "mdat").ToList();
 
+        var findings = new List<Finding>();
         if (layout.Problem is not null)
         {
-            // Still report what the header says (dimensions, duration) when the moov itself was whole.
-            return new ProbeResult(TryFacts(stream, moovs), [Corrupt(layout.Problem)]);
+            // Bytes that are no box at all after a whole, unfragmented movie: every demuxer stops at the last box and
+            // plays the file as it was (issue 10: decoded identically in every decoder tried). A warning with the
+            // remux that drops them; a cut or damaged box, a fragment, or a missing moov/mdat stays corrupt.
+            if (layout.TrailingFrom is { } from && layout.MoofCount == 0 && moovs.Count == 1 && mdats.Count > 0)
+            {
+                findings.Add(Finding.Warning(FindingCodes.FileTrailingData, Invariant(
+                    $"The last {length - from:N0} bytes (from offset {from:N0}) belong to no box: data was appended after the movie. Players ignore them; a remux drops them."),
+                    actual: Invariant($"{length - from:N0} bytes after the last box"), limit: "none",
+                    fix: FixCommands.RemuxToMp4(fileName)));
+                length = from;
+            }
+            else
+            {
+                // Still report what the header says (dimensions, duration) when the moov itself was whole.
+                return new ProbeResult(TryFacts(stream, moovs), [Corrupt(layout.Problem)]);
+            }
         }
         if (moovs.Count == 0)
         {
@@ -70,7 +85,6 @@ public sealed class Mp4Prober
 
         var moovHeader = moovs[0];
         var movie = MovieReader.Parse(BoxLoader.Load(stream, moovHeader, MaxMoovBytes));
-        var findings = new List<Finding>();
         if (mdats.Count > 0 && moovHeader.Offset > mdats[0].Offset)
         {
             findings.Add(Finding.Warning(
@@ -91,6 +105,11 @@ public sealed class Mp4Prober
         }
 
         var moofCount = layout.MoofCount;
+        if (moofCount > 0 && !movie.Fragmented)
+        {
+            return ProbeResult.Corrupt(Invariant(
+                $"The file has {moofCount:N0} 'moof' fragment(s) but its 'moov' has no 'mvex' box, which declares a movie fragmented: demuxers cannot read the fragments."));
+        }
         var fragmented = movie.Fragmented || moofCount > 0;
         foreach (var track in movie.Tracks) track.Samples.CheckConsistency();
 

@@ -31,6 +31,8 @@ internal static class PngStructure
         var idatRunEnded = false;
         var seenPalette = false;
         var colorType = -1;
+        PngHeader? pngHeader = null;
+        var idat = new List<(long Offset, long Length)>();
 
         while (true)
         {
@@ -100,6 +102,8 @@ internal static class PngStructure
                     var problem = CheckHeader(ihdr);
                     if (problem is not null) return StructureResult.Corrupt(problem);
                     colorType = ihdr[9];
+                    pngHeader = new PngHeader(BinaryPrimitives.ReadUInt32BigEndian(ihdr), BinaryPrimitives.ReadUInt32BigEndian(ihdr[4..]),
+                        ihdr[8], ihdr[9], ihdr[12] == 1);
                     break;
                 case "PLTE":
                     seenPalette = true;
@@ -110,12 +114,16 @@ internal static class PngStructure
                     if (colorType == 3 && !seenPalette)
                         return StructureResult.Corrupt("Indexed-colour PNG has no PLTE chunk before its image data: the file is damaged.");
                     seenIdat = true;
+                    idat.Add((offset + 8, length));
                     break;
                 case "IEND":
                     if (!seenIdat)
                         return StructureResult.Corrupt("PNG has no IDAT chunk: it holds no image data (header only).");
+                    // Every CRC can be right while the zlib stream they carry is not: inflate it (decoders fill the gap silently).
+                    var afterIend = reader.Remaining;
+                    if (PngImageData.Check(stream, idat, pngHeader!.Value) is { } dataProblem) return StructureResult.Corrupt(dataProblem);
                     // Bytes after IEND are ignored by every decoder; they do not make the image invalid.
-                    return StructureResult.Sound(reader.Remaining);
+                    return StructureResult.Sound(afterIend);
                 default:
                     if (seenIdat) idatRunEnded = true;
                     break;

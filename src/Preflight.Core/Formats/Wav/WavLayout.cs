@@ -29,5 +29,11 @@ internal sealed record WavWalkResult(WavLayout? Layout, string? Corruption)
         ? bytes / (double)f.AverageBytesPerSecond
         : null;
 
+    /// <summary>
+    /// The RIFF (or ds64) size disagrees with the complete fmt and data chunks it frames: the audio is intact, a reader
+    /// that trusts the size field may still see none. A warning, not corruption (issue 10, defect 8).
+    /// </summary>
+    public string? HeaderMismatch { get; init; }
+
     public static WavWalkResult Corrupt(string message) => new(null, message);
 }

@@ -27,8 +27,15 @@ public sealed class WavProber
             if (walk.Layout is not { } layout)
                 return ProbeResult.Corrupt(walk.Corruption ?? "WAV structure could not be read.");
 
-            var naudioProblem = CrossCheckWithNAudio(stream, layout);
             var media = Facts(layout);
+            if (walk.HeaderMismatch is { } mismatch)
+            {
+                // NAudio trusts the size field, so its opinion would only repeat the mismatch (as "No fmt chunk found").
+                var name = displayName ?? Path.GetFileName(path);
+                return new ProbeResult(media, [Finding.Warning(FindingCodes.FileHeaderMismatch, mismatch,
+                    actual: $"{stream.Length:N0} bytes", fix: Rules.FixCommands.RewriteWavHeader(name))]) { NeedsFfprobe = media.DurationSeconds is null };
+            }
+            var naudioProblem = CrossCheckWithNAudio(stream, layout);
             return naudioProblem is null
                 ? new ProbeResult(media, []) { NeedsFfprobe = media.DurationSeconds is null }
                 : new ProbeResult(media, [Finding.Error(FindingCodes.FileCorrupt, naudioProblem)]);

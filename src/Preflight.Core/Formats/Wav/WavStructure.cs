@@ -45,7 +45,7 @@ internal static class WavStructure
 
         if (container == "RIFF")
         {
-            declaredEnd = riffSize32 is 0 or RiffSizeUnknown ? -1 : riffSize32 + 8L;
+            declaredEnd = riffSize32 == RiffSizeUnknown ? -1 : riffSize32 + 8L;
         }
         else
         {
@@ -66,6 +66,7 @@ internal static class WavStructure
         }
 
         WavFormat? format = null;
+        long fmtEnd = -1;
         long? factSamples = null;
         long dataOffset = -1, dataLength = -1;
         // Chunks are walked to the end of the file, not just the declared RIFF end, so a wrong RIFF size cannot hide data.
@@ -115,6 +116,7 @@ internal static class WavStructure
                 var fmt = new byte[(int)Math.Min(size, 40)];
                 TryRead(stream, position + 8, fmt);
                 format = ParseFormat(fmt);
+                fmtEnd = position + 8 + size;
             }
             else if (id.SequenceEqual("fact"u8) && size >= 4)
             {
@@ -134,14 +136,24 @@ internal static class WavStructure
         var problem = CheckFormat(format) ?? (dataLength == 0 ? "WAV data chunk is empty: the file holds no audio." : null);
         if (problem is not null) return WavWalkResult.Corrupt(problem);
 
+        // The fmt and data chunks are whole (checked above): a size field that disagrees with them leaves the audio
+        // intact, and ffmpeg reads it, but readers that trust the field (NAudio says "No fmt chunk found") may not.
         // One byte of slack: writers often count the pad byte of an odd-sized last chunk but do not write it.
-        if (declaredEnd > length + 1)
+        var chunksEnd = Math.Max(fmtEnd, dataOffset + dataLength);
+        var sizeField = container == "RIFF" ? $"RIFF size field ({riffSize32:N0})" : $"{container} size in its ds64 chunk ({declaredEnd - 8:N0})";
+        string? mismatch = null;
+        if (declaredEnd >= 0 && declaredEnd > length + 1)
         {
-            return WavWalkResult.Corrupt(
-                $"{container} header declares {declaredEnd:N0} bytes but the file has only {length:N0}: the file is truncated.");
+            mismatch = $"The {sizeField} says the file is {declaredEnd:N0} bytes long, but it has {length:N0}; its fmt and data chunks are " +
+                       "complete, so the audio is intact (only chunks after the audio can be missing). Readers that trust the size field may misread it.";
+        }
+        else if (declaredEnd >= 0 && declaredEnd < chunksEnd)
+        {
+            mismatch = $"The {sizeField} says the file ends at byte {declaredEnd:N0}, before its fmt and data chunks do (byte {chunksEnd:N0}); " +
+                       "the chunks are complete, so the audio is intact, but readers that trust the size field may find no audio.";
         }
 
-        return new WavWalkResult(new WavLayout(container, format, dataOffset, dataLength, factSamples), null);
+        return new WavWalkResult(new WavLayout(container, format, dataOffset, dataLength, factSamples), null) { HeaderMismatch = mismatch };
     }
 
     private static WavFormat ParseFormat(ReadOnlySpan<byte> fmt)

@@ -63,14 +63,41 @@ internal static partial class FfmpegStderr
         lines.FirstOrDefault(l => !l.Contains("Invalid data found when processing input", StringComparison.Ordinal))
         ?? lines.FirstOrDefault();
 
-    /// <summary>
-    /// True when the tool failed for lack of resources (the address-space cap, threads), not because of the
-    /// file's content: that is reported as <c>probe.failed</c>, not as a corrupt file.
-    /// </summary>
+    /// <summary>True when stderr alone says the tool may have lacked resources (memory, threads, its libraries).</summary>
     public static bool IsResourceFailure(IEnumerable<string> lines) => lines.Any(l =>
         l.Contains("Cannot allocate memory", StringComparison.Ordinal)
         || l.Contains("Resource temporarily unavailable", StringComparison.Ordinal)
         || l.Contains("error while loading shared libraries", StringComparison.Ordinal));
+
+    /// <summary>
+    /// True when the tool failed for lack of resources (the address-space cap, threads), not because of the
+    /// file's content: that is reported as <c>probe.failed</c>, not as a corrupt file. "Cannot allocate memory"
+    /// counts only when the process really used much of its cap (<paramref name="peakBytes"/> at least half of
+    /// <paramref name="capBytes"/>): ffmpeg also says it when a malformed table asks for an impossible amount (a
+    /// duplicated 'ctts' box does at ~50 MB; without a cap it is never the limit), and that is a corrupt file. A single
+    /// request of half the cap is no file we accept either (the largest needs a fraction of it).
+    /// </summary>
+    public static bool IsResourceFailure(IReadOnlyList<string> lines, long peakBytes, long capBytes) =>
+        lines.Any(l => l.Contains("Resource temporarily unavailable", StringComparison.Ordinal)
+                       || l.Contains("error while loading shared libraries", StringComparison.Ordinal))
+        || (lines.Any(l => l.Contains("Cannot allocate memory", StringComparison.Ordinal)) && capBytes > 0 && peakBytes >= capBytes / 2);
+
+    /// <summary>
+    /// The damaged spot of a JPEG as ffmpeg's mjpeg decoder reports it ("error y=12 x=5": the MCU row and column
+    /// where decoding went wrong), or null.
+    /// </summary>
+    public static string? JpegDamage(IReadOnlyList<string> lines)
+    {
+        foreach (var line in lines)
+        {
+            if (MjpegErrorAt().Match(line) is { Success: true } m)
+                return $"the entropy-coded image data is damaged from MCU row {m.Groups[1].Value}, column {m.Groups[2].Value} on (8x8 to 16x16-pixel blocks, counted from the top left)";
+        }
+        return null;
+    }
+
+    [GeneratedRegex(@"error y=(\d+) x=(\d+)")]
+    private static partial Regex MjpegErrorAt();
 
     [GeneratedRegex(@"^\[([^\]@]+?) @ 0x[0-9a-fA-F]+\]\s*")]
     private static partial Regex ComponentPrefix();

@@ -2,6 +2,7 @@ using System.Globalization;
 using FFMpegCore;
 using FFMpegCore.Exceptions;
 using Preflight.Core.Reports;
+using Preflight.Core.Sniffing;
 
 namespace Preflight.Core.Probing.Video;
 
@@ -108,6 +109,7 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             // FFMpegCore kills the tool it started, then waits for its output pipes to close; a child still
             // holding them would keep it waiting forever. Killing everything in the folder releases them.
             using var killer = timeout.Token.Register(workspace.KillLeftovers);
+            using var peak = PeakMemory.Watch(workspace.Folder);
             var displayName = Path.GetFileName(path);
             try
             {
@@ -129,9 +131,9 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             {
                 var lines = FfmpegStderr.Clean(e.StandardError, workspace.InputPath, displayName);
                 var reason = FfmpegStderr.FirstMeaningful(lines) ?? $"ffprobe exited with code {e.ExitCode}";
-                return FfmpegStderr.IsResourceFailure(lines)
-                    ? new ProbeResult(MediaFacts.Empty, [ResourceFailure("ffprobe", reason)])
-                    : ProbeResult.Corrupt($"ffprobe could not read the file: {reason}");
+                return FfmpegStderr.IsResourceFailure(lines, peak.Bytes, Options.MemoryLimitBytes)
+                    ? new ProbeResult(MediaFacts.Empty, [ResourceFailure("ffprobe", reason, peak.Bytes)])
+                    : ProbeResult.Corrupt($"ffprobe could not read the file: {reason}{MalformedAllocation(lines, peak.Bytes)}");
             }
             catch (FormatNullException)
             {
@@ -171,13 +173,16 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Options.DecodeTimeout);
             using var killer = timeout.Token.Register(workspace.KillLeftovers);
+            using var peak = PeakMemory.Watch(workspace.Folder);
             FFMpegResult result;
             try
             {
                 // Only audio and video are decoded: subtitle/data tracks have no null encoder and would fail a good file.
+                // One decoding thread: frame threads report damage depending on timing (the same damaged H.264 passed
+                // one run and failed the next); throughput comes from decoding several files at once instead.
                 result = await FFMpegArguments
                     .FromFileInput(workspace.InputPath, verifyExists: true,
-                        o => o.WithCustomArgument("-nostdin -v error -xerror " + input.InputArguments))
+                        o => o.WithCustomArgument("-nostdin -v error -xerror " + input.InputArguments + " -threads 1"))
                     .OutputToNull(o => o.WithCustomArgument("-map 0:v? -map 0:a?"))
                     .CancellableThrough(timeout.Token, TimeSpan.Zero)
                     .ProcessAsynchronously(throwOnError: false, FfOptions(workspace));
@@ -199,9 +204,11 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             if (result.ExitCode == 0 && lines.Count == 0)
                 return [];
             var detail = lines.Count == 0 ? $"ffmpeg exited with code {result.ExitCode}" : string.Join("; ", lines.Take(3));
-            if (FfmpegStderr.IsResourceFailure(lines))
-                return [ResourceFailure("ffmpeg", detail)];
-            return [Finding.Error(FindingCodes.FileCorrupt, $"decoding failed: {detail}")];
+            if (FfmpegStderr.IsResourceFailure(lines, peak.Bytes, Options.MemoryLimitBytes))
+                return [ResourceFailure("ffmpeg", detail, peak.Bytes)];
+            if (format == KnownFormats.Jpeg && FfmpegStderr.JpegDamage(lines) is { } where)
+                return [Finding.Error(FindingCodes.FileCorrupt, $"decoding failed: {where} (ffmpeg: {detail})")];
+            return [Finding.Error(FindingCodes.FileCorrupt, $"decoding failed: {detail}{MalformedAllocation(lines, peak.Bytes)}")];
         }
     }
 
@@ -263,7 +270,7 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             if (result.ExitCode != 0 || !File.Exists(output) || new FileInfo(output).Length == 0)
             {
                 var reason = FfmpegStderr.IsResourceFailure(lines)
-                    ? ResourceFailure("ffmpeg", string.Join("; ", lines.Take(3))).Message
+                    ? ResourceFailure("ffmpeg", string.Join("; ", lines.Take(3)), peakBytes: 0).Message
                     : "ffmpeg could not write the output: " + (FfmpegStderr.FirstMeaningful(lines) ?? $"exit code {result.ExitCode}");
                 return new ConversionResult(reason, lines);
             }
@@ -297,15 +304,27 @@ public sealed partial class MediaTools(MediaToolsOptions options)
     private static ProbeResult Refused(string tool, string format) =>
         new(MediaFacts.Empty,
             [Finding.Error(FindingCodes.ProbeFailed,
-                $"{tool} is not run on '{format}' data: only MP4/MOV/M4A/3GP, WAV and MP3 are opened, with their demuxer forced.")]);
+                $"{tool} is not run on '{format}' data: only MP4/MOV/M4A/3GP, WAV, MP3 and (to decode) JPEG are opened, with their demuxer forced.")]);
 
     private string MemoryCap => Options.MemoryLimitBytes > 0
         ? (Options.MemoryLimitBytes / (1024.0 * 1024)).ToString("0", CultureInfo.InvariantCulture) + " MiB"
         : "none";
 
-    private Finding ResourceFailure(string tool, string detail) =>
+    private Finding ResourceFailure(string tool, string detail, long peakBytes) =>
         Finding.Error(FindingCodes.ProbeFailed,
-            $"{tool} ran out of resources under its memory cap ({MemoryCap}): {detail}", limit: MemoryCap);
+            $"{tool} ran out of resources under its memory cap ({MemoryCap}{PeakText(peakBytes)}): {detail}", limit: MemoryCap);
+
+    /// <summary>Why "Cannot allocate memory" was taken for a corrupt file, not a resource limit.</summary>
+    private string MalformedAllocation(IReadOnlyList<string> lines, long peakBytes) =>
+        lines.Any(l => l.Contains("Cannot allocate memory", StringComparison.Ordinal))
+            ? $" (a malformed size or table: the tool asked for an impossible amount of memory while using {Mib(peakBytes)} of its {MemoryCap} cap)"
+            : "";
+
+    private static string PeakText(long peakBytes) => peakBytes > 0 ? $", peak {Mib(peakBytes)}" : "";
+
+    private static string Mib(long bytes) => bytes > 0
+        ? (bytes / (1024.0 * 1024)).ToString("0", CultureInfo.InvariantCulture) + " MiB"
+        : "an unmeasured amount";
 
     private Finding CouldNotRun(string tool, Exception e, FfmpegWorkspace workspace, string displayName) =>
         Finding.Error(FindingCodes.ProbeFailed,

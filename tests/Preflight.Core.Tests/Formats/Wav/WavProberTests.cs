@@ -111,7 +111,13 @@ public sealed class WavProberTests(AudioFilesFixture files) : IClassFixture<Audi
     {
         var bytes = new WavBuilder { DeclaredRiffSize = 10_000_000 }.Build();
 
-        ProbeAssert.Corrupt(ProbeBytes(bytes), "header declares 10,000,008 bytes");
+        // Issue 10, defect 8 (README "Strictness"): the fmt and data chunks are whole, so the audio is intact and only
+        // the size field is off: a warning that names it, with the header rewrite, no longer file.corrupt.
+        var finding = Assert.Single(ProbeBytes(bytes).Findings);
+        Assert.Equal(Preflight.Core.Reports.FindingCodes.FileHeaderMismatch, finding.Code);
+        Assert.Equal(Preflight.Core.Reports.Severity.Warning, finding.Severity);
+        Assert.Contains("10,000,008 bytes", finding.Message, StringComparison.Ordinal);
+        Assert.NotNull(finding.Fix);
     }
 
     [Fact]

@@ -51,9 +51,40 @@ internal sealed record Movie(
 /// <summary>Parses a <c>moov</c> box held in memory into the facts Preflight needs.</summary>
 internal static class MovieReader
 {
+    /// <summary>
+    /// Boxes a parent may hold at most once (ISO 14496-12 "Quantity: exactly one / zero or one"). ffmpeg's mov demuxer
+    /// refuses a second ctts, stsd, mdhd, mdia or stbl outright, and for the others which copy wins is anyone's guess.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> SingleInstance = new()
+    {
+        ["moov"] = ["mvhd", "mvex"],
+        ["mvex"] = ["mehd"],
+        ["trak"] = ["tkhd", "mdia", "edts"],
+        ["mdia"] = ["mdhd", "hdlr", "minf"],
+        ["minf"] = ["stbl", "dinf", "vmhd", "smhd"],
+        ["dinf"] = ["dref"],
+        ["stbl"] = ["stsd", "stts", "ctts", "stss", "stsc", "stsz", "stz2", "stco", "co64", "sdtp"],
+    };
+
+    /// <summary>The children of <paramref name="parent"/>, refusing a second copy of a single-instance box.</summary>
+    private static List<Box> ChildrenOnce(Box parent)
+    {
+        var children = parent.Children();
+        foreach (var type in SingleInstance[parent.Type])
+        {
+            var copies = children.Where(c => c.Type == type).ToList();
+            if (copies.Count > 1)
+            {
+                throw new IsoBmffCorruptException(Invariant(
+                    $"{parent.Where} holds {copies.Count} '{type}' boxes (at offsets {string.Join(", ", copies.Select(c => c.Offset.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}) where exactly one is allowed: demuxers refuse the file"));
+            }
+        }
+        return children;
+    }
+
     public static Movie Parse(Box moov)
     {
-        var children = moov.Children();
+        var children = ChildrenOnce(moov);
 
         // Old QuickTime files may zlib-compress the movie header; ffprobe can still read those.
         if (children.Any(c => c.Type == "cmov"))
@@ -70,7 +101,7 @@ internal static class MovieReader
         foreach (var mvex in children.Where(c => c.Type == "mvex"))
         {
             fragmented = true;
-            foreach (var child in mvex.Children())
+            foreach (var child in ChildrenOnce(mvex))
             {
                 var reader = child.Fields();
                 if (child.Type == "mehd")
@@ -99,6 +130,7 @@ internal static class MovieReader
     private static Track ParseTrack(Box trak, int number)
     {
         var context = Invariant($"track {number}");
+        ChildrenOnce(trak);
         var tkhd = trak.Require("tkhd", context);
         var reader = tkhd.Fields();
         var (version, _) = reader.FullBoxHeader();
@@ -111,6 +143,7 @@ internal static class MovieReader
         var height = reader.U32() / 65536.0;
 
         var mdia = trak.Require("mdia", context);
+        ChildrenOnce(mdia);
         var (timescale, mediaDuration) = ReadTimes(mdia.Require("mdhd", context));
         reader = mdia.Require("hdlr", context).Fields();
         reader.Skip(8);
@@ -120,7 +153,9 @@ internal static class MovieReader
         context = handler switch { "vide" => context + " (video)", "soun" => context + " (audio)", _ => context };
 
         var minf = mdia.Require("minf", context);
+        ChildrenOnce(minf);
         var stbl = minf.Require("stbl", context);
+        ChildrenOnce(stbl);
         var entry = ReadSampleEntry(stbl.Require("stsd", context), handler);
         var samples = SampleTable.Parse(stbl, context);
         var selfContained = IsSelfContained(minf.Child("dinf"), entry?.DataReferenceIndex ?? 1);
@@ -311,8 +346,9 @@ internal static class MovieReader
     /// <summary>False when the sample data lives in another file (a QuickTime reference movie): we cannot check it here.</summary>
     private static bool IsSelfContained(Box? dinf, int dataReferenceIndex)
     {
-        if (dinf?.ChildrenOrEmpty().Find("dref") is not { } box) return true;
-        var entries = box.ChildrenOrEmpty(8);
+        // Strict: a data reference that does not parse (a zero-size 'url ' entry) makes demuxers refuse the track.
+        if (dinf is not { } info || ChildrenOnce(info).Find("dref") is not { } box) return true;
+        var entries = box.Children(8);
         if (dataReferenceIndex < 1 || dataReferenceIndex > entries.Count) return true;
         var entry = entries[dataReferenceIndex - 1].Span;
         return entry.Length < 4 || (entry[3] & 0x01) != 0;

@@ -18,6 +18,12 @@ internal readonly record struct BoxHeader(string Type, long Offset, long Size, i
 internal sealed record TopLevelLayout(IReadOnlyList<BoxHeader> Boxes, string? Problem)
 {
     public int MoofCount { get; init; }
+
+    /// <summary>
+    /// Where the <see cref="Problem"/> starts when it is bytes that do not even look like a box header (fewer than 8,
+    /// or a type no box has) after whole boxes: trailing data, not a cut or damaged box.
+    /// </summary>
+    public long? TrailingFrom { get; init; }
 }
 
 /// <summary>Walks the top-level boxes by reading only their headers (never a payload).</summary>
@@ -41,7 +47,8 @@ internal static class TopLevelWalker
             if (remaining < 8)
             {
                 return new(boxes, Invariant(
-                    $"{remaining} stray byte(s) at offset {offset:N0} after the last box, too few for a box header: the file is truncated or has garbage at its end"));
+                    $"{remaining} stray byte(s) at offset {offset:N0} after the last box, too few for a box header: the file is truncated or has garbage at its end"))
+                    { MoofCount = moofs, TrailingFrom = last is null ? null : offset };
             }
 
             stream.Position = offset;
@@ -50,7 +57,8 @@ internal static class TopLevelWalker
             {
                 var where = last is not { } previous ? "at the start of the file" : Invariant($"after the last box ({previous.Type} at offset {previous.Offset:N0})");
                 return new(boxes, Invariant(
-                    $"the bytes at offset {offset:N0} {where} are not a box (type {FourCc.Display(header[4..8])}): the file has garbage in it or is not ISO BMFF"));
+                    $"the bytes at offset {offset:N0} {where} are not a box (type {FourCc.Display(header[4..8])}): the file has garbage in it or is not ISO BMFF"))
+                    { MoofCount = moofs, TrailingFrom = last is null ? null : offset };
             }
 
             var type = KeptType(header[4..8]) ?? FourCc.From(header[4..8]);
