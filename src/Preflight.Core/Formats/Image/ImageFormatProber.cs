@@ -11,7 +11,9 @@ internal sealed class ImageFormatProber : IFormatProber
 
     public Task<ProbeResult> ProbeAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
-        var quick = _reader.Probe(request.Path, request.Format);
+        var quick = request.Contents is { } contents
+            ? _reader.Probe(contents.OpenRead, request.Format)
+            : _reader.Probe(request.Path, request.Format);
         return Task.FromResult(request.Deep && !quick.HasErrors
             ? ProbeResult.Merge(quick, _reader.Decode(request.Path, request.Format))
             : quick);

@@ -11,7 +11,7 @@ internal sealed class Mp3FormatProber : IFormatProber
 
     public async Task<ProbeResult> ProbeAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
-        var quick = _reader.Probe(request.Path);
+        var quick = request.Contents is { } contents ? _reader.Probe(contents.OpenRead) : _reader.Probe(request.Path);
         return request.Deep && !quick.HasErrors
             ? quick.WithFindings(await request.MediaTools.DecodeAsync(request.Path, request.Format, cancellationToken))
             : quick;

@@ -10,12 +10,16 @@ namespace Preflight.Core.Formats.Mp3;
 /// </summary>
 public sealed class Mp3Prober
 {
-    public ProbeResult Probe(string path)
+    // Unbuffered: the frame walk reads through its own window buffer.
+    public ProbeResult Probe(string path) =>
+        Probe(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0));
+
+    /// <summary>Reads the stream <paramref name="open"/> gives (the inspector's in-memory copy, so the file is read once).</summary>
+    internal ProbeResult Probe(Func<Stream> open)
     {
         try
         {
-            // Unbuffered: the frame walk reads through its own window buffer.
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            using var file = open();
             var (audioStart, tagProblem) = Mp3Tags.SkipId3v2(file);
             if (tagProblem is not null) return ProbeResult.Corrupt(tagProblem);
 
