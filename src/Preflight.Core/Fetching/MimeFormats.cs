@@ -5,15 +5,6 @@ namespace Preflight.Core.Fetching;
 /// <summary>Content-Type helpers on top of <see cref="FormatMimes"/>, for what only URLs need.</summary>
 internal static class MimeFormats
 {
-    // Labels honestly used for more than one format: any of these bytes agree with the label.
-    private static readonly Dictionary<string, string[]> AlsoAgreeing = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["application/mp4"] = [KnownFormats.M4a],
-        ["text/plain"] = [KnownFormats.Hls, KnownFormats.FfConcat, KnownFormats.Json],
-        ["application/xml"] = [KnownFormats.Svg],
-        ["text/xml"] = [KnownFormats.Svg],
-    };
-
     /// <summary>"Video/MP4; codecs=…" → "video/mp4"; null for nothing or garbage.</summary>
     public static string? MediaType(string? contentType)
     {
@@ -27,7 +18,7 @@ internal static class MimeFormats
     public static bool IsHtml(string? contentType) => FormatMimes.FormatFromMime(contentType) == KnownFormats.Html;
 
     /// <summary>True when bytes of <paramref name="format"/> are what <paramref name="mediaType"/> promises.</summary>
+    /// <remarks>Which labels also cover other formats is declared with the formats (<see cref="Formats.FormatDeclaration.AlsoLabelledAs"/>).</remarks>
     public static bool Agrees(string mediaType, string claimedFormat, string format) =>
-        claimedFormat == format
-        || (AlsoAgreeing.TryGetValue(mediaType, out var others) && others.Contains(format));
+        claimedFormat == format || Formats.FormatRegistry.LabelAgrees(mediaType, format);
 }

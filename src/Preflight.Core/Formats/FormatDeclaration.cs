@@ -6,7 +6,7 @@ namespace Preflight.Core.Formats;
 
 /// <summary>
 /// Everything Preflight knows about one format, in one place. Declared once in the format's own folder
-/// (<c>Formats/&lt;Name&gt;/&lt;Name&gt;Format.cs</c>) and listed once in <see cref="FormatRegistry"/>.
+/// (<c>Formats/&lt;Name&gt;/&lt;Name&gt;Formats.cs</c>) and listed once in <see cref="FormatRegistry"/>.
 /// </summary>
 /// <param name="Id">The stable id reported in <c>detected.format</c> (a <see cref="Sniffing.KnownFormats"/> constant).</param>
 /// <param name="DisplayName">Human name for messages: "PNG image", "QuickTime MOV video", …</param>
@@ -25,6 +25,13 @@ public sealed record FormatDeclaration(
     IReadOnlyList<string> Extensions,
     IReadOnlyList<string> ClaimedBy)
 {
+    /// <summary>
+    /// Labels that claim another format (their <see cref="ClaimedBy"/> owner) but are honestly used for this one too,
+    /// so a URL served with one of them and holding these bytes does not disagree with its label
+    /// (<c>text/plain</c> for a playlist, <c>application/mp4</c> for an M4A).
+    /// </summary>
+    public IReadOnlyList<string> AlsoLabelledAs { get; init; } = [];
+
     /// <summary>Reads the file's structure and media facts; null for a format Preflight recognises but never opens.</summary>
     internal IFormatProber? Prober { get; init; }
 

@@ -61,6 +61,11 @@ public static class FormatRegistry
         All.SelectMany(f => f.ClaimedBy, (f, mime) => (f, mime))
             .ToFrozenDictionary(p => p.mime, p => p.f, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>True when bytes of <paramref name="format"/> are what a bare media type promises: it claims them or also labels them.</summary>
+    public static bool LabelAgrees(string mediaType, string format) =>
+        ClaimedBy(mediaType)?.Id == format
+        || (Find(format)?.AlsoLabelledAs.Contains(mediaType, StringComparer.OrdinalIgnoreCase) ?? false);
+
     /// <summary>The declaration of a <see cref="KnownFormats"/> id; null for <c>unknown</c> or anything undeclared.</summary>
     public static FormatDeclaration? Find(string format) => ById.GetValueOrDefault(format);
 

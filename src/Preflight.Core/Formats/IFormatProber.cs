@@ -1,3 +1,4 @@
+using Preflight.Core.Inspection;
 using Preflight.Core.Probing;
 using Preflight.Core.Probing.Video;
 
@@ -5,7 +6,15 @@ namespace Preflight.Core.Formats;
 
 /// <summary>What a prober is asked: one file of a sniffed (or promised) format.</summary>
 /// <param name="InProcessOnly">Only the in-process structure reader may run: ffprobe/ffmpeg never see the bytes.</param>
-internal sealed record ProbeRequest(string Path, string FileName, string Format, bool Deep, bool InProcessOnly, MediaTools MediaTools);
+/// <param name="Path">The file on disk (what ffprobe/ffmpeg open).</param>
+internal sealed record ProbeRequest(string Path, string FileName, string Format, bool Deep, bool InProcessOnly, MediaTools MediaTools)
+{
+    /// <summary>
+    /// The file's bytes when the inspector already read them whole (a small local file, hashed in the same read):
+    /// in-process readers use them instead of reading the file again. Null: read <see cref="Path"/>.
+    /// </summary>
+    public FileContents? Contents { get; init; }
+}
 
 /// <summary>Reads one format's structure and media facts. Never throws for a bad file: problems are findings.</summary>
 internal interface IFormatProber

@@ -26,17 +26,28 @@ public sealed class Inspector(MediaTools mediaTools)
 
         long size;
         SniffResult sniff;
+        FileContents? contents = null;
         try
         {
             // The length of what a read sees: FileInfo.Length of a symbolic link is the link's own few bytes.
             using (var handle = File.OpenHandle(request.FilePath))
             {
                 size = RandomAccess.GetLength(handle);
+                // A local file not hashed on receipt: read it once, hash that read, and let the sniffer and the
+                // structure readers use the same bytes (a received file was hashed and sniffed in its own single pass).
+                if (request.Sha256 is null && size is > 0 and <= FileContents.MaxBytes) contents = FileContents.Read(handle, size);
             }
-            sniff = request.Sniff ?? _sniffer.Sniff(request.FilePath);
+            if (request.Sniff is { } received) sniff = received;
+            else if (contents is not null)
+            {
+                using var stream = contents.OpenRead();
+                sniff = _sniffer.Sniff(stream);
+            }
+            else sniff = _sniffer.Sniff(request.FilePath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            contents?.Dispose();
             return new FileReport
             {
                 Path = request.DisplayPath,
@@ -46,20 +57,31 @@ public sealed class Inspector(MediaTools mediaTools)
             };
         }
 
+        using (contents)
+        {
+            return await InspectBytesAsync(request, options, fileName, declaredKind, size, sniff, contents, cancellationToken);
+        }
+    }
+
+    private async Task<FileReport> InspectBytesAsync(
+        InspectionRequest request, InspectionOptions options, string fileName, AssetKind declaredKind, long size, SniffResult sniff,
+        FileContents? contents, CancellationToken cancellationToken)
+    {
+        var profile = options.Profile;
         var findings = new List<Finding>();
         if (size == 0)
         {
             findings.Add(Finding.Error(FindingCodes.FileEmpty, "The file is empty (0 bytes).", actual: "0", limit: "> 0"));
         }
 
-        var sha256 = request.Sha256 ?? await Hashing.Sha256FileAsync(request.FilePath, cancellationToken);
+        var sha256 = request.Sha256 ?? contents?.Sha256 ?? await Hashing.Sha256FileAsync(request.FilePath, cancellationToken);
 
         // Bytes with no known signature under an accepted extension (an .mp3 of zeros, a JPEG whose header
         // was overwritten) are a damaged file of that format, not some other format: let its structural
         // checker say what is wrong. In-process checkers only — ffprobe never sees unrecognised bytes.
         var promised = profile.LimitsFor(declaredKind)?.FormatForExtension(Path.GetExtension(fileName));
         if (sniff.Format == KnownFormats.Unknown && size > 0 && promised is not null
-            && await ProbeAsync(request.FilePath, fileName, promised, deep: false, cancellationToken, inProcessOnly: true) is { HasErrors: true } damaged)
+            && await ProbeAsync(request.FilePath, contents, fileName, promised, deep: false, cancellationToken, inProcessOnly: true) is { HasErrors: true } damaged)
         {
             findings.AddRange(damaged.Findings);
             findings.AddRange(FileRules.Size(profile, declaredKind, fileName, size, media: null));
@@ -70,7 +92,7 @@ public sealed class Inspector(MediaTools mediaTools)
 
         // Limits follow what the bytes are when a kind accepts them (a PNG named .mp4 is still judged as an image).
         var effectiveKind = profile.KindAccepting(sniff.Format) ?? FamilyOrDeclared(sniff.Format, declaredKind);
-        var probe = size == 0 ? null : await ProbeAsync(request.FilePath, fileName, sniff.Format, options.Deep, cancellationToken);
+        var probe = size == 0 ? null : await ProbeAsync(request.FilePath, contents, fileName, sniff.Format, options.Deep, cancellationToken);
         var media = probe?.Media;
         if (probe is not null)
         {
@@ -109,9 +131,10 @@ public sealed class Inspector(MediaTools mediaTools)
     /// Runs the prober the registry declares for the sniffed format. Formats we do not accept have none and are not
     /// probed at all: in particular ffprobe never sees a playlist, a concat script or anything it might follow to other files.
     /// </summary>
-    private async Task<ProbeResult?> ProbeAsync(string path, string fileName, string format, bool deep, CancellationToken cancellationToken, bool inProcessOnly = false) =>
+    private async Task<ProbeResult?> ProbeAsync(
+        string path, FileContents? contents, string fileName, string format, bool deep, CancellationToken cancellationToken, bool inProcessOnly = false) =>
         FormatRegistry.Find(format)?.Prober is { } prober
-            ? await prober.ProbeAsync(new ProbeRequest(path, fileName, format, deep, inProcessOnly, MediaTools), cancellationToken)
+            ? await prober.ProbeAsync(new ProbeRequest(path, fileName, format, deep, inProcessOnly, MediaTools) { Contents = contents }, cancellationToken)
             : null;
 
     private static IEnumerable<Finding> MissingStreams(AssetKind kind, string format, MediaFacts media)

@@ -1,3 +1,5 @@
+using Preflight.Core.Formats.Id3;
+
 namespace Preflight.Core.Sniffing;
 
 /// <summary>
@@ -101,12 +103,9 @@ internal sealed class SniffContext
     }
 }
 
-/// <summary>The offset after zero or more ID3v2 tags, and a phrase for <see cref="SniffResult.Basis"/>.</summary>
+/// <summary>The offset after zero or more ID3v2 tags (read by <see cref="Id3v2Tags"/>), and a phrase for <see cref="SniffResult.Basis"/>.</summary>
 internal sealed record Id3Skip(long Offset, int TagCount, string? Version)
 {
-    // A few chained tags are legitimate (taggers that prepend rather than replace); more is not audio.
-    private const int MaxTags = 4;
-
     public bool HasTag => TagCount > 0;
 
     /// <summary>" (after a 1034-byte ID3v2.4 tag)" or empty; sizes count header, body and footer.</summary>
@@ -119,34 +118,15 @@ internal sealed record Id3Skip(long Offset, int TagCount, string? Version)
 
     public static Id3Skip Find(SniffContext context)
     {
-        long offset = 0;
-        var count = 0;
-        string? version = null;
-        while (count < MaxTags)
+        // A damaged or truncated tag is the structure reader's to report; the sniffer only needs where audio would start.
+        var chain = Id3v2Tags.Skip((offset, destination) =>
         {
-            var header = context.ReadAt(offset, 10);
-            if (!TryReadTagLength(header, out var tagLength, out var major)) break;
-            version ??= major.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            offset += tagLength;
-            count++;
-        }
-        return new Id3Skip(offset, count, version);
-    }
-
-    /// <summary>Reads an ID3v2 header: "ID3", version, revision, flags, four syncsafe size bytes (7 bits each).</summary>
-    public static bool TryReadTagLength(ReadOnlySpan<byte> header, out long tagLength, out int majorVersion)
-    {
-        tagLength = 0;
-        majorVersion = 0;
-        if (header.Length < 10 || header[0] != 'I' || header[1] != 'D' || header[2] != '3') return false;
-        if (header[3] is < 2 or > 4 || header[4] == 0xFF) return false;
-        if ((header[6] | header[7] | header[8] | header[9]) >= 0x80) return false;
-
-        long size = (header[6] << 21) | (header[7] << 14) | (header[8] << 7) | header[9];
-        var hasFooter = header[3] == 4 && (header[5] & 0x10) != 0;
-        tagLength = 10 + size + (hasFooter ? 10 : 0);
-        majorVersion = header[3];
-        return true;
+            var bytes = context.ReadAt(offset, destination.Length);
+            bytes.CopyTo(destination);
+            return bytes.Length;
+        }, context.Length);
+        return new Id3Skip(chain.AudioStart, chain.TagCount,
+            chain.FirstVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }
 

@@ -57,6 +57,31 @@ public sealed class InspectorTests : IDisposable
         Assert.Equal(1.0, fixedReport.Media!.DurationSeconds!.Value, 2);
     }
 
+    [Theory]
+    [InlineData("valid", "image-160x90.png")]
+    [InlineData("valid", "image-320x180.jpg")]
+    [InlineData("valid", "audio-64kbps-mono.mp3")]
+    [InlineData("valid", "audio-pcm16-22khz-mono.wav")]
+    [InlineData("valid", "warning-not-faststart.mp4")]
+    [InlineData("corrupt", "png-bad-idat-crc.png")]
+    [InlineData("corrupt", "mp3-garbage-between-frames.mp3")]
+    [InlineData("corrupt", "mp4-truncated-faststart-mid-mdat.mp4")]
+    public async Task InspectAsync_LocalFileReadOnce_GivesTheReportOfReadingThePath(string category, string name)
+    {
+        // A local file is read once into memory, hashed and walked from there; a received file (SHA-256 known) is
+        // walked from its path. Both must say the same thing about the same bytes.
+        var path = RepoPaths.TestFile(category, name);
+        var sha256 = await Hashing.Sha256FileAsync(path, CancellationToken.None);
+
+        var once = await _inspector.InspectAsync(new InspectionRequest(path, name), new InspectionOptions(), CancellationToken.None);
+        var fromPath = await _inspector.InspectAsync(new InspectionRequest(path, name) { Sha256 = sha256 }, new InspectionOptions(), CancellationToken.None);
+
+        Assert.Equal(sha256, once.Sha256);
+        Assert.Equal(
+            System.Text.Json.JsonSerializer.Serialize(fromPath, PreflightJson.Compact),
+            System.Text.Json.JsonSerializer.Serialize(once, PreflightJson.Compact));
+    }
+
     private static void RunIn(string folder, string program, string arguments, string? stdoutTo = null)
     {
         var start = new System.Diagnostics.ProcessStartInfo(program, arguments)

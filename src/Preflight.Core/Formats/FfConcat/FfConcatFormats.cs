@@ -9,7 +9,10 @@ internal static class FfConcatFormats
     public static FormatDeclaration FfConcat { get; } = new(
         KnownFormats.FfConcat, "ffconcat script (text)", AssetKind.Unknown, "text/plain",
         Extensions: [".ffconcat"],
-        ClaimedBy: []);
+        ClaimedBy: [])
+    {
+        AlsoLabelledAs = ["text/plain"],
+    };
 
     /// <summary>This folder's line in <see cref="FormatRegistry"/>: its detector and the formats it names.</summary>
     public static FormatEntry Entry { get; } = new(new FfConcatDetector(), FfConcat);

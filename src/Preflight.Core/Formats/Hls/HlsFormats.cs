@@ -9,7 +9,10 @@ internal static class HlsFormats
     public static FormatDeclaration Hls { get; } = new(
         KnownFormats.Hls, "HLS playlist (text)", AssetKind.Unknown, "application/vnd.apple.mpegurl",
         Extensions: [".m3u8", ".m3u"],
-        ClaimedBy: ["application/vnd.apple.mpegurl", "application/x-mpegurl", "audio/mpegurl", "audio/x-mpegurl"]);
+        ClaimedBy: ["application/vnd.apple.mpegurl", "application/x-mpegurl", "audio/mpegurl", "audio/x-mpegurl"])
+    {
+        AlsoLabelledAs = ["text/plain"],
+    };
 
     /// <summary>This folder's line in <see cref="FormatRegistry"/>: its detector and the formats it names.</summary>
     public static FormatEntry Entry { get; } = new(new HlsDetector(), Hls);

@@ -13,7 +13,9 @@ internal sealed class ImageFormatProber : IFormatProber
 
     public async Task<ProbeResult> ProbeAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
-        var quick = _reader.Probe(request.Path, request.Format);
+        var quick = request.Contents is { } contents
+            ? _reader.Probe(contents.OpenRead, request.Format)
+            : _reader.Probe(request.Path, request.Format);
         if (!request.Deep || quick.HasErrors) return quick;
         var decoded = ProbeResult.Merge(quick, _reader.Decode(request.Path, request.Format));
         // ImageSharp conceals damaged JPEG scan data (a garbled picture, no exception); ffmpeg's decoder reports it.

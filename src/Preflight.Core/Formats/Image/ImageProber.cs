@@ -20,11 +20,14 @@ public sealed class ImageProber
 {
     /// <summary>Quick: header facts (Identify) plus structural checks (PNG CRCs + IEND, JPEG EOI).</summary>
     /// <param name="format">The sniffed format: <c>jpeg</c> or <c>png</c>.</param>
-    public ProbeResult Probe(string path, string format)
+    public ProbeResult Probe(string path, string format) => Probe(() => OpenRead(path), format);
+
+    /// <summary>Reads the stream <paramref name="open"/> gives (the inspector's in-memory copy, so the file is read once).</summary>
+    internal ProbeResult Probe(Func<Stream> open, string format)
     {
         try
         {
-            using var stream = OpenRead(path);
+            using var stream = open();
             var structure = format switch
             {
                 KnownFormats.Png => PngStructure.Check(stream),

@@ -19,7 +19,10 @@ internal static class MarkupFormats
     public static FormatDeclaration Svg { get; } = new(
         KnownFormats.Svg, "SVG image", AssetKind.Image, "image/svg+xml",
         Extensions: [".svg"],
-        ClaimedBy: ["image/svg+xml"]);
+        ClaimedBy: ["image/svg+xml"])
+    {
+        AlsoLabelledAs = ["application/xml", "text/xml"],
+    };
 
     /// <summary>This folder's line in <see cref="FormatRegistry"/>: its detector and the formats it names.</summary>
     public static FormatEntry Entry { get; } = new(new MarkupDetector(), Html, Xml, Svg);

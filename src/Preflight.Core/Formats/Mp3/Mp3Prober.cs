@@ -10,13 +10,17 @@ namespace Preflight.Core.Formats.Mp3;
 /// </summary>
 public sealed class Mp3Prober
 {
+    // Unbuffered: the frame walk reads through its own window buffer.
     /// <param name="displayName">The name fix commands should use (an upload's own name, not its temp file's).</param>
-    public ProbeResult Probe(string path, string? displayName = null)
+    public ProbeResult Probe(string path, string? displayName = null) =>
+        Probe(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0), displayName ?? Path.GetFileName(path));
+
+    /// <summary>Reads the stream <paramref name="open"/> gives (the inspector's in-memory copy, so the file is read once).</summary>
+    internal ProbeResult Probe(Func<Stream> open, string displayName)
     {
         try
         {
-            // Unbuffered: the frame walk reads through its own window buffer.
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            using var file = open();
             var (audioStart, tagProblem) = Mp3Tags.SkipId3v2(file);
             if (tagProblem is not null) return ProbeResult.Corrupt(tagProblem);
 
@@ -41,7 +45,7 @@ public sealed class Mp3Prober
                     $"the {firstFrame - audioStart:N0} bytes in between belong to neither (bytes inserted into the tag, or a wrong size field). " +
                     "Players skip them; a remux rewrites the tag.",
                     actual: $"{firstFrame - audioStart:N0} bytes between tag and audio", limit: "0",
-                    fix: Rules.FixCommands.RemuxMp3(displayName ?? Path.GetFileName(path))));
+                    fix: Rules.FixCommands.RemuxMp3(displayName)));
             }
             return new ProbeResult(media, findings);
         }

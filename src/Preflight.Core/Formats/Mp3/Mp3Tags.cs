@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Preflight.Core.Formats.Id3;
 
 namespace Preflight.Core.Formats.Mp3;
 
@@ -6,28 +7,18 @@ namespace Preflight.Core.Formats.Mp3;
 internal static class Mp3Tags
 {
     /// <summary>
-    /// Skips every ID3v2 tag at the start (size is syncsafe; a footer adds 10 bytes). Returns the offset of the audio,
-    /// or null with a reason when a tag is damaged or runs past the end of the file.
+    /// Skips the ID3v2 tags at the start (<see cref="Id3v2Tags"/>, the reader the sniffer uses too). Returns the offset
+    /// of the audio, or the offset of the damaged tag with a reason when a tag is invalid or runs past the end of the file.
     /// </summary>
     public static (long Offset, string? Problem) SkipId3v2(Stream stream)
     {
-        long position = 0;
-        Span<byte> header = stackalloc byte[10];
-        while (Read(stream, position, header) && header[..3].SequenceEqual("ID3"u8))
+        var chain = Id3v2Tags.Skip((offset, destination) =>
         {
-            if ((header[6] | header[7] | header[8] | header[9]) >= 0x80)
-                return (position, $"ID3v2 tag at offset {position} has an invalid size field: the file is damaged.");
-            var size = (header[6] << 21) | (header[7] << 14) | (header[8] << 7) | header[9];
-            var hasFooter = (header[5] & 0x10) != 0;
-            var end = position + 10 + size + (hasFooter ? 10 : 0);
-            if (end > stream.Length)
-            {
-                return (position,
-                    $"ID3v2 tag at offset {position} declares {size:N0} bytes but the file ends first: the file is truncated.");
-            }
-            position = end;
-        }
-        return (position, null);
+            if (offset >= stream.Length) return 0;
+            stream.Position = offset;
+            return stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
+        }, stream.Length);
+        return chain.Problem is null ? (chain.AudioStart, null) : (0, chain.Problem);
     }
 
     /// <summary>

@@ -11,7 +11,9 @@ internal sealed class Mp4FormatProber : IFormatProber
 
     public async Task<ProbeResult> ProbeAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
-        var quick = _reader.Probe(request.Path, request.FileName);
+        var quick = request.Contents is { } contents
+            ? _reader.Probe(contents.OpenRead, request.FileName)
+            : _reader.Probe(request.Path, request.FileName);
         if (quick.NeedsFfprobe && !quick.HasErrors && !request.InProcessOnly)
             quick = ProbeResult.Merge(quick, await request.MediaTools.ProbeAsync(request.Path, request.Format, cancellationToken));
         return request.Deep && !quick.HasErrors

@@ -29,6 +29,7 @@ internal static class Mp4Formats
         Extensions: [".m4a", ".m4b"],
         ClaimedBy: ["audio/mp4", "audio/x-m4a", "audio/m4a", "audio/x-m4b"])
     {
+        AlsoLabelledAs = ["application/mp4"],
         Prober = Mp4FormatProber.Instance,
         Ffmpeg = new("mov", "mov,mp4,m4a,3gp,3g2,mj2", "input.m4a"),
     };

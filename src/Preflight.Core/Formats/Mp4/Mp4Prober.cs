@@ -17,14 +17,19 @@ public sealed class Mp4Prober
 
     /// <summary>Reads facts and checks structure of an ISO BMFF file (mp4, mov, m4a, 3gp) without ffprobe.</summary>
     /// <param name="displayName">The name fix commands should use (an upload's own name, not its temp file's).</param>
-    public ProbeResult Probe(string path, string? displayName = null)
+    public ProbeResult Probe(string path, string? displayName = null) =>
+        // A small buffer: big boxes are skipped by seeking, but a run of tiny boxes (hostile or not) must not cost
+        // one read call per 8-byte header.
+        Probe(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096, FileOptions.RandomAccess),
+            displayName ?? Path.GetFileName(path));
+
+    /// <summary>Reads the stream <paramref name="open"/> gives (the inspector's in-memory copy, so the file is read once).</summary>
+    internal ProbeResult Probe(Func<Stream> open, string displayName)
     {
         try
         {
-            // A small buffer: big boxes are skipped by seeking, but a run of tiny boxes (hostile or not) must not cost
-            // one read call per 8-byte header.
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096, FileOptions.RandomAccess);
-            return Inspect(stream, displayName ?? Path.GetFileName(path));
+            using var stream = open();
+            return Inspect(stream, displayName);
         }
         catch (IsoBmffCorruptException e)
         {

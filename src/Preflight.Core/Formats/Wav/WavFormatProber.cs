@@ -11,7 +11,9 @@ internal sealed class WavFormatProber : IFormatProber
 
     public async Task<ProbeResult> ProbeAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
-        var quick = _reader.Probe(request.Path, request.FileName);
+        var quick = request.Contents is { } contents
+            ? _reader.Probe(contents.OpenRead, request.FileName)
+            : _reader.Probe(request.Path, request.FileName);
         return request.Deep && !quick.HasErrors
             ? quick.WithFindings(await request.MediaTools.DecodeAsync(request.Path, request.Format, cancellationToken))
             : quick;

@@ -11,18 +11,21 @@ namespace Preflight.Core.Formats.Wav;
 public sealed class WavProber
 {
     /// <param name="displayName">The name fix commands should use (an upload's own name, not its temp file's).</param>
-    public ProbeResult Probe(string path, string? displayName = null)
+    public ProbeResult Probe(string path, string? displayName = null) =>
+        Probe(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096), displayName ?? Path.GetFileName(path));
+
+    /// <summary>Reads the stream <paramref name="open"/> gives (the inspector's in-memory copy, so the file is read once).</summary>
+    internal ProbeResult Probe(Func<Stream> open, string displayName)
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096);
+            using var stream = open();
             var walk = WavStructure.Walk(stream);
             if (walk.LengthUnknown)
             {
                 // ffmpeg reads such a file to its end and writes the real sizes.
-                var name = displayName ?? Path.GetFileName(path);
                 return new ProbeResult(MediaFacts.Empty,
-                    [Finding.Error(FindingCodes.FileCorrupt, walk.Corruption!, fix: Rules.FixCommands.RewriteWavHeader(name))]);
+                    [Finding.Error(FindingCodes.FileCorrupt, walk.Corruption!, fix: Rules.FixCommands.RewriteWavHeader(displayName))]);
             }
             if (walk.Layout is not { } layout)
                 return ProbeResult.Corrupt(walk.Corruption ?? "WAV structure could not be read.");
@@ -31,7 +34,7 @@ public sealed class WavProber
             if (walk.HeaderMismatch is { } mismatch)
             {
                 // NAudio trusts the size field, so its opinion would only repeat the mismatch (as "No fmt chunk found").
-                var name = displayName ?? Path.GetFileName(path);
+                var name = displayName;
                 return new ProbeResult(media, [Finding.Warning(FindingCodes.FileHeaderMismatch, mismatch,
                     actual: $"{stream.Length:N0} bytes", fix: Rules.FixCommands.RewriteWavHeader(name))]) { NeedsFfprobe = media.DurationSeconds is null };
             }

@@ -1,6 +1,8 @@
 using Preflight.Core.Formats.Mp3;
 using Preflight.Core.Probing;
 using Preflight.Core.Reports;
+using Preflight.Core.Sniffing;
+using Preflight.Core.Tests.Sniffing;
 using Preflight.Core.Tests.Formats.Wav;
 using Preflight.Core.Tests.Probing;
 using Preflight.Core.Tests.Probing.Audio;
@@ -126,6 +128,31 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
         byte[] tag = [.. "ID3"u8, 4, 0, 0, 0, 0, 0x7F, 0x7F, 1, 2, 3];
 
         ProbeAssert.Corrupt(ProbeBytes(tag), "ID3v2 tag");
+    }
+
+    [Fact]
+    public void Probe_Id3v23TagWithFlag0x10_HasNoFooterAndEveryFrameCounts()
+    {
+        // Flag 0x10 is "footer present" only in v2.4: the sniffer and the walk once disagreed about this tag.
+        var frames = Samples.Mp3Frames(40);
+        var tag = Samples.Id3(200, version: 3);
+        tag[5] = 0x10;
+
+        var untagged = ProbeBytes(frames);
+        var tagged = ProbeBytes([.. tag, .. frames]);
+
+        Assert.Empty(untagged.Findings);
+        Assert.Empty(tagged.Findings);
+        Assert.Equal(untagged.Media.DurationSeconds, tagged.Media.DurationSeconds);
+        Assert.Equal(KnownFormats.Mp3, FormatSniffer.Default.Sniff(_dir.Write("tagged.mp3", [.. tag, .. frames])).Format);
+    }
+
+    [Fact]
+    public void Probe_Id3TagWithInvalidVersion_IsDamaged()
+    {
+        var tag = Samples.Id3(200, version: 5);
+
+        ProbeAssert.Corrupt(ProbeBytes([.. tag, .. Samples.Mp3Frames(10)]), "ID3v2 tag at offset 0 has an invalid header");
     }
 
     [Fact]
