@@ -16,12 +16,16 @@ public sealed record FetchLimits(long MaxBytes, string Label = "files", string? 
     public static FetchLimits For(Profile profile, AssetKind? kind)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        // A vendor that fetches URLs under a smaller limit than uploads (Runway, LTX) sets maxUrlBytes.
         if (kind is { } known && profile.LimitsFor(known) is { } limits)
-            return new FetchLimits(limits.MaxBytes.Value, Profile.KindName(known) + " files", limits.MaxBytes.Source);
+        {
+            var limit = limits.MaxUrlBytes ?? limits.MaxBytes;
+            return new FetchLimits(limit.Value, Profile.KindName(known) + " files", limit.Source);
+        }
 
-        var largest = profile.Kinds.MaxBy(k => k.Value.MaxBytes.Value);
-        return largest.Value is null
+        var largest = profile.Kinds.Values.Select(k => k.MaxUrlBytes ?? k.MaxBytes).MaxBy(l => l.Value);
+        return largest is null
             ? throw new ArgumentException($"Profile '{profile.Name}' declares no kinds.", nameof(profile))
-            : new FetchLimits(largest.Value.MaxBytes.Value, "files of any kind", largest.Value.MaxBytes.Source);
+            : new FetchLimits(largest.Value, "files of any kind", largest.Source);
     }
 }
