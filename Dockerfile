@@ -11,6 +11,7 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Preflight.Core/Preflight.Core.csproj src/Preflight.Core/
 COPY src/Preflight.Staging/Preflight.Staging.csproj src/Preflight.Staging/
+COPY src/Preflight.Hosting/Preflight.Hosting.csproj src/Preflight.Hosting/
 COPY src/Preflight.Worker/Preflight.Worker.csproj src/Preflight.Worker/
 COPY src/Preflight.Api/Preflight.Api.csproj src/Preflight.Api/
 COPY src/Preflight.Cli/Preflight.Cli.csproj src/Preflight.Cli/

@@ -9,7 +9,15 @@
 #  2. Memory: one ~98 MB MP4 (1280x720, 120 s, generated into the temp folder, never committed) is checked
 #     quick and --deep. Target: peak memory < 200 MB.
 #
-# usage: bench/check-speed.sh [--copies N] [--runs N] [--skip-memory]
+#  3. --large (issue 9): the folder is 10 copies of testdata-like content, ~1,600 files and ~275 MB: each copy holds
+#     the six categories above, every valid/ and real-world/ file 5 more times in subfolders (so the mix keeps its
+#     proportions) and three generated files (a ~13 MB H.264/AAC MP4, a ~6 MB 16-bit WAV and a ~2 MB MP3, made
+#     once by ffmpeg in the temp folder and copied into each copy). Only `preflight check` is timed (no ffprobe
+#     loop), beside the machine's floor: `sha256sum` over every file (one read + SHA-256 of every byte, $(nproc) at
+#     a time) plus `dotnet preflight.dll --version` (.NET start). Target: quick check within 3x of that floor.
+#     PREFLIGHT_BENCH_BASELINE_DLL=/path/preflight.dll also times that build on the same folder (before/after).
+#
+# usage: bench/check-speed.sh [--copies N] [--runs N] [--skip-memory] [--large]
 # Needs the .NET SDK, ffmpeg/ffprobe (installed from Debian if missing), GNU time (idem), python3.
 # Everything it makes lives in one temp folder that is removed at exit. Output is Markdown for docs/benchmarks.md.
 set -euo pipefail
@@ -20,13 +28,14 @@ source "$root/scripts/lib.sh"
 # shellcheck source=lib/common.sh
 source "$root/bench/lib/common.sh"
 
-copies=9 runs=2 memory=1
+copies=9 runs=2 memory=1 large=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --large) large=1; copies=10; memory=0; shift ;;
     --copies) copies="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --skip-memory) memory=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -46,6 +55,25 @@ for ((c = 1; c <= copies; c++)); do
   mkdir -p "$folder/copy$c"
   for category in "${categories[@]}"; do cp -r "$root/testdata/$category" "$folder/copy$c/"; done
 done
+if [[ "$large" == 1 ]]; then
+  gen="$work/generated"
+  mkdir -p "$gen"
+  ffmpeg -v error -nostdin -f lavfi -i testsrc2=s=1280x720:r=25 -f lavfi -i sine=frequency=440:sample_rate=48000 \
+    -t 30 -c:v libx264 -preset ultrafast -b:v 3400k -pix_fmt yuv420p -c:a aac -b:a 128k -movflags +faststart \
+    "$gen/generated-720p-30s.mp4"
+  ffmpeg -v error -nostdin -f lavfi -i sine=frequency=440:sample_rate=44100 -ac 2 -t 35 -c:a pcm_s16le "$gen/generated-35s.wav"
+  ffmpeg -v error -nostdin -f lavfi -i sine=frequency=440:sample_rate=44100 -ac 2 -t 120 -c:a libmp3lame -b:a 128k \
+    "$gen/generated-120s.mp3"
+  for ((c = 1; c <= copies; c++)); do
+    cp "$gen"/* "$folder/copy$c/"
+    for ((k = 1; k <= 5; k++)); do
+      mkdir -p "$folder/copy$c/more$k"
+      for f in "$root"/testdata/valid/* "$root"/testdata/real-world/*; do
+        if [[ -f "$f" ]]; then cp "$f" "$folder/copy$c/more$k/"; fi
+      done
+    done
+  done
+fi
 files="$(find "$folder" -type f | wc -l)"
 bytes="$(du -sb "$folder" | cut -f1)"
 
@@ -71,8 +99,37 @@ mb() { python3 -c "import sys; print(f'{int(sys.argv[1]) / 1024:.0f}')" "$1"; }
 echo "## preflight check speed (bench/check-speed.sh)"
 echo
 machine_info
-echo "- folder: $files files, $((bytes / 1000)) kB ($copies copies of testdata/{$(IFS=,; echo "${categories[*]}")}); --jobs default = $jobs"
+echo "- folder: $files files, $((bytes / 1000)) kB$( [[ "$large" == 1 ]] && echo ' (--large: plus 5 more copies of valid/ and real-world/ and 3 generated MP4/WAV/MP3 per copy)') ($copies copies of testdata/{$(IFS=,; echo "${categories[*]}")}); --jobs default = $jobs"
 echo
+
+if [[ "$large" == 1 ]]; then
+  # Untimed first pass: warms the page cache (the floor below reads from it too).
+  dotnet "$preflight_dll" check "$folder" --format json >"$work/check.json" || true
+  python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))["summary"]; f, p, x = s["files"], s["passed"], s["failed"]; print(f"- preflight verdicts: {f} files, {p} pass, {x} fail")' "$work/check.json"
+  echo
+  echo "| run | load (1 min) | build | preflight check (quick): wall, CPU, peak RSS | floor = sha256sum of every file + --version: wall, CPU | wall / floor |"
+  echo "| --- | --- | --- | --- | --- | --- |"
+  floor_hash() { find "$1" -type f -print0 | xargs -0 -P "$2" -n 64 sha256sum >/dev/null; }
+  export -f floor_hash
+  sum() { python3 -c "import sys; print(f'{float(sys.argv[1]) + float(sys.argv[2]):.2f}')" "$1" "$2"; }
+  builds=("$preflight_dll")
+  if [[ -n "${PREFLIGHT_BENCH_BASELINE_DLL:-}" ]]; then builds=("$PREFLIGHT_BENCH_BASELINE_DLL" "$preflight_dll"); fi
+  for ((r = 1; r <= runs; r++)); do
+    for dll in "${builds[@]}"; do
+      load="$(cut -d' ' -f1 /proc/loadavg)"
+      timed "$work/pf" dotnet "$dll" check "$folder" --format json >/dev/null
+      timed "$work/hash" bash -c 'floor_hash "$1" "$2"' _ "$folder" "$jobs"
+      timed "$work/ver" dotnet "$dll" --version >/dev/null
+      floor="$(sum "$(field "$work/hash" 1)" "$(field "$work/ver" 1)")"
+      floor_cpu="$(sum "$(cpu "$work/hash")" "$(cpu "$work/ver")")"
+      label="this build"; if [[ "$dll" != "$preflight_dll" ]]; then label="baseline"; fi
+      echo "| $r | $load | $label | $(field "$work/pf" 1) s, $(cpu "$work/pf") s, $(mb "$(field "$work/pf" 2)") MB | $floor s, $floor_cpu s | **$(ratio "$(field "$work/pf" 1)" "$floor")x** |"
+    done
+  done
+  echo
+  echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 # Untimed first pass: warms the page cache for everyone and gives the verdict split.
 dotnet "$preflight_dll" check "$folder" --format json >"$work/check.json" || true

@@ -1,5 +1,4 @@
 using Preflight.Core.Inspection;
-using Preflight.Core.Probing.Video;
 using Preflight.Core.Reports;
 
 namespace Preflight.Cli;
@@ -7,9 +6,6 @@ namespace Preflight.Cli;
 /// <summary>Everything a command may touch outside its arguments, so tests can run commands in-process.</summary>
 public sealed record CliContext
 {
-    /// <summary>Folder holding ffprobe and ffmpeg; unset = search PATH.</summary>
-    public const string FfmpegDirVariable = "PREFLIGHT_FFMPEG_DIR";
-
     public required TextWriter Out { get; init; }
     public required TextWriter Error { get; init; }
 
@@ -21,8 +17,6 @@ public sealed record CliContext
 
     /// <summary>Relative PATH and --output arguments are resolved against this folder.</summary>
     public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
-
-    public MediaToolsOptions MediaTools { get; init; } = MediaToolsFromEnvironment();
 
     /// <summary>Replaces the engine (tests only: e.g. to make it throw).</summary>
     internal Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>>? InspectOverride { get; init; }
@@ -43,11 +37,5 @@ public sealed record CliContext
             Interactive = stdoutIsTerminal && !Console.IsErrorRedirected,
             Color = stdoutIsTerminal && !noColor,
         };
-    }
-
-    public static MediaToolsOptions MediaToolsFromEnvironment()
-    {
-        var folder = Environment.GetEnvironmentVariable(FfmpegDirVariable);
-        return new MediaToolsOptions { BinaryFolder = string.IsNullOrWhiteSpace(folder) ? null : folder };
     }
 }

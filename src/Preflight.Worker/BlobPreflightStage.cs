@@ -1,9 +1,9 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Sas;
+using Preflight.Core.Ingest;
 using Preflight.Core.Inspection;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
@@ -18,7 +18,7 @@ public delegate Task<FileReport> WorkerInspection(InspectionRequest request, Ins
 public sealed class WorkFailedException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// One request, start to finish: stream the blob to a private temp file (limits enforced while streaming),
+/// One request, start to finish: stream the blob to a private temp file (hashed, capped and sniffed while streaming),
 /// inspect it, then stage it (pass) or copy it and its report to the rejected container (fail).
 /// Idempotent: staging is content-addressed and never overwrites; the rejected copy and report are
 /// named after the source, so a redelivered message writes the same things again.
@@ -51,75 +51,36 @@ public sealed class BlobPreflightStage(
 
         var displayPath = $"{source.BlobContainerName}/{source.Name}";
         var declared = request.Kind ?? profile.KindFromExtension(Path.GetExtension(source.Name));
-        var maxBytes = (profile.LimitsFor(declared) ?? LargestKind()).MaxBytes.Value;
+        var maxBytes = profile.SizeLimitFor(declared == AssetKind.Unknown ? null : declared).Limits.MaxBytes.Value;
 
-        FileReport report;
-        string? tempDir = null;
-        try
+        using var folder = PrivateTempFolder.Create(options.TempPath, "preflight-worker-");
+        // A generated name: the engine takes the extension from the display path, and a blob's own
+        // extension may be longer than a file name can be. Past the limit the blob is still read and hashed
+        // (not stored), so its report has the same detected format and SHA-256 as an upload's.
+        var ingested = await DownloadAsync(source, properties.ETag, folder.NewFilePath("blob"), maxBytes, cancellationToken);
+        var report = await FileInspection.InspectAsync(new InspectFile(inspect),
+            new InspectionRequest(ingested.FilePath, displayPath) { DeclaredKind = request.Kind }, ingested,
+            new InspectionOptions { Profile = profile, Plan = request.Plan },
+            showReason: true, onEngineFailure: null, cancellationToken);
+
+        if (report.Verdict == Verdict.Pass)
         {
-            if (properties.ContentLength > maxBytes)
+            var staged = await stager.StageAsync(report, ingested.FilePath, baseUrl: null, cancellationToken);
+            if (staged.Staged is null)
             {
-                // Too large to be worth downloading: the size alone fails it.
-                report = new FileReport
-                {
-                    Path = displayPath,
-                    Kind = declared,
-                    Verdict = Verdict.Fail,
-                    SizeBytes = properties.ContentLength,
-                    Findings = FileRules.Size(profile, declared == AssetKind.Unknown ? AssetKind.Video : declared, source.Name, properties.ContentLength, null).ToList(),
-                };
+                var reason = staged.Findings.FirstOrDefault(f => f.Code == FindingCodes.StagingFailed)?.Message ?? "staging failed";
+                throw new WorkFailedException(reason);
             }
-            else
-            {
-                tempDir = CreatePrivateTempDirectory();
-                // A generated name: the engine takes the extension from the display path, and a blob's own
-                // extension may be longer than a file name can be.
-                var tempFile = Path.Combine(tempDir, "blob");
-                var sha256 = await DownloadAsync(source, properties.ETag, tempFile, maxBytes, cancellationToken);
-                report = await inspect(
-                    new InspectionRequest(tempFile, displayPath) { DeclaredKind = request.Kind, Sha256 = sha256 },
-                    new InspectionOptions { Profile = profile, Plan = request.Plan },
-                    cancellationToken);
-
-                if (report.Verdict == Verdict.Pass)
-                {
-                    var staged = await stager.StageAsync(report, tempFile, baseUrl: null, cancellationToken);
-                    if (staged.Staged is null)
-                    {
-                        var reason = staged.Findings.FirstOrDefault(f => f.Code == FindingCodes.StagingFailed)?.Message ?? "staging failed";
-                        throw new WorkFailedException(reason);
-                    }
-                    return Result(request, properties.ETag, staged, reportBlob: null);
-                }
-            }
-
-            var reportBlob = await RejectAsync(source, properties.ETag, report, cancellationToken);
-            return Result(request, properties.ETag, report, reportBlob);
+            return Result(request, properties.ETag, staged, reportBlob: null);
         }
-        finally
-        {
-            if (tempDir is not null)
-            {
-                try { Directory.Delete(tempDir, recursive: true); } catch (IOException) { }
-            }
-        }
-    }
 
-    /// <summary>One owner-only folder per message: the blob is inspected under a generated name, alone.</summary>
-    private string CreatePrivateTempDirectory()
-    {
-        if (string.IsNullOrWhiteSpace(options.TempPath)) return Directory.CreateTempSubdirectory("preflight-worker-").FullName;
-        var path = Path.Combine(Path.GetFullPath(options.TempPath), "preflight-worker-" + Guid.NewGuid().ToString("N"));
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
-        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return path;
+        var reportBlob = await RejectAsync(source, properties.ETag, report, cancellationToken);
+        return Result(request, properties.ETag, report, reportBlob);
     }
 
     private bool IsOwnOutput(string container) =>
         container == _rejected.Name
         || (stager.Store is AzureBlobStagingStore staging && container == staging.ContainerName && staging.AccountName == blobService.AccountName);
-
-    private KindLimits LargestKind() => profile.Kinds.Values.MaxBy(k => k.MaxBytes.Value)!;
 
     private static WorkResult Result(WorkRequest request, ETag etag, FileReport report, string? reportBlob) => new()
     {
@@ -147,25 +108,13 @@ public sealed class BlobPreflightStage(
         return blobService.GetBlobContainerClient(parts.BlobContainerName).GetBlobClient(parts.BlobName);
     }
 
-    /// <summary>Streams the blob (this exact version) to disk, hashing as it goes; stops past the limit.</summary>
-    private static async Task<string> DownloadAsync(BlobClient source, ETag etag, string path, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>Streams the blob (this exact version) to disk through the one ingest step: hashed, capped, sniffed.</summary>
+    private static async Task<IngestedFile> DownloadAsync(BlobClient source, ETag etag, string path, long maxBytes, CancellationToken cancellationToken)
     {
         var download = await source.DownloadStreamingAsync(
             new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, cancellationToken);
         await using var body = download.Value.Content;
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 16];
-        long total = 0;
-        int read;
-        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            total += read;
-            if (total > maxBytes) throw new WorkFailedException($"blob grew beyond {maxBytes} bytes while downloading");
-            hash.AppendData(buffer, 0, read);
-            await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-        }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        return await Ingestor.ReceiveAsync(body, path, new IngestLimits(maxBytes), cancellationToken);
     }
 
     /// <summary>Copies the source into the rejected container and writes the report beside it.</summary>

@@ -32,5 +32,15 @@ public sealed class WorkerMetrics
     internal void WillRetry() => Interlocked.Increment(ref _retried);
     internal void WasIgnored() => Interlocked.Increment(ref _ignored);
 
-    public object Snapshot() => new { processed = Processed, passed = Passed, failed = Failed, poison = Poison, retried = Retried, inFlight = InFlight, ignored = Ignored };
+    /// <summary>The counters by their <c>/healthz</c> names, in the documented order.</summary>
+    public IReadOnlyDictionary<string, object> Counters() => new Dictionary<string, object>
+    {
+        ["processed"] = Processed,
+        ["passed"] = Passed,
+        ["failed"] = Failed,
+        ["poison"] = Poison,
+        ["retried"] = Retried,
+        ["inFlight"] = InFlight,
+        ["ignored"] = Ignored,
+    };
 }

@@ -4,9 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Preflight.Core.Inspection;
-using Preflight.Core.Probing.Video;
-using Preflight.Core.Rules;
+using Preflight.Hosting;
 using Preflight.Staging;
 
 namespace Preflight.Worker;
@@ -14,8 +12,10 @@ namespace Preflight.Worker;
 public static class WorkerServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the queue-driven stage (<c>Preflight:Worker</c>) and what it needs; the engine and staging
-    /// registrations are added only if the host has not added its own.
+    /// Registers the queue-driven stage (<c>Preflight:Worker</c>) on the shared engine (<see cref="PreflightEngine.AddPreflightEngine"/>,
+    /// added here unless the host already did). Its inspections take the engine's inspection slots
+    /// (<c>Preflight:Inspection:MaxConcurrent</c>), shared with HTTP requests when both run in one process, and its
+    /// counters reach <c>/healthz</c> through the <c>worker</c> health check.
     /// </summary>
     public static IServiceCollection AddPreflightWorker(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,20 +27,16 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WorkerOptions>>().Value);
 
         // A worker stages into its own storage account unless staging is configured separately.
-        services.AddOptions<StagingOptions>().BindConfiguration(StagingOptions.Section)
-            .PostConfigure(o => o.ConnectionString ??= configuration[$"{WorkerOptions.Section}:ConnectionString"]);
-        services.TryAddSingleton(Profile.HeyGen);
-        services.TryAddSingleton(_ => new MediaTools(new MediaToolsOptions()));
-        services.TryAddSingleton(sp => new Inspector(sp.GetRequiredService<MediaTools>()));
-        services.TryAddSingleton<WorkerInspection>(sp => sp.GetRequiredService<Inspector>().InspectAsync);
-        services.TryAddSingleton(sp => Stager.CreateStore(sp.GetRequiredService<IOptions<StagingOptions>>().Value, configuration["Preflight:PublicBaseUrl"]));
-        services.TryAddSingleton(sp => new Stager(sp.GetRequiredService<IStagingStore>(), sp.GetRequiredService<Profile>()));
+        services.PostConfigure<StagingOptions>(o => o.ConnectionString ??= configuration[$"{WorkerOptions.Section}:ConnectionString"]);
+        services.AddPreflightEngine(configuration);
+        services.TryAddSingleton<WorkerInspection>(sp => sp.GetRequiredService<InspectionRunner>().InspectAsync);
 
         services.TryAddSingleton<WorkerMetrics>();
         services.TryAddSingleton(sp => new BlobServiceClient(sp.GetRequiredService<WorkerOptions>().ConnectionString));
         services.TryAddSingleton(sp => new QueueServiceClient(sp.GetRequiredService<WorkerOptions>().ConnectionString));
         services.TryAddSingleton<BlobPreflightStage>();
         services.AddHostedService<QueueWorker>();
+        services.AddHealthChecks().AddCheck<WorkerHealthCheck>(HealthCheckNames.Worker);
         return services;
     }
 }

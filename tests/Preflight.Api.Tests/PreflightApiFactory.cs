@@ -6,6 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Preflight.Api.Hosting;
+using Preflight.Core.Inspection;
+using Preflight.Hosting;
 using Preflight.TestSupport;
 
 namespace Preflight.Api.Tests;

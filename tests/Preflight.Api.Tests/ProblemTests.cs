@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Preflight.Core.Probing;
+using Preflight.Core.Reports;
+using Preflight.Core.Rules;
 
 namespace Preflight.Api.Tests;
 
@@ -162,20 +164,30 @@ public sealed class ProblemTests
     }
 
     [Fact]
-    public async Task PostFiles_EngineThrows_Answers500ProblemWithoutInternals()
+    public async Task PostFiles_EngineThrows_FailRowWithProbeFailedWithoutInternalsAndOtherFilesChecked()
     {
+        // Issue 9: an engine exception is one failing row (probe.failed), never a 500 for the other files of the batch.
+        // The internals stay out of the answer (they are logged), as they did in the 500 problem before.
         using var factory = new PreflightApiFactory
         {
-            Inspect = (_, _, _) => throw new InvalidOperationException("internal-detail at /srv/secret/path"),
+            Inspect = (request, _, _) => request.DisplayPath == "a.wav"
+                ? throw new InvalidOperationException("internal-detail at /srv/secret/path")
+                : Task.FromResult(new FileReport { Path = request.DisplayPath, Kind = AssetKind.Audio, Verdict = Verdict.Pass }),
         };
 
-        using var response = await factory.CreateClient().PostAsync(Files, TestMedia.Multipart(("a.wav", TestMedia.Wav())));
+        using var response = await factory.CreateClient().PostAsync(Files, TestMedia.Multipart(("a.wav", TestMedia.Wav()), ("b.wav", TestMedia.Wav())));
 
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("internal-detail", body, StringComparison.Ordinal);
         Assert.DoesNotContain("InvalidOperationException", body, StringComparison.Ordinal);
+        var files = JsonNode.Parse(body)!["files"]!.AsArray();
+        Assert.Equal("fail", (string?)files[0]!["verdict"]);
+        Assert.Equal("audio", (string?)files[0]!["kind"]);
+        Assert.Equal(FindingCodes.ProbeFailed, (string?)files[0]!["findings"]![0]!["code"]);
+        Assert.Contains("internal error", (string?)files[0]!["findings"]![0]!["message"], StringComparison.Ordinal);
+        Assert.Equal("pass", (string?)files[1]!["verdict"]);
+        Assert.Contains(factory.Logs.Lines, l => l.Contains("internal-detail", StringComparison.Ordinal));
         Assert.Empty(factory.FilesLeftInUploadFolder());
     }
 

@@ -371,9 +371,7 @@ public sealed class CheckCommandTests
         var noTools = Directory.CreateDirectory(dir.File("no-tools")).FullName;
         dir.Write("in/tone.wav", TestMedia.Wav());
 
-        var result = await CliRunner.RunAsync(
-            c => c with { MediaTools = c.MediaTools with { BinaryFolder = noTools } },
-            ["check", dir.File("in"), "--deep"]);
+        var result = await CliRunner.RunAsync("check", dir.File("in"), "--deep", "--Preflight:MediaTools:BinaryFolder=" + noTools);
 
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.ErrorLines);

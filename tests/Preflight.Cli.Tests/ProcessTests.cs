@@ -36,7 +36,12 @@ public sealed class ProcessTests
         Assert.Equal("preflight: unknown plan 'gold': use one of free, pro, scale, enterprise. See 'preflight check --help'.\n", stderr);
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args)
+    private static Task<(int Code, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args) =>
+        RunAsync(workingDirectory, new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs the built CLI with <paramref name="environment"/> added to (or, for null values, removed from) its environment.</summary>
+    internal static async Task<(int Code, string Stdout, string Stderr)> RunAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         // The CLI project is referenced, so its entry assembly sits next to this test assembly.
         var dll = Path.Combine(AppContext.BaseDirectory, "preflight.dll");
@@ -52,6 +57,11 @@ public sealed class ProcessTests
         };
         start.ArgumentList.Add(dll);
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Preflight.Api.Hosting;
 using Preflight.Api.Uploads;
+using Preflight.Hosting;
 using Preflight.Core.Inspection;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
@@ -57,20 +58,21 @@ internal static class FileEndpoints
 
         using (batch)
         {
+            var logger = loggerFactory.CreateLogger("Preflight.Api.Files");
             var options = new InspectionOptions { Profile = profile, Plan = parameters.Plan, Deep = parameters.Deep };
-            var baseUrl = StagingSetup.BaseUrlOf(request);
+            var baseUrl = RequestBaseUrl.Of(request);
             var files = await Task.WhenAll(batch.Files.Select(async file =>
             {
-                if (file.OverLimit)
-                    return OversizeReport.Create(profile, file.DisplayName, file.FilePath, file.Bytes, file.Sha256, file.DeclaredKind);
-                var report = await runner.InspectAsync(
-                    new InspectionRequest(file.FilePath, file.DisplayName) { Sha256 = file.Sha256 }, options, cancellationToken);
+                var report = await FileInspection.InspectAsync(runner.InspectAsync,
+                    new InspectionRequest(file.FilePath, file.DisplayName) { DeclaredKind = file.DeclaredKind }, file.Ingested,
+                    options, showReason: false, e => Log.EngineFailed(logger, Log.Escape(file.DisplayName), e), cancellationToken);
+                if (file.Ingested.Truncated) return report;
                 // Staged from the temp file while the batch still holds it; the hash is the one taken while receiving.
                 return parameters.Stage ? await stager.StageAsync(report, file.FilePath, baseUrl, cancellationToken) : report;
             }));
 
             var report = CheckReport.Create(profile.Name, parameters.Plan, files, Stopwatch.GetElapsedTime(started));
-            Log.Checked(loggerFactory.CreateLogger("Preflight.Api.Files"), report.Summary.Files, "upload",
+            Log.Checked(logger, report.Summary.Files, "upload",
                 report.Summary.Passed, report.Summary.Failed, report.Summary.DurationMs);
             return TypedResults.Ok(report);
         }

@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Preflight.Api.Hosting;
-using Preflight.Core.Probing.Video;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Preflight.Core.Reports;
+using Preflight.Hosting;
 using Preflight.Staging;
-using Preflight.Worker;
 
 namespace Preflight.Api.Endpoints;
 
@@ -16,7 +15,10 @@ public sealed record HealthResponse(
 
 public sealed record ToolHealth(bool Usable, string? Version);
 
-/// <summary><c>GET /healthz</c>: answers 200 while the process serves; the body says what works.</summary>
+/// <summary>
+/// <c>GET /healthz</c>: answers 200 while the process serves; the body says what works. Built on the registered
+/// health checks, so whatever the host composes (the queue worker too) reports itself without this face knowing it.
+/// </summary>
 internal static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
@@ -28,40 +30,24 @@ internal static class HealthEndpoints
         return app;
     }
 
-    private static async Task<Ok<HealthResponse>> GetHealthAsync(
-        ToolAvailabilityCache tools, StagingHealthCache staging, HttpContext context, CancellationToken cancellationToken)
+    private static async Task<Ok<HealthResponse>> GetHealthAsync(HealthCheckService health, CancellationToken cancellationToken)
     {
-        var status = tools.Get();
-        var store = await staging.GetAsync(cancellationToken);
-        var healthy = status.FfprobeAvailable && status.FfmpegAvailable && store.Healthy;
+        var report = await health.CheckHealthAsync(cancellationToken);
+        var ffprobe = report.Entries[HealthCheckNames.Ffprobe];
+        var ffmpeg = report.Entries[HealthCheckNames.Ffmpeg];
+        var staging = report.Entries[HealthCheckNames.Staging];
         return TypedResults.Ok(new HealthResponse(
-            healthy ? "ok" : "degraded",
+            report.Status == HealthStatus.Healthy ? "ok" : "degraded",
             ToolInfo.Current.Version,
-            new ToolHealth(status.FfprobeAvailable, status.FfprobeVersion),
-            new ToolHealth(status.FfmpegAvailable, null),
-            status.Problem,
-            store,
-            // Registered only when Preflight:Worker:Enabled is on.
-            context.RequestServices.GetService<WorkerMetrics>()?.Snapshot()));
+            Tool(ffprobe),
+            Tool(ffmpeg),
+            ffprobe.Description ?? ffmpeg.Description,
+            new StoreHealth(
+                (string)staging.Data[HealthCheckNames.StoreKey], staging.Status == HealthStatus.Healthy, (string)staging.Data[HealthCheckNames.DetailKey]),
+            // Present only when a host registered the queue worker (its check's data are its counters).
+            report.Entries.TryGetValue(HealthCheckNames.Worker, out var worker) ? worker.Data : null));
     }
-}
 
-/// <summary>Checking the tools starts processes: health probes every few seconds share one answer for a while.</summary>
-internal sealed class ToolAvailabilityCache(MediaTools tools, TimeProvider time)
-{
-    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
-    private readonly Lock _lock = new();
-    private (ToolStatus Status, DateTimeOffset At)? _last;
-
-    public ToolStatus Get()
-    {
-        lock (_lock)
-        {
-            var now = time.GetUtcNow();
-            if (_last is { } last && now - last.At < Lifetime) return last.Status;
-            var status = tools.CheckAvailability();
-            _last = (status, now);
-            return status;
-        }
-    }
+    private static ToolHealth Tool(HealthReportEntry entry) =>
+        new(entry.Status == HealthStatus.Healthy, entry.Data.TryGetValue(HealthCheckNames.VersionKey, out var version) ? version as string : null);
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Preflight.Api.Hosting;
 using Preflight.Api.Uploads;
+using Preflight.Hosting;
 using Preflight.Core.Fetching;
 using Preflight.Core.Inspection;
 using Preflight.Core.Jobs;
@@ -39,7 +40,7 @@ internal static class JobEndpoints
         Profile profile,
         UrlInspector urls,
         InspectionRunner runner,
-        IOptions<JobOptions> jobOptions,
+        JobCheckerOptions jobOptions,
         IOptions<JsonOptions> json,
         IOptions<UploadOptions> uploadOptions,
         ILoggerFactory loggerFactory,
@@ -63,13 +64,8 @@ internal static class JobEndpoints
             return problem.ToResult();
         }
 
-        using var folder = PrivateTempFolder.Create(uploadOptions.Value, logger);
-        var checker = new JobChecker(profile, InspectAsset, new JobCheckerOptions
-        {
-            EnterpriseMaxVideoSeconds = jobOptions.Value.EnterpriseMaxVideoSeconds,
-            MaxConcurrentAssets = jobOptions.Value.MaxConcurrentAssets,
-            MaxAssets = jobOptions.Value.MaxAssets,
-        });
+        using var folder = UploadReceiver.CreateFolder(uploadOptions.Value, logger);
+        var checker = new JobChecker(profile, InspectAsset, jobOptions);
         JobReport report;
         try
         {

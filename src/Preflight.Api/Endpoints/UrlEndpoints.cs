@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Preflight.Api.Hosting;
 using Preflight.Api.Uploads;
+using Preflight.Hosting;
 using Preflight.Core.Fetching;
 using Preflight.Core.Inspection;
 using Preflight.Core.Reports;
@@ -77,8 +78,8 @@ internal static class UrlEndpoints
         }
 
         var options = new InspectionOptions { Profile = profile, Plan = plan, Deep = body.Deep };
-        var baseUrl = StagingSetup.BaseUrlOf(request);
-        using var folder = PrivateTempFolder.Create(uploadOptions.Value, logger);
+        var baseUrl = RequestBaseUrl.Of(request);
+        using var folder = UploadReceiver.CreateFolder(uploadOptions.Value, logger);
         var files = await Task.WhenAll(assets.Select(async asset =>
         {
             var fetched = false;

@@ -41,6 +41,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Warning, "Could not delete the upload temp folder {Folder}")]
     public static partial void TempCleanupFailed(ILogger logger, string folder, Exception exception);
 
+    [LoggerMessage(30, LogLevel.Error, "The engine failed on {FileName}; answered a probe.failed row")]
+    public static partial void EngineFailed(ILogger logger, string fileName, Exception exception);
+
     [LoggerMessage(12, LogLevel.Information, "Checked job {Endpoint} on plan {Plan}: {Verdict}, {Assets} asset(s), {Findings} finding(s) in {DurationMs} ms")]
     public static partial void JobChecked(ILogger logger, string endpoint, string plan, string verdict, int assets, int findings, long durationMs);
 

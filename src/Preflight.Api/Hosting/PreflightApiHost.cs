@@ -4,18 +4,14 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Preflight.Api.Endpoints;
 using Preflight.Api.Uploads;
-using Preflight.Core.Fetching;
-using Preflight.Core.Inspection;
-using Preflight.Core.Probing.Video;
 using Preflight.Core.Reports;
-using Preflight.Core.Rules;
-using Preflight.Worker;
+using Preflight.Hosting;
 using Scalar.AspNetCore;
 
 namespace Preflight.Api.Hosting;
 
 /// <summary>
-/// The whole service, composed in two calls so <c>Program.cs</c> and the CLI's <c>serve</c> command build the same app:
+/// The HTTP face, composed in two calls so <c>Program.cs</c> and the CLI's <c>serve</c> command build the same app:
 /// <c>builder.AddPreflight(); var app = builder.Build(); app.MapPreflight();</c>.
 /// </summary>
 public static class PreflightApiHost
@@ -23,45 +19,18 @@ public static class PreflightApiHost
     public static WebApplicationBuilder AddPreflight(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // The engine (profile, tools, inspector, fetcher, staging, inspection gate, health checks): the same for every face.
+        services.AddPreflightEngine(builder.Configuration);
 
         // Options are read lazily (IOptions), so configuration added after this call — tests, the CLI — still applies.
         services.AddOptions<ApiKeyOptions>().Configure<IConfiguration>((options, configuration) =>
             options.Keys = configuration.GetSection(ApiKeyOptions.SectionName).Get<string[]>()?
                 .Where(key => !string.IsNullOrWhiteSpace(key)).ToArray() ?? []);
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<InspectionQueueOptions>().BindConfiguration(InspectionQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations()
             .Validate(CanCreateTempFolder, "Preflight:Upload:TempFolder cannot be created.").ValidateOnStart();
-        services.AddOptions<MediaToolsOptions>().BindConfiguration("Preflight:MediaTools");
-        services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.SectionName)
-            .Validate(IsValidFetchOptions, "Preflight:Fetch has an invalid value (timeouts must be positive, MaxConcurrency at least 1).")
-            .ValidateOnStart();
-        services.AddOptions<JobOptions>().BindConfiguration(JobOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(Profile.HeyGen);
-        services.AddSingleton(sp => new MediaTools(sp.GetRequiredService<IOptions<MediaToolsOptions>>().Value));
-        services.AddSingleton<Inspector>();
-        services.AddSingleton<InspectFile>(sp => sp.GetRequiredService<Inspector>().InspectAsync);
-        services.AddSingleton(sp => new UrlFetcher(sp.GetRequiredService<IOptions<FetchOptions>>().Value));
-        services.AddSingleton<UrlInspector>();
-        services.AddSingleton<InspectionGate>();
-        services.AddSingleton<InspectionRunner>();
         services.AddSingleton<ApiKeyValidator>();
         services.AddSingleton<UploadReceiver>();
-        services.AddSingleton<ToolAvailabilityCache>();
-        services.AddPreflightStaging();
-
-        // The queue worker inside the service (issue 6). It reuses the Inspector, Profile and Stager registered above:
-        // AddPreflightWorker only adds those that are missing. Decided here, so the switch must be in the configuration
-        // the builder starts with (appsettings, environment, command line), as it is for `preflight serve`.
-        if (builder.Configuration.GetValue<bool>($"{WorkerOptions.Section}:{nameof(WorkerOptions.Enabled)}"))
-        {
-            // The worker's inspections take the same slots as HTTP requests: one limit for the machine.
-            services.AddSingleton<WorkerInspection>(sp => sp.GetRequiredService<InspectionRunner>().InspectAsync);
-            services.AddPreflightWorker(builder.Configuration);
-        }
-
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.FillFrameworkDetail);
         services.AddExceptionHandler<MissingToolExceptionHandler>();
         services.ConfigureHttpJsonOptions(json =>
@@ -132,20 +101,6 @@ public static class PreflightApiHost
                 Detail = "The request took longer than the service's per-request timeout (Preflight:Inspection:RequestTimeout).",
             },
         }).AsTask();
-
-    private static bool IsValidFetchOptions(FetchOptions options)
-    {
-        try
-        {
-            // The fetcher validates its own options; building one is cheap (no connection is opened).
-            new UrlFetcher(options).Dispose();
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 
     private static bool CanCreateTempFolder(UploadOptions options)
     {

@@ -1,10 +1,9 @@
-using System.Buffers;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Preflight.Api.Hosting;
+using Preflight.Core.Ingest;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
 
@@ -12,18 +11,20 @@ namespace Preflight.Api.Uploads;
 
 /// <summary>One received <c>file</c> part, on disk under a generated name.</summary>
 /// <param name="DisplayName">The client's file name: only ever the report's <c>path</c>, never a path on disk.</param>
-/// <param name="StoredBytes">Bytes kept on disk: at most <paramref name="LimitBytes"/>.</param>
-/// <param name="Bytes">Bytes the client sent for this part (all of them hashed).</param>
-internal sealed record ReceivedFile(string DisplayName, string FilePath, long Bytes, long StoredBytes, string Sha256,
-    AssetKind DeclaredKind, long LimitBytes)
+/// <param name="DeclaredKind">The kind its name declares, decided once here.</param>
+internal sealed record ReceivedFile(string DisplayName, IngestedFile Ingested, AssetKind DeclaredKind)
 {
-    public bool OverLimit => Bytes > LimitBytes;
+    public string FilePath => Ingested.FilePath;
+
+    public long Bytes => Ingested.Bytes;
+
+    public string Sha256 => Ingested.Sha256!;
 }
 
 /// <summary>The parts of one request in a private folder that disappears when the batch is disposed.</summary>
 internal sealed class UploadBatch(PrivateTempFolder folder) : IDisposable
 {
-    public string Folder => folder.Path;
+    public PrivateTempFolder Folder => folder;
 
     public List<ReceivedFile> Files { get; } = [];
 
@@ -38,13 +39,12 @@ internal sealed class UploadBatch(PrivateTempFolder folder) : IDisposable
 internal sealed class UploadReceiver(IOptions<UploadOptions> options, Profile profile, ILogger<UploadReceiver> logger)
 {
     public const string PartName = "file";
-    private const int BufferSize = 64 * 1024;
     private readonly UploadOptions _options = options.Value;
 
     /// <summary>The largest kind's limit plus multipart overhead, unless configured explicitly.</summary>
     public long BodyLimit => _options.MaxBodyBytes > 0
         ? _options.MaxBodyBytes
-        : profile.Kinds.Values.Max(k => k.MaxBytes.Value) + _options.MultipartOverheadBytes;
+        : profile.LargestMaxBytes + _options.MultipartOverheadBytes;
 
     public async Task<UploadBatch> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -56,7 +56,7 @@ internal sealed class UploadReceiver(IOptions<UploadOptions> options, Profile pr
         var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit;
 
-        var batch = new UploadBatch(PrivateTempFolder.Create(_options, logger));
+        var batch = new UploadBatch(CreateFolder(_options, logger));
         var body = new CountingLimitStream(request.Body, limit);
         try
         {
@@ -109,7 +109,7 @@ internal sealed class UploadReceiver(IOptions<UploadOptions> options, Profile pr
             Log.UploadAborted(logger, body.BytesRead);
             throw;
         }
-        catch (IOException e)
+        catch (IOException e) when (e is not LocalDiskException)
         {
             // The client is still there: its body ended before the closing boundary.
             batch.Dispose();
@@ -130,45 +130,15 @@ internal sealed class UploadReceiver(IOptions<UploadOptions> options, Profile pr
         if (string.IsNullOrWhiteSpace(fileName)) fileName = "upload";
 
         var kind = profile.KindFromExtension(Path.GetExtension(fileName));
-        var kindLimit = profile.LimitsFor(kind)?.MaxBytes.Value ?? profile.Kinds.Values.Max(k => k.MaxBytes.Value);
-
         // A generated name: the client's name never touches the file system (nor ffprobe's argument list).
-        var path = Path.Combine(batch.Folder, batch.Files.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".upload");
-        var fileOptions = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-            BufferSize = 0,
-        };
-        if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        long total = 0, stored = 0;
-        try
-        {
-            await using var output = new FileStream(path, fileOptions);
-            int read;
-            while ((read = await section.Body.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-                total += read;
-                // Past the kind's limit the verdict is already known: keep counting and hashing, stop storing.
-                var keep = (int)Math.Min(read, Math.Max(0, kindLimit - stored));
-                if (keep > 0)
-                {
-                    await output.WriteAsync(buffer.AsMemory(0, keep), cancellationToken);
-                    stored += keep;
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        return new ReceivedFile(fileName, path, total, stored, Convert.ToHexStringLower(hash.GetHashAndReset()), kind, kindLimit);
+        var ingested = await Ingestor.ReceiveAsync(section.Body, batch.Folder.NewFilePath("upload"),
+            new IngestLimits(profile.SizeLimitFor(kind).Limits.MaxBytes.Value), cancellationToken);
+        return new ReceivedFile(fileName, ingested, kind);
     }
+
+    /// <summary>One request's private folder under the configured temp root.</summary>
+    public static PrivateTempFolder CreateFolder(UploadOptions options, ILogger logger) =>
+        PrivateTempFolder.Create(options.ResolvedTempFolder, "", (path, e) => Log.TempCleanupFailed(logger, path, e));
 
     private static string BoundaryOf(HttpRequest request)
     {

@@ -8,7 +8,8 @@ using Preflight.Core.Reports;
 using Preflight.Core.Reports.Writers;
 using Preflight.Core.Rules;
 using Preflight.Staging;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Preflight.Hosting;
 
 namespace Preflight.Cli.Commands;
 
@@ -27,7 +28,7 @@ public sealed class CheckCommand : ICliCommand
 
     public string Help => $"""
         Usage: preflight check PATH... [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N]
-                               [--stage [--staging-connection-string CS]]
+                               [--stage [--staging-connection-string CS]] [--Section:Key=value ...]
 
         Inspects each file (folders: every file in them, recursively) against the '{Profile.HeyGen.Name}' profile:
         real format from the bytes, size, dimensions, duration, corruption.
@@ -39,7 +40,7 @@ public sealed class CheckCommand : ICliCommand
           --output FILE   Write the report to FILE (replaced only when complete) instead of standard output.
           --jobs N        Files checked at once (default: the number of cores, {Environment.ProcessorCount} here).
           --stage         Copy every passing file to the staging store and report its URL ('staged').
-                          Store from Preflight__Staging__* environment variables: Azure Blob Storage when
+                          Store from the Preflight:Staging settings: Azure Blob Storage when
                           Preflight__Staging__ConnectionString is set, else the local folder ./.preflight/staged
                           (served by 'preflight serve' at /staged/NAME).
           --staging-connection-string CS   Azure Storage connection string for --stage (overrides the variable).
@@ -49,21 +50,35 @@ public sealed class CheckCommand : ICliCommand
 
         Exit codes: 0 every file passes, 1 some file fails, 2 usage or setup error, 130 interrupted.
 
+        Configuration (as for serve and worker): appsettings.json, environment variables Preflight__Section__Key,
+        and --Section:Key=value arguments, e.g. --Preflight:MediaTools:BinaryFolder=/opt/ffmpeg/bin.
+
         Environment:
-          {CliContext.FfmpegDirVariable}   Folder holding ffprobe and ffmpeg (default: search PATH).
+          {PreflightEngine.FfmpegDirVariable}   Folder holding ffprobe and ffmpeg (default: search PATH); an alias of
+                               Preflight__MediaTools__BinaryFolder, which wins when both are set.
 
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken)
     {
-        var parsed = ArgParser.Parse(args, ValueOptions, FlagOptions, HelpCommand);
+        var (commandArgs, configurationArgs) = CliHost.SplitArgs(args);
+        var parsed = ArgParser.Parse(commandArgs, ValueOptions, FlagOptions, HelpCommand);
         if (parsed.Help)
         {
             await context.Out.WriteAsync(Help);
             return ExitCodes.Pass;
         }
 
-        var settings = Validate(parsed, context);
+        var options = Validate(parsed);
+        // --staging-connection-string is the one flag that sets a configuration key: it wins over every source.
+        var configuration = CliHost.Configuration(configurationArgs, parsed.Value("--staging-connection-string") is { } connectionString
+            ? [new(StagingOptions.Section + ":" + nameof(StagingOptions.ConnectionString), connectionString)]
+            : null);
+        await using var engine = CliHost.Engine(configuration, context);
+        var settings = new Settings(options, engine.GetRequiredService<InspectFile>(),
+            parsed.Has("--stage") ? engine.GetRequiredService<Stager>() : null,
+            // The local store's URLs: Preflight:PublicBaseUrl, else where `preflight serve` listens by default.
+            StagingSetup.PublicBaseUrl(configuration) ?? StagingSetup.DefaultServiceUrl);
         var clock = Stopwatch.StartNew();
         var inputs = FileCollector.Collect(parsed.Positionals, context.WorkingDirectory, context.Error);
 
@@ -85,9 +100,19 @@ public sealed class CheckCommand : ICliCommand
         return report.Summary.Failed > 0 ? ExitCodes.Fail : ExitCodes.Pass;
     }
 
-    private sealed record Settings(Profile Profile, string? Plan, bool Deep, string Format, string? Output, int Jobs, Stager? Stager, string? PublicBaseUrl);
+    private sealed record Options(Profile Profile, string? Plan, bool Deep, string Format, string? Output, int Jobs);
 
-    private static Settings Validate(ParsedArgs parsed, CliContext context)
+    private sealed record Settings(Options Options, InspectFile Inspect, Stager? Stager, string PublicBaseUrl)
+    {
+        public Profile Profile => Options.Profile;
+        public string? Plan => Options.Plan;
+        public bool Deep => Options.Deep;
+        public string Format => Options.Format;
+        public string? Output => Options.Output;
+        public int Jobs => Options.Jobs;
+    }
+
+    private static Options Validate(ParsedArgs parsed)
     {
         var profile = Profile.HeyGen;
         if (parsed.Positionals.Count == 0) throw new CliUsageException("missing PATH: give at least one file or folder to check", HelpCommand);
@@ -115,27 +140,14 @@ public sealed class CheckCommand : ICliCommand
 
         if (parsed.Value("--staging-connection-string") is not null && !parsed.Has("--stage"))
             throw new CliUsageException("--staging-connection-string needs --stage", HelpCommand);
-        var (stager, baseUrl) = parsed.Has("--stage") ? CreateStager(profile, parsed.Value("--staging-connection-string")) : (null, null);
 
-        return new Settings(profile, plan, parsed.Has("--deep"), format, parsed.Value("--output"), jobs, stager, baseUrl);
-    }
-
-    /// <summary>The same Preflight:Staging keys as the service, read from the environment.</summary>
-    private static (Stager, string) CreateStager(Profile profile, string? connectionString)
-    {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        var options = new StagingOptions();
-        configuration.GetSection(StagingOptions.Section).Bind(options);
-        if (connectionString is not null) options.ConnectionString = connectionString;
-        if (options.Validate() is { } problem) throw new CliSetupException(problem);
-        var baseUrl = configuration["Preflight:PublicBaseUrl"] ?? ServeCommand.DefaultUrls;
-        return (new Stager(Stager.CreateStore(options, baseUrl), profile), baseUrl);
+        return new Options(profile, plan, parsed.Has("--deep"), format, parsed.Value("--output"), jobs);
     }
 
     /// <summary>Checks the files in parallel (at most <c>Jobs</c> at once); the reports keep the input order.</summary>
     private static async Task<FileReport[]> InspectAllAsync(IReadOnlyList<InputFile> inputs, Settings settings, CliContext context, CancellationToken cancellationToken)
     {
-        var inspect = context.InspectOverride ?? new Inspector(new MediaTools(context.MediaTools)).InspectAsync;
+        var inspect = settings.Inspect;
         var options = new InspectionOptions { Profile = settings.Profile, Plan = settings.Plan, Deep = settings.Deep };
         var reports = new FileReport[inputs.Count];
         var progress = new ProgressLine(context.Error, context.Interactive, inputs.Count);
@@ -158,7 +170,7 @@ public sealed class CheckCommand : ICliCommand
     }
 
     private static async Task<FileReport> InspectOneAsync(
-        Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>> inspect,
+        InspectFile inspect,
         InputFile input, InspectionOptions options, CancellationToken cancellationToken)
     {
         if (SpecialFiles.IsPipe(input.FullPath))
@@ -166,24 +178,10 @@ public sealed class CheckCommand : ICliCommand
             return Unchecked(input, options, FindingCodes.FileUnreadable,
                 "This is a named pipe (FIFO), not a file: it was not read, since reading it would wait for a writer.");
         }
-        try
-        {
-            return await inspect(new InspectionRequest(input.FullPath, input.DisplayPath), options, cancellationToken);
-        }
-        catch (Exception e) when (e is not (MissingToolException or OperationCanceledException))
-        {
-            // The engine reports bad files as findings; an exception here is a bug in it. The file still gets
-            // a failing row, and the other files are checked.
-            return Unchecked(input, options, FindingCodes.ProbeFailed,
-                $"Preflight could not inspect this file ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}).");
-        }
+        return await FileInspection.InspectAsync(new InspectFile(inspect), new InspectionRequest(input.FullPath, input.DisplayPath),
+            ingested: null, options, showReason: true, onEngineFailure: null, cancellationToken);
     }
 
-    private static FileReport Unchecked(InputFile input, InspectionOptions options, string code, string message) => new()
-    {
-        Path = input.DisplayPath,
-        Kind = options.Profile.KindFromExtension(Path.GetExtension(input.DisplayPath)),
-        Verdict = Verdict.Fail,
-        Findings = [Finding.Error(code, message)],
-    };
+    private static FileReport Unchecked(InputFile input, InspectionOptions options, string code, string message) =>
+        FileInspection.Unchecked(new InspectionRequest(input.FullPath, input.DisplayPath), options, code, message);
 }

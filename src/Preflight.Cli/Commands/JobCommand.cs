@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using Preflight.Core.Fetching;
+using Preflight.Core.Ingest;
 using Preflight.Core.Inspection;
 using Preflight.Core.Jobs;
-using Preflight.Core.Probing.Video;
+using Microsoft.Extensions.DependencyInjection;
+using Preflight.Hosting;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
 
@@ -13,7 +15,7 @@ namespace Preflight.Cli.Commands;
 public sealed class JobCommand : ICliCommand
 {
     private const string HelpCommand = "preflight job --help";
-    private const string AllowPrivateVariable = "Preflight__Fetch__AllowPrivateNetworks";
+    private const string AllowPrivateKey = "Preflight:Fetch:AllowPrivateNetworks";
     private static readonly string[] ValueOptions = ["--format"];
     private static readonly string[] FlagOptions = ["--allow-private-networks"];
 
@@ -22,7 +24,7 @@ public sealed class JobCommand : ICliCommand
     public string Summary => "Check a whole generation request: scenes, text, dimensions, plan, credits, asset URLs.";
 
     public string Help => $$"""
-        Usage: preflight job FILE.json [--format table|json] [--allow-private-networks]
+        Usage: preflight job FILE.json [--format table|json] [--allow-private-networks] [--Section:Key=value ...]
 
         FILE.json (or - for standard input) holds {"endpoint", "plan"?, "creditsRemaining"?, "request"}: the body you
         would send to the generation API, under "request". Every asset URL in it is fetched and inspected.
@@ -32,8 +34,11 @@ public sealed class JobCommand : ICliCommand
         Options:
           --format F                 table (default) or json.
           --allow-private-networks   Let asset URLs point at loopback/private addresses (local testing only;
-                                     also {{AllowPrivateVariable}}=true).
+                                     the same as {{AllowPrivateKey}}=true).
           -h, --help                 Show this help.
+
+        Configuration (as for serve): appsettings.json, environment variables Preflight__Section__Key and
+        --Section:Key=value arguments; every Preflight:Fetch, Preflight:MediaTools and Preflight:Jobs key applies.
 
         Exit codes: 0 the job passes, 1 it fails, 2 usage or setup error (unreadable or malformed JSON, unknown plan).
 
@@ -41,7 +46,8 @@ public sealed class JobCommand : ICliCommand
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken)
     {
-        var parsed = ArgParser.Parse(args, ValueOptions, FlagOptions, HelpCommand);
+        var (commandArgs, configurationArgs) = CliHost.SplitArgs(args);
+        var parsed = ArgParser.Parse(commandArgs, ValueOptions, FlagOptions, HelpCommand);
         if (parsed.Help)
         {
             await context.Out.WriteAsync(Help);
@@ -52,18 +58,20 @@ public sealed class JobCommand : ICliCommand
         if (format is not ("table" or "json")) throw new CliUsageException($"unknown format '{format}': use table or json", HelpCommand);
 
         var job = await ReadJobAsync(parsed.Positionals[0], context, cancellationToken);
-        var allowPrivate = parsed.Has("--allow-private-networks")
-            || string.Equals(Environment.GetEnvironmentVariable(AllowPrivateVariable), "true", StringComparison.OrdinalIgnoreCase);
-
-        var profile = Profile.HeyGen;
-        var inspector = new Inspector(new MediaTools(context.MediaTools));
-        using var fetcher = new UrlFetcher(new FetchOptions { AllowPrivateNetworks = allowPrivate });
-        var urls = new UrlInspector(fetcher, profile);
-        var folder = Directory.CreateTempSubdirectory("preflight-job-").FullName;
-        try
+        // The flag is the key's shorthand: it wins over every other source.
+        var configuration = CliHost.Configuration(configurationArgs,
+            parsed.Has("--allow-private-networks") ? [new(AllowPrivateKey, "true")] : null);
+        await using var engine = CliHost.Engine(configuration, context);
+        var profile = engine.GetRequiredService<Profile>();
+        var inspect = engine.GetRequiredService<InspectFile>();
+        // A local command: a probe.failed row may quote the exception (the service's UrlInspector does not).
+        var urls = new UrlInspector(engine.GetRequiredService<UrlFetcher>(), profile) { ShowEngineFailureReason = true };
+        using var temp = PrivateTempFolder.Create(root: null, "preflight-job-");
+        var folder = temp.Path;
         {
             var checker = new JobChecker(profile, (asset, plan, ct) => urls.InspectAsync(
-                asset.Url, asset.Kind, new InspectionOptions { Profile = profile, Plan = plan }, folder, inspector.InspectAsync, null, ct));
+                asset.Url, asset.Kind, new InspectionOptions { Profile = profile, Plan = plan }, folder, inspect.Invoke, null, ct),
+                engine.GetRequiredService<JobCheckerOptions>());
             JobReport report;
             try
             {
@@ -79,10 +87,6 @@ public sealed class JobCommand : ICliCommand
             else
                 await WriteTableAsync(report, context.Out);
             return report.Verdict == Verdict.Pass ? ExitCodes.Pass : ExitCodes.Fail;
-        }
-        finally
-        {
-            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
         }
     }
 

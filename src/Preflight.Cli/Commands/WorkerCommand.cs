@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Preflight.Hosting;
 using Preflight.Worker;
 
 namespace Preflight.Cli.Commands;
@@ -28,6 +28,9 @@ public sealed class WorkerCommand : ICliCommand
           VisibilityTimeout  default 00:05:00
           MaxDequeueCount    default 5
 
+        The engine settings apply as in serve and check: Preflight:MediaTools (or PREFLIGHT_FFMPEG_DIR),
+        Preflight:Staging, Preflight:PublicBaseUrl, Preflight:Inspection:MaxConcurrent (inspection slots).
+
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken)
@@ -39,22 +42,19 @@ public sealed class WorkerCommand : ICliCommand
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. args], ContentRootPath = AppContext.BaseDirectory });
-        // Say what is missing in one line, before the host starts and logs a stack trace about it.
-        var settings = new WorkerOptions();
-        builder.Configuration.GetSection(WorkerOptions.Section).Bind(settings);
-        settings.ConnectionString ??= builder.Configuration["Preflight:Staging:ConnectionString"];
-        if (settings.Validate() is { } problem) throw new CliSetupException(problem);
-
+        // The worker on the shared engine: Preflight:MediaTools, Preflight:Staging, Preflight:Inspection apply as in serve.
         builder.Services.AddPreflightWorker(builder.Configuration);
         try
         {
             using var host = builder.Build();
+            // Say what is wrong in one line, before the host starts and logs a stack trace about it.
+            PreflightEngine.ValidateConfiguration(host.Services);
             await host.RunAsync(cancellationToken);
             return ExitCodes.Pass;
         }
         catch (OptionsValidationException e)
         {
-            throw new CliSetupException("invalid worker configuration: " + string.Join("; ", e.Failures));
+            throw CliHost.InvalidConfiguration(e);
         }
     }
 }

@@ -16,6 +16,7 @@ public sealed record FetchLimits(long MaxBytes, string Label = "files", string? 
     public static FetchLimits For(Profile profile, AssetKind? kind)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        if (profile.Kinds.Count == 0) throw new ArgumentException($"Profile '{profile.Name}' declares no kinds.", nameof(profile));
         // A vendor that fetches URLs under a smaller limit than uploads (Runway, LTX) sets maxUrlBytes.
         if (kind is { } known && profile.LimitsFor(known) is { } limits)
         {
@@ -23,9 +24,7 @@ public sealed record FetchLimits(long MaxBytes, string Label = "files", string? 
             return new FetchLimits(limit.Value, Profile.KindName(known) + " files", limit.Source);
         }
 
-        var largest = profile.Kinds.Values.Select(k => k.MaxUrlBytes ?? k.MaxBytes).MaxBy(l => l.Value);
-        return largest is null
-            ? throw new ArgumentException($"Profile '{profile.Name}' declares no kinds.", nameof(profile))
-            : new FetchLimits(largest.Value, "files of any kind", largest.Source);
+        var largest = profile.Kinds.Values.Select(k => k.MaxUrlBytes ?? k.MaxBytes).MaxBy(l => l.Value)!;
+        return new FetchLimits(largest.Value, "files of any kind", largest.Source);
     }
 }

@@ -1,4 +1,6 @@
+using Preflight.Core.Ingest;
 using Preflight.Core.Reports;
+using Preflight.Core.Sniffing;
 
 namespace Preflight.Core.Fetching;
 
@@ -14,5 +16,11 @@ public sealed record FetchResult(
     UrlSource Source,
     IReadOnlyList<Finding> Findings)
 {
+    /// <summary>What the body's bytes are, sniffed once while it was received; null on failure.</summary>
+    public SniffResult? Sniff { get; init; }
+
+    /// <summary>The received body (hash, size, sniff), for the inspection entry point; null on failure.</summary>
+    public IngestedFile? Ingested { get; init; }
+
     public bool Succeeded => FilePath is not null && !Findings.Any(f => f.Severity == Severity.Error);
 }

@@ -1,9 +1,8 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography;
+using Preflight.Core.Ingest;
 using Preflight.Core.Reports;
 using Preflight.Core.Sniffing;
 
@@ -84,9 +83,9 @@ public sealed class UrlFetcher : IDisposable
             {
                 return await FetchCoreAsync(uri, limits, targetDirectory, trace, overall.Token);
             }
-            // Only network trouble becomes a finding; a local disk error (LocalFileException) is ours, not the URL's.
+            // Only network trouble becomes a finding; a local disk error (LocalDiskException) is ours, not the URL's.
             catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or SocketException
-                                           or IOException and not LocalFileException
+                                           or IOException and not LocalDiskException
                                        && !cancellationToken.IsCancellationRequested)
             {
                 return trace.Fail(overall.IsCancellationRequested ? UrlFindings.TimedOut(_options.Timeout) : TransportFinding(ex));
@@ -184,69 +183,23 @@ public sealed class UrlFetcher : IDisposable
     {
         // The name is ours, never the URL's: nothing a server says can choose or traverse a path.
         var path = Path.Combine(targetDirectory, "url-" + Guid.NewGuid().ToString("N") + ".download");
-        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
-        var keep = false;
-        try
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        var ingested = await Ingestor.ReceiveAsync(body, path,
+            new IngestLimits(limits.MaxBytes, StopPastCap: true) { HeadBytes = HtmlPrefixLength, RejectHead = head => HtmlPrefix.Looks(head.Span) },
+            ct);
+        switch (ingested.Stop)
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var prefix = new byte[HtmlPrefixLength];
-            var prefixLength = 0;
-            long total = 0;
-
-            await using (var file = LocalFileException.Guard(path, () => new FileStream(path, PrivateFile())))
-            await using (var body = await response.Content.ReadAsStreamAsync(ct))
-            {
-                while (true)
-                {
-                    // Never ask for more than limit + 1 bytes: one byte over is proof enough.
-                    var wanted = (int)Math.Min(buffer.Length, limits.MaxBytes + 1 - total);
-                    var read = await body.ReadAsync(buffer.AsMemory(0, wanted), ct);
-                    if (read == 0) break;
-                    total += read;
-                    if (total > limits.MaxBytes) return trace.Fail(UrlFindings.TooLargeStreamed(limits));
-
-                    if (prefixLength < prefix.Length)
-                    {
-                        var copy = Math.Min(read, prefix.Length - prefixLength);
-                        buffer.AsSpan(0, copy).CopyTo(prefix.AsSpan(prefixLength));
-                        prefixLength += copy;
-                        if (prefixLength == prefix.Length && HtmlPrefix.Looks(prefix))
-                            return trace.Fail(UrlFindings.ReturnsHtml("the body is an HTML page"));
-                    }
-
-                    hash.AppendData(buffer, 0, read);
-                    await LocalFileException.GuardAsync(path, file.WriteAsync(buffer.AsMemory(0, read), ct));
-                }
-            }
-
-            if (prefixLength < prefix.Length && HtmlPrefix.Looks(prefix.AsSpan(0, prefixLength)))
+            case IngestStop.PastCap:
+                return trace.Fail(UrlFindings.TooLargeStreamed(limits));
+            case IngestStop.HeadRejected:
                 return trace.Fail(UrlFindings.ReturnsHtml("the body is an HTML page"));
-            if (LocalFileException.Guard(path, () => FormatSniffer.Default.Sniff(path)).Format == KnownFormats.Html)
-                return trace.Fail(UrlFindings.ReturnsHtml("the body sniffs as an HTML page"));
-
-            keep = true;
-            return new FetchResult(path, total, Convert.ToHexStringLower(hash.GetHashAndReset()), trace.Source, []);
         }
-        finally
+        if (ingested.Sniff!.Format == KnownFormats.Html)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            if (!keep) TryDelete(path);
+            TryDelete(path);
+            return trace.Fail(UrlFindings.ReturnsHtml("the body sniffs as an HTML page"));
         }
-    }
-
-    private static FileStreamOptions PrivateFile()
-    {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            Options = FileOptions.Asynchronous,
-            // Writes are 64 KB already; no buffer means nothing left to flush (and fail) on dispose.
-            BufferSize = 0,
-        };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        return options;
+        return new FetchResult(path, ingested.Bytes, ingested.Sha256, trace.Source, []) { Sniff = ingested.Sniff, Ingested = ingested };
     }
 
     private Finding TransportFinding(Exception ex)
@@ -337,23 +290,6 @@ public sealed class UrlFetcher : IDisposable
         try { File.Delete(path); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
-    }
-
-    /// <summary>Writing the download to local disk failed: a problem of this machine, never reported as the URL's.</summary>
-    private sealed class LocalFileException(string path, Exception inner)
-        : IOException($"Could not write the download to '{path}': {inner.Message}", inner)
-    {
-        public static T Guard<T>(string path, Func<T> action)
-        {
-            try { return action(); }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { throw new LocalFileException(path, ex); }
-        }
-
-        public static async ValueTask GuardAsync(string path, ValueTask write)
-        {
-            try { await write; }
-            catch (IOException ex) { throw new LocalFileException(path, ex); }
-        }
     }
 
     /// <summary>What the server said so far, for the report's <c>source</c> and every failure.</summary>

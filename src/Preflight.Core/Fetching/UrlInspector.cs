@@ -12,6 +12,12 @@ namespace Preflight.Core.Fetching;
 /// </summary>
 public sealed class UrlInspector(UrlFetcher fetcher, Profile profile)
 {
+    /// <summary>Whether a <c>probe.failed</c> row quotes the exception (true for a local command, false for a service).</summary>
+    public bool ShowEngineFailureReason { get; init; }
+
+    /// <summary>Told about an engine exception that became a <c>probe.failed</c> row (e.g. to log it).</summary>
+    public Action<Exception>? OnEngineFailure { get; init; }
+
     /// <param name="kind">The kind the caller declares; null = from the URL's extension, else Content-Type, else the bytes.</param>
     /// <param name="inspect">The engine call (the API routes it through its concurrency gate).</param>
     /// <param name="afterInspect">Runs while the downloaded file still exists (e.g. staging); may return a changed report.</param>
@@ -49,12 +55,14 @@ public sealed class UrlInspector(UrlFetcher fetcher, Profile profile)
 
         try
         {
-            var sniffed = FormatSniffer.Default.Sniff(fetched.FilePath);
+            // Sniffed once, while the body arrived: the kind, the engine and the Content-Type check all use that answer.
+            var sniffed = fetched.Sniff ?? FormatSniffer.Default.Sniff(fetched.FilePath);
             var declared = kindAfterHeaders ?? rules.KindAccepting(sniffed.Format) ?? FormatFamilies.FamilyOf(sniffed.Format);
             // The engine reads the extension from the display path: give it the URL's path, never its query string.
             var displayPath = uri?.GetLeftPart(UriPartial.Path) ?? url;
-            var inspected = await inspect(
-                new InspectionRequest(fetched.FilePath, displayPath) { DeclaredKind = declared, Sha256 = fetched.Sha256 }, options, cancellationToken);
+            var inspected = await FileInspection.InspectAsync(new InspectFile(inspect),
+                new InspectionRequest(fetched.FilePath, displayPath) { DeclaredKind = declared, Sha256 = fetched.Sha256, Sniff = sniffed },
+                fetched.Ingested, options, ShowEngineFailureReason, OnEngineFailure, cancellationToken);
 
             var mismatch = inspected.Detected is { } detected
                 ? UrlKindHints.ContentTypeMismatch(fetched.Source.ContentType, detected.Format)

@@ -1,5 +1,6 @@
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
+using Preflight.Core.Sniffing;
 
 namespace Preflight.Core.Inspection;
 
@@ -13,6 +14,9 @@ public sealed record InspectionRequest(string FilePath, string DisplayPath)
 
     /// <summary>The SHA-256 when it was computed while the file was received, so it is not read twice.</summary>
     public string? Sha256 { get; init; }
+
+    /// <summary>What the bytes are, when they were sniffed while the file was received, so the head is not read again.</summary>
+    public SniffResult? Sniff { get; init; }
 }
 
 public sealed record InspectionOptions

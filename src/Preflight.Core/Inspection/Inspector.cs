@@ -1,6 +1,5 @@
+using Preflight.Core.Formats;
 using Preflight.Core.Probing;
-using Preflight.Core.Probing.Audio;
-using Preflight.Core.Probing.Image;
 using Preflight.Core.Probing.Video;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
@@ -16,10 +15,6 @@ namespace Preflight.Core.Inspection;
 public sealed class Inspector(MediaTools mediaTools)
 {
     private readonly FormatSniffer _sniffer = FormatSniffer.Default;
-    private readonly Mp4Prober _mp4 = new();
-    private readonly ImageProber _image = new();
-    private readonly WavProber _wav = new();
-    private readonly Mp3Prober _mp3 = new();
 
     public MediaTools MediaTools { get; } = mediaTools;
 
@@ -38,7 +33,7 @@ public sealed class Inspector(MediaTools mediaTools)
             {
                 size = RandomAccess.GetLength(handle);
             }
-            sniff = _sniffer.Sniff(request.FilePath);
+            sniff = request.Sniff ?? _sniffer.Sniff(request.FilePath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -115,66 +110,13 @@ public sealed class Inspector(MediaTools mediaTools)
     }
 
     /// <summary>
-    /// Runs the prober for the sniffed format. Formats we do not accept are not probed at all: in particular
-    /// ffprobe never sees a playlist, a concat script or anything it might follow to other files.
+    /// Runs the prober the registry declares for the sniffed format. Formats we do not accept have none and are not
+    /// probed at all: in particular ffprobe never sees a playlist, a concat script or anything it might follow to other files.
     /// </summary>
-    private async Task<ProbeResult?> ProbeAsync(string path, string fileName, string format, bool deep, CancellationToken cancellationToken, bool inProcessOnly = false)
-    {
-        switch (format)
-        {
-            case KnownFormats.Mp4 or KnownFormats.Mov or KnownFormats.M4a or KnownFormats.ThreeGp:
-            {
-                var quick = _mp4.Probe(path, fileName);
-                if (quick.NeedsFfprobe && !quick.HasErrors && !inProcessOnly)
-                    quick = Merge(quick, await MediaTools.ProbeAsync(path, format, cancellationToken));
-                return deep && !quick.HasErrors ? await WithDecodeAsync(quick, path, format, cancellationToken) : quick;
-            }
-            case KnownFormats.Jpeg or KnownFormats.Png:
-            {
-                var quick = _image.Probe(path, format);
-                return deep && !quick.HasErrors ? Merge(quick, _image.Decode(path, format)) : quick;
-            }
-            case KnownFormats.Wav:
-            {
-                var quick = _wav.Probe(path, fileName);
-                return deep && !quick.HasErrors ? await WithDecodeAsync(quick, path, format, cancellationToken) : quick;
-            }
-            case KnownFormats.Mp3:
-            {
-                var quick = _mp3.Probe(path);
-                return deep && !quick.HasErrors ? await WithDecodeAsync(quick, path, format, cancellationToken) : quick;
-            }
-            default:
-                return null;
-        }
-    }
-
-    private async Task<ProbeResult> WithDecodeAsync(ProbeResult quick, string path, string format, CancellationToken cancellationToken)
-    {
-        var decodeFindings = await MediaTools.DecodeAsync(path, format, cancellationToken);
-        return quick with { Findings = [.. quick.Findings, .. decodeFindings] };
-    }
-
-    /// <summary>Facts from the in-process reader win; the second source fills what it left unknown.</summary>
-    private static ProbeResult Merge(ProbeResult first, ProbeResult second)
-    {
-        var a = first.Media;
-        var b = second.Media;
-        var media = new MediaFacts
-        {
-            Width = a.Width ?? b.Width,
-            Height = a.Height ?? b.Height,
-            DurationSeconds = a.DurationSeconds ?? b.DurationSeconds,
-            VideoCodec = a.VideoCodec ?? b.VideoCodec,
-            AudioCodec = a.AudioCodec ?? b.AudioCodec,
-            FrameRate = a.FrameRate ?? b.FrameRate,
-            SampleRate = a.SampleRate ?? b.SampleRate,
-            Channels = a.Channels ?? b.Channels,
-            BitDepth = a.BitDepth ?? b.BitDepth,
-            Rotation = a.Rotation ?? b.Rotation,
-        };
-        return new ProbeResult(media, [.. first.Findings, .. second.Findings]);
-    }
+    private async Task<ProbeResult?> ProbeAsync(string path, string fileName, string format, bool deep, CancellationToken cancellationToken, bool inProcessOnly = false) =>
+        FormatRegistry.Find(format)?.Prober is { } prober
+            ? await prober.ProbeAsync(new ProbeRequest(path, fileName, format, deep, inProcessOnly, MediaTools), cancellationToken)
+            : null;
 
     private static IEnumerable<Finding> MissingStreams(AssetKind kind, string format, MediaFacts media)
     {

@@ -31,11 +31,8 @@ public sealed class JobChecker(Profile profile, AssetInspector inspectAsset, Job
 {
     private readonly JobCheckerOptions _options = options ?? new JobCheckerOptions();
 
-    public static IReadOnlyList<string> SupportedEndpoints { get; } =
-    [
-        JobEndpoints.VideoGenerate, JobEndpoints.VideoTranslate, JobEndpoints.StreamingTask,
-        .. JobEndpoints.PerCall,
-    ];
+    /// <summary>The endpoints the default profile can check (its per-call endpoints come from the profile's credit table).</summary>
+    public static IReadOnlyList<string> SupportedEndpoints { get; } = GenerationEndpoints.Supported(Profile.HeyGen);
 
     public async Task<JobReport> CheckAsync(JobCheckRequest job, CancellationToken cancellationToken)
     {
@@ -45,10 +42,11 @@ public sealed class JobChecker(Profile profile, AssetInspector inspectAsset, Job
         if (job.CreditsRemaining is < 0)
             throw new JobRequestException("creditsRemaining must not be negative.");
 
-        var endpoint = JobEndpoints.Normalise(job.Endpoint);
+        var endpoint = GenerationEndpoints.Normalise(job.Endpoint);
         var spec = JobSpec.For(endpoint, profile, _options);
         if (spec is null)
         {
+            var supported = GenerationEndpoints.Supported(profile);
             return new JobReport
             {
                 Verdict = Verdict.Fail,
@@ -58,8 +56,8 @@ public sealed class JobChecker(Profile profile, AssetInspector inspectAsset, Job
                 Findings =
                 [
                     new JobFinding(FindingCodes.JobUnknownEndpoint, Severity.Error,
-                        $"Unknown endpoint '{job.Endpoint}'. Supported: {string.Join(", ", SupportedEndpoints)}.",
-                        Actual: job.Endpoint, Limit: string.Join(" | ", SupportedEndpoints)),
+                        $"Unknown endpoint '{job.Endpoint}'. Supported: {string.Join(", ", supported)}.",
+                        Actual: job.Endpoint, Limit: string.Join(" | ", supported)),
                 ],
                 Estimate = new JobEstimate(0, false, 0, "unknown endpoint: no estimate"),
                 Assets = [],

@@ -36,9 +36,9 @@ internal abstract class JobSpec(Profile profile)
 
     public static JobSpec? For(string endpoint, Profile profile, JobCheckerOptions options) => endpoint switch
     {
-        JobEndpoints.VideoGenerate => new VideoGenerateSpec(profile, options),
-        JobEndpoints.VideoTranslate => new VideoTranslateSpec(profile, options),
-        JobEndpoints.StreamingTask => new StreamingTaskSpec(profile),
+        GenerationEndpoints.VideoGenerate => new VideoGenerateSpec(profile, options),
+        GenerationEndpoints.VideoTranslate => new VideoTranslateSpec(profile, options),
+        GenerationEndpoints.StreamingTask => new StreamingTaskSpec(profile),
         _ when profile.JobsOrThrow.Credits.PerCall.ContainsKey(endpoint) => new PerCallSpec(profile, endpoint),
         _ => null,
     };

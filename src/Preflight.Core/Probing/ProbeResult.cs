@@ -15,6 +15,30 @@ public sealed record ProbeResult(MediaFacts Media, IReadOnlyList<Finding> Findin
         new(MediaFacts.Empty, [Finding.Error(FindingCodes.FileCorrupt, message)]);
 
     public bool HasErrors => Findings.Any(f => f.Severity == Severity.Error);
+
+    /// <summary>Facts from the in-process reader win; the second source fills what it left unknown.</summary>
+    public static ProbeResult Merge(ProbeResult first, ProbeResult second)
+    {
+        var a = first.Media;
+        var b = second.Media;
+        var media = new MediaFacts
+        {
+            Width = a.Width ?? b.Width,
+            Height = a.Height ?? b.Height,
+            DurationSeconds = a.DurationSeconds ?? b.DurationSeconds,
+            VideoCodec = a.VideoCodec ?? b.VideoCodec,
+            AudioCodec = a.AudioCodec ?? b.AudioCodec,
+            FrameRate = a.FrameRate ?? b.FrameRate,
+            SampleRate = a.SampleRate ?? b.SampleRate,
+            Channels = a.Channels ?? b.Channels,
+            BitDepth = a.BitDepth ?? b.BitDepth,
+            Rotation = a.Rotation ?? b.Rotation,
+        };
+        return new ProbeResult(media, [.. first.Findings, .. second.Findings]);
+    }
+
+    /// <summary>The findings of a full decode (deep check) added to this result.</summary>
+    public ProbeResult WithFindings(IEnumerable<Finding> more) => this with { Findings = [.. Findings, .. more] };
 }
 
 /// <summary>A tool Preflight needs (ffprobe, ffmpeg) is not installed or cannot run.</summary>

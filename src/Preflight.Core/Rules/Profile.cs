@@ -72,7 +72,11 @@ public sealed record KindLimits
     /// <c>file.too_large</c> rule reads only <see cref="MaxBytesRule"/>.
     /// </summary>
     [JsonIgnore]
-    public Limit<long> MaxBytes => MaxBytesRule ?? ReceiveCap ?? new Limit<long>(Profile.UnpublishedSizeCapBytes, Profile.UnpublishedSizeCapSource);
+    public Limit<long> MaxBytes
+    {
+        get => MaxBytesRule ?? ReceiveCap ?? new Limit<long>(Profile.UnpublishedSizeCapBytes, Profile.UnpublishedSizeCapSource);
+        init => MaxBytesRule = value;
+    }
 
     [JsonIgnore]
     internal Limit<long>? ReceiveCap { get; init; }
@@ -229,6 +233,23 @@ public sealed record Profile(
     [JsonIgnore]
     public JobLimits JobsOrThrow => Jobs
         ?? throw new InvalidOperationException($"Profile '{Name}' has no job rules: job requests can only be checked against a profile with 'jobs' (heygen or one extending it).");
+
+    /// <summary>
+    /// The one answer to "how large may this file be": the limits of <paramref name="kind"/>, or, for a kind not
+    /// known (yet), the largest kind's — its name is the kind a size finding is judged under. Uploads, URL fetches,
+    /// the worker and the oversize report all ask here.
+    /// </summary>
+    public (AssetKind Kind, KindLimits Limits) SizeLimitFor(AssetKind? kind)
+    {
+        if (kind is { } known && LimitsFor(known) is { } limits) return (known, limits);
+        var largest = Kinds.MaxBy(k => k.Value.MaxBytes.Value);
+        return largest.Value is null
+            ? throw new InvalidOperationException($"Profile '{Name}' declares no kinds.")
+            : (ParseKind(largest.Key) ?? AssetKind.Unknown, largest.Value);
+    }
+
+    /// <summary>The largest kind's byte limit: no single file of any kind may be larger.</summary>
+    public long LargestMaxBytes => SizeLimitFor(null).Limits.MaxBytes.Value;
 
     /// <summary>The plan, or null when <paramref name="plan"/> is null. Throws for a plan the profile does not know.</summary>
     public PlanLimits? PlanOrNull(string? plan)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Preflight.Core.Formats.Mp4.IsoBmff;
 
 namespace Preflight.Core.Sniffing;
 

@@ -1,4 +1,4 @@
-using Preflight.Core.Sniffing.Detectors;
+using Preflight.Core.Formats;
 
 namespace Preflight.Core.Sniffing;
 
@@ -14,32 +14,8 @@ public sealed class FormatSniffer
 
     internal FormatSniffer(IReadOnlyList<IFormatDetector> detectors) => _detectors = detectors;
 
-    public static FormatSniffer Default { get; } = new(
-    [
-        new IsoBmffDetector(),
-        new EbmlDetector(),
-        new RiffDetector(),
-        new PngDetector(),
-        new JpegDetector(),
-        new GifDetector(),
-        new TiffDetector(),
-        new BmpDetector(),
-        new FlvDetector(),
-        new PdfDetector(),
-        new ZipDetector(),
-        new OggDetector(),
-        new FlacDetector(),
-        new Mp3Detector(),
-        new AdtsDetector(),
-        new Id3OrphanDetector(),
-        new MpegTsDetector(),
-        new QuickTimeAtomDetector(),
-        new HlsDetector(),
-        new FfConcatDetector(),
-        new MarkupDetector(),
-        new JsonDetector(),
-        new TextDetector(),
-    ]);
+    /// <summary>The detectors of <see cref="FormatRegistry"/>, in its order.</summary>
+    public static FormatSniffer Default { get; } = new(FormatRegistry.Detectors);
 
     /// <summary>Sniffs a file with a bounded read (a few KB, never a full scan).</summary>
     public SniffResult Sniff(string path)

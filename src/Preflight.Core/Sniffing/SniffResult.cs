@@ -1,3 +1,5 @@
+using Preflight.Core.Formats;
+
 namespace Preflight.Core.Sniffing;
 
 /// <summary>What the first bytes of a file say it is. <see cref="Basis"/> says which bytes matched.</summary>
@@ -47,55 +49,12 @@ public static class KnownFormats
     public const string Unknown = "unknown";
 }
 
-/// <summary>Which kind of media a format is, whether or not a profile accepts it.</summary>
+/// <summary>Which kind of media a format is, whether or not a profile accepts it (from <see cref="FormatRegistry"/>).</summary>
 public static class FormatFamilies
 {
-    public static Reports.AssetKind FamilyOf(string format) => format switch
-    {
-        KnownFormats.Mp4 or KnownFormats.Mov or KnownFormats.ThreeGp or KnownFormats.Webm or KnownFormats.Mkv
-            or KnownFormats.Avi or KnownFormats.Flv or KnownFormats.MpegTs => Reports.AssetKind.Video,
-        KnownFormats.Jpeg or KnownFormats.Png or KnownFormats.Gif or KnownFormats.Webp or KnownFormats.Bmp
-            or KnownFormats.Tiff or KnownFormats.Heif or KnownFormats.Avif or KnownFormats.Svg => Reports.AssetKind.Image,
-        KnownFormats.Wav or KnownFormats.Mp3 or KnownFormats.Flac or KnownFormats.Ogg or KnownFormats.Aac
-            or KnownFormats.M4a => Reports.AssetKind.Audio,
-        _ => Reports.AssetKind.Unknown,
-    };
+    public static Reports.AssetKind FamilyOf(string format) =>
+        FormatRegistry.Find(format)?.Family ?? Reports.AssetKind.Unknown;
 
     /// <summary>Human name for messages: "PNG image", "QuickTime MOV video", …</summary>
-    public static string Describe(string format) => format switch
-    {
-        KnownFormats.Mp4 => "MP4 video",
-        KnownFormats.Mov => "QuickTime MOV video",
-        KnownFormats.M4a => "audio-only MP4 (M4A)",
-        KnownFormats.ThreeGp => "3GP video",
-        KnownFormats.Heif => "HEIF image",
-        KnownFormats.Avif => "AVIF image",
-        KnownFormats.Webm => "WebM video",
-        KnownFormats.Mkv => "Matroska (MKV) video",
-        KnownFormats.Avi => "AVI video",
-        KnownFormats.Flv => "Flash video (FLV)",
-        KnownFormats.MpegTs => "MPEG transport stream",
-        KnownFormats.Jpeg => "JPEG image",
-        KnownFormats.Png => "PNG image",
-        KnownFormats.Gif => "GIF image",
-        KnownFormats.Webp => "WebP image",
-        KnownFormats.Bmp => "BMP image",
-        KnownFormats.Tiff => "TIFF image",
-        KnownFormats.Wav => "WAV audio",
-        KnownFormats.Mp3 => "MP3 audio",
-        KnownFormats.Flac => "FLAC audio",
-        KnownFormats.Ogg => "Ogg media",
-        KnownFormats.Aac => "raw AAC (ADTS) audio",
-        KnownFormats.Pdf => "PDF document",
-        KnownFormats.Zip => "ZIP archive",
-        KnownFormats.Html => "HTML web page",
-        KnownFormats.Xml => "XML document",
-        KnownFormats.Svg => "SVG image",
-        KnownFormats.Json => "JSON document",
-        KnownFormats.Text => "plain text",
-        KnownFormats.Hls => "HLS playlist (text)",
-        KnownFormats.FfConcat => "ffconcat script (text)",
-        KnownFormats.Empty => "empty file",
-        _ => "unrecognised data",
-    };
+    public static string Describe(string format) => FormatRegistry.Find(format)?.DisplayName ?? "unrecognised data";
 }

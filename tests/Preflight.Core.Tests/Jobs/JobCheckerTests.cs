@@ -390,5 +390,5 @@ public sealed class JobCheckerTests
     [InlineData("Video/Generate", "video/generate")]
     [InlineData("video/translate", "video_translate")]
     public void Normalise_Spellings_MapToCanonicalName(string given, string expected) =>
-        Assert.Equal(expected, JobEndpoints.Normalise(given));
+        Assert.Equal(expected, GenerationEndpoints.Normalise(given));
 }

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Preflight.Core.Sniffing;
+using Preflight.Core.Formats;
 
 namespace Preflight.Core.Probing.Video;
 
@@ -13,17 +13,7 @@ internal sealed record FfmpegInput(string Demuxer, string FormatWhitelist, strin
     public string InputArguments => $"-f {Demuxer} -format_whitelist {FormatWhitelist} -protocol_whitelist file";
 
     /// <summary>Null for a format we never hand to ffprobe/ffmpeg.</summary>
-    public static FfmpegInput? For(string format) => format switch
-    {
-        // The mov demuxer registers under all these names; any of them would satisfy the whitelist.
-        KnownFormats.Mp4 => new("mov", "mov,mp4,m4a,3gp,3g2,mj2", "input.mp4"),
-        KnownFormats.Mov => new("mov", "mov,mp4,m4a,3gp,3g2,mj2", "input.mov"),
-        KnownFormats.M4a => new("mov", "mov,mp4,m4a,3gp,3g2,mj2", "input.m4a"),
-        KnownFormats.ThreeGp => new("mov", "mov,mp4,m4a,3gp,3g2,mj2", "input.3gp"),
-        KnownFormats.Wav => new("wav", "wav", "input.wav"),
-        KnownFormats.Mp3 => new("mp3", "mp3", "input.mp3"),
-        _ => null,
-    };
+    public static FfmpegInput? For(string format) => FormatRegistry.Find(format)?.Ffmpeg;
 }
 
 /// <summary>Turns ffprobe/ffmpeg stderr into short, safe report text.</summary>

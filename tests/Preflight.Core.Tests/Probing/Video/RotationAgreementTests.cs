@@ -1,3 +1,4 @@
+using Preflight.Core.Formats.Mp4;
 using Preflight.Core.Probing.Video;
 using Preflight.TestSupport;
 

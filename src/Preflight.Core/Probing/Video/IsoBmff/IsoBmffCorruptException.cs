@@ -1,4 +1,0 @@
-namespace Preflight.Core.Probing.Video.IsoBmff;
-
-/// <summary>The box structure is broken. The message is shown to users as the <c>file.corrupt</c> finding.</summary>
-internal sealed class IsoBmffCorruptException(string message) : Exception(message);

@@ -1,7 +1,0 @@
-namespace Preflight.Core.Sniffing.Detectors;
-
-internal sealed class PdfDetector : IFormatDetector
-{
-    public SniffResult? Detect(SniffContext context) =>
-        Bytes.StartsWith(context.Head, 0, "%PDF-"u8) ? Sniffed.As(KnownFormats.Pdf, "'%PDF-' at offset 0") : null;
-}

@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Preflight.Core.Fetching;
+using Preflight.Core.Inspection;
+using Preflight.Core.Probing.Video;
+using Preflight.Core.Rules;
+
+namespace Preflight.Hosting;
+
+/// <summary>
+/// The one composition root of the engine. Every face (<c>check</c>, <c>job</c>, <c>serve</c>, <c>worker</c>, the API
+/// host) calls <see cref="AddPreflightEngine"/>, so a configuration key means the same thing everywhere.
+/// </summary>
+public static class PreflightEngine
+{
+    /// <summary>Folder holding ffprobe and ffmpeg: the documented alias of <c>Preflight:MediaTools:BinaryFolder</c>.</summary>
+    public const string FfmpegDirVariable = "PREFLIGHT_FFMPEG_DIR";
+
+    public const string MediaToolsSection = "Preflight:MediaTools";
+
+    /// <summary>
+    /// Profile, media tools (<c>Preflight:MediaTools</c>), inspector, URL fetcher (<c>Preflight:Fetch</c>) and URL
+    /// inspector, staging store and stager (<c>Preflight:Staging</c>, <c>Preflight:PublicBaseUrl</c>), the inspection
+    /// gate (<c>Preflight:Inspection</c>), job settings (<c>Preflight:Jobs</c>) and the engine's health checks.
+    /// Options are bound once and validated at start (<c>ValidateOnStart</c>). Calling it again does nothing.
+    /// </summary>
+    public static IServiceCollection AddPreflightEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(s => s.ServiceType == typeof(EngineMarker))) return services;
+        services.AddSingleton<EngineMarker>();
+        // Options read the container's IConfiguration lazily, so sources added after this call (tests) still apply.
+        services.TryAddSingleton(configuration);
+
+        services.AddSingleton<IOptionsFactory<MediaToolsOptions>, MediaToolsOptionsFactory>();
+        services.AddOptions<MediaToolsOptions>().BindConfiguration(MediaToolsSection)
+            .Validate(o => o.ProbeTimeout > TimeSpan.Zero && o.DecodeTimeout > TimeSpan.Zero,
+                "Preflight:MediaTools: ProbeTimeout and DecodeTimeout must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.SectionName)
+            .Validate(IsValidFetchOptions, "Preflight:Fetch has an invalid value (timeouts must be positive, MaxConcurrency at least 1).")
+            .ValidateOnStart();
+        services.AddOptions<InspectionQueueOptions>().BindConfiguration(InspectionQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JobOptions>().BindConfiguration(JobOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Profile.HeyGen);
+        services.AddSingleton(sp => new MediaTools(sp.GetRequiredService<IOptions<MediaToolsOptions>>().Value));
+        services.AddSingleton<Inspector>();
+        services.AddSingleton<InspectFile>(sp => sp.GetRequiredService<Inspector>().InspectAsync);
+        services.AddSingleton(sp => new UrlFetcher(sp.GetRequiredService<IOptions<FetchOptions>>().Value));
+        services.AddSingleton<UrlInspector>();
+        services.AddSingleton<InspectionGate>();
+        services.AddSingleton<InspectionRunner>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<JobOptions>>().Value.ToCheckerOptions());
+        services.AddPreflightStaging();
+
+        services.AddSingleton<ToolAvailabilityCache>();
+        services.AddHealthChecks()
+            .AddTypeActivatedCheck<MediaToolHealthCheck>(HealthCheckNames.Ffprobe, args: true)
+            .AddTypeActivatedCheck<MediaToolHealthCheck>(HealthCheckNames.Ffmpeg, args: false)
+            .AddCheck<StagingHealthCheck>(HealthCheckNames.Staging);
+        return services;
+    }
+
+    /// <summary>Throws <see cref="OptionsValidationException"/> when a setting is invalid; what a host does when it starts.</summary>
+    public static void ValidateConfiguration(IServiceProvider services)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            // Several sections are wrong: one exception that names every problem.
+            var failures = e.InnerExceptions.Cast<OptionsValidationException>().ToList();
+            throw new OptionsValidationException(failures[0].OptionsName, failures[0].OptionsType, failures.SelectMany(f => f.Failures));
+        }
+    }
+
+    private static bool IsValidFetchOptions(FetchOptions options)
+    {
+        try
+        {
+            // The fetcher validates its own options; building one is cheap (no connection is opened).
+            new UrlFetcher(options).Dispose();
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class EngineMarker;
+
+    /// <summary>
+    /// Starts from <c>PREFLIGHT_FFMPEG_DIR</c>, then binds <c>Preflight:MediaTools</c> over it: the alias applies
+    /// when <c>BinaryFolder</c> is not configured, and the configured key wins when both are set.
+    /// </summary>
+    private sealed class MediaToolsOptionsFactory(
+        IEnumerable<IConfigureOptions<MediaToolsOptions>> setups,
+        IEnumerable<IPostConfigureOptions<MediaToolsOptions>> postConfigures,
+        IEnumerable<IValidateOptions<MediaToolsOptions>> validations)
+        : OptionsFactory<MediaToolsOptions>(setups, postConfigures, validations)
+    {
+        protected override MediaToolsOptions CreateInstance(string name) =>
+            Environment.GetEnvironmentVariable(FfmpegDirVariable) is { Length: > 0 } folder && !string.IsNullOrWhiteSpace(folder)
+                ? new MediaToolsOptions { BinaryFolder = folder }
+                : new MediaToolsOptions();
+    }
+}
