@@ -36,7 +36,9 @@ internal static class FileEndpoints
         [FromQuery] string? plan,
         [FromQuery] string? deep,
         [FromQuery] string? stage,
-        Profile profile,
+        [FromQuery(Name = "profile")] string? profileName,
+        Profile active,
+        ProfileCatalog catalog,
         UploadReceiver receiver,
         InspectionRunner runner,
         Stager stager,
@@ -46,10 +48,12 @@ internal static class FileEndpoints
         var started = Stopwatch.GetTimestamp();
         CheckParameters parameters;
         UploadBatch batch;
+        Profile profile;
         try
         {
+            profile = CheckParameters.SelectProfile(catalog, active, profileName);
             parameters = CheckParameters.Parse(profile, plan, deep, stage);
-            batch = await receiver.ReceiveAsync(request, cancellationToken);
+            batch = await receiver.ReceiveAsync(request, cancellationToken, profile);
         }
         catch (RequestProblemException problem)
         {

@@ -192,8 +192,8 @@ public sealed record Profile(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Digest { get; init; }
 
-    /// <summary>Where the profile was loaded from: <c>built-in</c> or the file's path.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    /// <summary>Where the profile was loaded from: <c>built-in</c> or the file's path (never served: a path is the host's business).</summary>
+    [JsonIgnore]
     public string? Origin { get; init; }
 
     public static IReadOnlyList<string> BuiltInNames => ProfileCatalog.BuiltIn.Names;
