@@ -15,6 +15,7 @@ public static class CliApp
         new JobCommand(),
         new ServeCommand(),
         new WorkerCommand(),
+        new ProfilesCommand(),
     ];
 
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken) =>

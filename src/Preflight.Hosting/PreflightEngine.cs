@@ -21,6 +21,23 @@ public static class PreflightEngine
 
     public const string MediaToolsSection = "Preflight:MediaTools";
 
+    /// <summary>The profile every face uses unless a request names another: a built-in name, a user profile's name or a file.</summary>
+    public const string ProfileKey = "Preflight:Profile";
+
+    /// <summary>Profile files or folders loaded at start (an array, or one string with ';' between paths).</summary>
+    public const string ProfilePathsKey = "Preflight:ProfilePaths";
+
+    public const string DefaultProfile = "heygen";
+
+    /// <summary>The paths of <see cref="ProfilePathsKey"/>: array entries, or one value split at ';'.</summary>
+    public static IReadOnlyList<string> ProfilePaths(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(ProfilePathsKey);
+        var entries = section.GetChildren().Select(c => c.Value).OfType<string>().ToList();
+        if (section.Value is { } single) entries.AddRange(single.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return entries;
+    }
+
     /// <summary>
     /// Profile, media tools (<c>Preflight:MediaTools</c>), inspector, URL fetcher (<c>Preflight:Fetch</c>) and URL
     /// inspector, staging store and stager (<c>Preflight:Staging</c>, <c>Preflight:PublicBaseUrl</c>), the inspection
@@ -46,8 +63,10 @@ public static class PreflightEngine
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        // Preflight:ProfilePaths (files or folders of user profiles) beside the built-ins; Preflight:Profile selects one.
         // A host or test may bring its own profile (registered before this call).
-        services.TryAddSingleton(Profile.HeyGen);
+        services.AddSingleton(_ => ProfileCatalog.Create(ProfilePaths(configuration)));
+        services.TryAddSingleton(sp => sp.GetRequiredService<ProfileCatalog>().Resolve(configuration[ProfileKey] is { Length: > 0 } name ? name : DefaultProfile));
         services.AddSingleton(sp => new MediaTools(sp.GetRequiredService<IOptions<MediaToolsOptions>>().Value));
         services.AddSingleton<Inspector>();
         services.AddSingleton<InspectFile>(sp => sp.GetRequiredService<Inspector>().InspectAsync);
@@ -73,6 +92,11 @@ public static class PreflightEngine
         try
         {
             services.GetService<IStartupValidator>()?.Validate();
+            services.GetService<Profile>();
+        }
+        catch (Exception e) when (e is ProfileException or UnknownProfileException)
+        {
+            throw new OptionsValidationException(ProfileKey, typeof(Profile), [e.Message]);
         }
         catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
         {

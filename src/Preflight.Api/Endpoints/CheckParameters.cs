@@ -19,6 +19,18 @@ internal readonly record struct CheckParameters(string? Plan, bool Deep, bool St
                 $"Unknown plan {Log.Escape(plan, 40)}. Known plans: {string.Join(", ", profile.PlanOrder)}.");
     }
 
+    /// <summary>
+    /// The request's profile: <paramref name="name"/> (?profile= or a body's "profile") among the loaded profiles,
+    /// else the service's (Preflight:Profile). Only names: a request never makes the service read a file.
+    /// </summary>
+    public static Profile SelectProfile(ProfileCatalog catalog, Profile active, string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return active;
+        return catalog.Find(name)
+            ?? throw RequestProblemException.BadRequest(
+                $"Unknown profile {Log.Escape(name, 64)}. Known profiles: {string.Join(", ", catalog.Names)}.");
+    }
+
     /// <summary>An optional true/false query value; anything else is a 400 rather than a silent default.</summary>
     public static bool ParseFlag(string name, string? value) => value?.Trim().ToLowerInvariant() switch
     {

@@ -39,7 +39,9 @@ internal static class FileEndpoints
         [FromQuery] string? deep,
         [FromQuery] string? stage,
         [FromQuery] string? previews,
-        Profile profile,
+        [FromQuery(Name = "profile")] string? profileName,
+        Profile active,
+        ProfileCatalog catalog,
         UploadReceiver receiver,
         PreviewAttacher previewer,
         InspectionRunner runner,
@@ -51,11 +53,13 @@ internal static class FileEndpoints
         CheckParameters parameters;
         bool withPreviews;
         UploadBatch batch;
+        Profile profile;
         try
         {
+            profile = CheckParameters.SelectProfile(catalog, active, profileName);
             parameters = CheckParameters.Parse(profile, plan, deep, stage);
             withPreviews = CheckParameters.ParseFlag("previews", previews);
-            batch = await receiver.ReceiveAsync(request, cancellationToken);
+            batch = await receiver.ReceiveAsync(request, cancellationToken, profile);
         }
         catch (RequestProblemException problem)
         {

@@ -37,7 +37,9 @@ internal static class JobEndpoints
 
     private static async Task<Results<Ok<JobReport>, ProblemHttpResult>> CheckJobAsync(
         HttpRequest request,
-        Profile profile,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "profile")] string? profileName,
+        Profile active,
+        ProfileCatalog catalog,
         UrlInspector urls,
         InspectionRunner runner,
         JobCheckerOptions jobOptions,
@@ -49,6 +51,7 @@ internal static class JobEndpoints
         var started = Stopwatch.GetTimestamp();
         var logger = loggerFactory.CreateLogger("Preflight.Api.Jobs");
         JobCheckRequest job;
+        Profile profile;
         try
         {
             var element = await JsonBody.ReadAsync(request, Example, cancellationToken);
@@ -58,6 +61,12 @@ internal static class JobEndpoints
                     $"The body must be a JSON object, not {element.ValueKind.ToString().ToLowerInvariant()}: {Example}.");
             }
             job = JsonBody.Bind<JobCheckRequest>(element, json.Value.SerializerOptions)!;
+            profile = CheckParameters.SelectProfile(catalog, active, profileName ?? job.Profile);
+            if (profile.Jobs is null)
+            {
+                throw RequestProblemException.BadRequest(
+                    $"The '{profile.Name}' profile has no job rules: job requests are checked against heygen or a profile extending it.");
+            }
         }
         catch (RequestProblemException problem)
         {

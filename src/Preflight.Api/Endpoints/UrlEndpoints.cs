@@ -19,7 +19,8 @@ namespace Preflight.Api.Endpoints;
 /// <param name="Assets">The URLs to check, each with an optional kind (video, image, audio).</param>
 /// <param name="Plan">free | pro | scale | enterprise, or null for the resource limits alone.</param>
 /// <param name="Deep">Decode everything instead of structural checks alone.</param>
-public sealed record UrlCheckRequest(IReadOnlyList<UrlAsset>? Assets, string? Plan = null, bool Deep = false);
+/// <param name="Profile">A loaded profile's name (as <c>?profile=</c>); null = the service's (Preflight:Profile).</param>
+public sealed record UrlCheckRequest(IReadOnlyList<UrlAsset>? Assets, string? Plan = null, bool Deep = false, string? Profile = null);
 
 /// <param name="Url">An absolute http(s) URL, as the generation API would fetch it.</param>
 /// <param name="Kind">video | image | audio; when absent: from the URL path's extension, else the Content-Type, else the bytes.</param>
@@ -50,7 +51,9 @@ internal static class UrlEndpoints
         HttpRequest request,
         [FromQuery] string? stage,
         [FromQuery] string? previews,
-        Profile profile,
+        [FromQuery(Name = "profile")] string? profileName,
+        Profile active,
+        ProfileCatalog catalog,
         UrlInspector urls,
         PreviewAttacher previewer,
         InspectionRunner runner,
@@ -68,6 +71,7 @@ internal static class UrlEndpoints
         string? plan;
         bool staging;
         bool withPreviews;
+        Profile profile;
         try
         {
             staging = CheckParameters.ParseFlag("stage", stage);
@@ -76,6 +80,8 @@ internal static class UrlEndpoints
             body = JsonBody.Bind<UrlCheckRequest>(element, json.Value.SerializerOptions)
                 ?? throw RequestProblemException.BadRequest("The JSON body is null; expected {\"assets\": [...]}.");
             assets = ValidateAssets(body, inspectionOptions.Value.MaxAssets);
+            // ?profile= wins over the body's "profile".
+            profile = CheckParameters.SelectProfile(catalog, active, profileName ?? body.Profile);
             plan = CheckParameters.ParsePlan(profile, body.Plan);
         }
         catch (RequestProblemException problem)

@@ -42,14 +42,19 @@ internal sealed class UploadReceiver(IOptions<UploadOptions> options, Profile pr
     private readonly UploadOptions _options = options.Value;
 
     /// <summary>The largest kind's limit plus multipart overhead, unless configured explicitly.</summary>
-    public long BodyLimit => _options.MaxBodyBytes > 0
-        ? _options.MaxBodyBytes
-        : profile.LargestMaxBytes + _options.MultipartOverheadBytes;
+    public long BodyLimit => BodyLimitFor(profile);
 
-    public async Task<UploadBatch> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The body limit under <paramref name="rules"/> (a request's ?profile=).</summary>
+    public long BodyLimitFor(Profile rules) => _options.MaxBodyBytes > 0
+        ? _options.MaxBodyBytes
+        : rules.LargestMaxBytes + _options.MultipartOverheadBytes;
+
+    /// <param name="selected">The request's profile (?profile=); null = the service's.</param>
+    public async Task<UploadBatch> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken, Profile? selected = null)
     {
+        var rules = selected ?? profile;
         var boundary = BoundaryOf(request);
-        var limit = BodyLimit;
+        var limit = BodyLimitFor(rules);
         if (request.ContentLength > limit) throw TooLarge(request, limit);
 
         // Kestrel stops reading at this limit by itself; the counting stream below does the same everywhere else.
@@ -72,7 +77,7 @@ internal sealed class UploadReceiver(IOptions<UploadOptions> options, Profile pr
                 if (batch.Files.Count >= _options.MaxFiles)
                     throw RequestProblemException.BadRequest($"At most {_options.MaxFiles} file parts are accepted per request.");
 
-                var file = await ReceivePartAsync(section, disposition, batch, cancellationToken);
+                var file = await ReceivePartAsync(section, disposition, batch, rules, cancellationToken);
                 batch.Files.Add(file);
                 Log.UploadReceived(logger, Log.Escape(file.DisplayName), file.Bytes, file.Sha256[..12]);
             }
@@ -123,16 +128,16 @@ internal sealed class UploadReceiver(IOptions<UploadOptions> options, Profile pr
     }
 
     private async Task<ReceivedFile> ReceivePartAsync(MultipartSection section, ContentDispositionHeaderValue disposition,
-        UploadBatch batch, CancellationToken cancellationToken)
+        UploadBatch batch, Profile rules, CancellationToken cancellationToken)
     {
         var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value;
         if (string.IsNullOrEmpty(fileName)) fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
         if (string.IsNullOrWhiteSpace(fileName)) fileName = "upload";
 
-        var kind = profile.KindFromExtension(Path.GetExtension(fileName));
+        var kind = rules.KindFromExtension(Path.GetExtension(fileName));
         // A generated name: the client's name never touches the file system (nor ffprobe's argument list).
         var ingested = await Ingestor.ReceiveAsync(section.Body, batch.Folder.NewFilePath("upload"),
-            new IngestLimits(profile.SizeLimitFor(kind).Limits.MaxBytes.Value), cancellationToken);
+            new IngestLimits(rules.SizeLimitFor(kind).Limits.MaxBytes.Value), cancellationToken);
         return new ReceivedFile(fileName, ingested, kind);
     }
 

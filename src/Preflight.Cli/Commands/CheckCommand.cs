@@ -19,7 +19,7 @@ public sealed class CheckCommand : ICliCommand
     private const string HelpCommand = "preflight check --help";
 
     private static readonly string[] ValueOptions =
-        ["--plan", "--format", "--output", "--jobs", "--staging-connection-string", "--cache", "--watch", "--pass-dir", "--fail-dir", "--settle"];
+        ["--profile", "--plan", "--format", "--output", "--jobs", "--staging-connection-string", "--cache", "--watch", "--pass-dir", "--fail-dir", "--settle"];
     private static readonly string[] FlagOptions = ["--deep", "--stage", "--no-cache"];
 
     public string Name => "check";
@@ -27,15 +27,17 @@ public sealed class CheckCommand : ICliCommand
     public string Summary => "Inspect media files and folders; report what the upload API would reject.";
 
     public string Help => $"""
-        Usage: preflight check PATH... [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N]
+        Usage: preflight check PATH... [--profile NAME|FILE] [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N]
                                [--stage [--staging-connection-string CS]] [--cache DIR | --no-cache] [--Section:Key=value ...]
                preflight check --watch DIR [--pass-dir P] [--fail-dir F] [--settle 2s] [--format table|json] [options]
 
-        Inspects each file (folders: every file in them, recursively) against the '{Profile.HeyGen.Name}' profile:
-        real format from the bytes, size, dimensions, duration, corruption.
+        Inspects each file (folders: every file in them, recursively) against a rule profile (default
+        '{Profile.HeyGen.Name}'): real format from the bytes, size, dimensions, duration, corruption.
 
         Options:
-          --plan P        Also apply a plan's video limits: {string.Join(", ", Profile.HeyGen.PlanOrder)}.
+          --profile P     The rule profile: {string.Join(", ", ProfileCatalog.BuiltIn.Names)}, a user profile's name
+                          (Preflight:ProfilePaths) or a profile FILE. 'preflight profiles list' shows them.
+          --plan P        Also apply a plan's video limits ({Profile.HeyGen.Name}: {string.Join(", ", Profile.HeyGen.PlanOrder)}).
           --deep          Decode everything (slower; needs ffmpeg): catches damage in the middle of the data.
           --format F      Report format: table (default), json, junit, or html (one self-contained page with
                           previews, a "failures only" filter and a search box; use it with --output).
@@ -82,11 +84,14 @@ public sealed class CheckCommand : ICliCommand
         }
 
         var options = Validate(parsed, context);
-        // --staging-connection-string is the one flag that sets a configuration key: it wins over every source.
-        var configuration = CliHost.Configuration(configurationArgs, parsed.Value("--staging-connection-string") is { } connectionString
-            ? [new(StagingOptions.Section + ":" + nameof(StagingOptions.ConnectionString), connectionString)]
-            : null);
+        // --staging-connection-string and --profile set configuration keys: they win over every source.
+        var overrides = new List<KeyValuePair<string, string?>>();
+        if (parsed.Value("--staging-connection-string") is { } connectionString)
+            overrides.Add(new(StagingOptions.Section + ":" + nameof(StagingOptions.ConnectionString), connectionString));
+        if (parsed.Value("--profile") is { } profileName) overrides.Add(new(PreflightEngine.ProfileKey, profileName));
+        var configuration = CliHost.Configuration(configurationArgs, overrides);
         await using var engine = CliHost.Engine(configuration, context);
+        options = WithProfile(options, engine.GetRequiredService<Profile>(), parsed);
         var settings = new Settings(options, engine.GetRequiredService<InspectFile>(),
             parsed.Has("--stage") ? engine.GetRequiredService<Stager>() : null,
             // The local store's URLs: Preflight:PublicBaseUrl, else where `preflight serve` listens by default.
@@ -143,6 +148,18 @@ public sealed class CheckCommand : ICliCommand
             throw new CliUsageException("--watch prints one line per file: use --format table or json, without --output", HelpCommand);
 
         return new Options(profile, plan, parsed.Has("--deep"), format, parsed.Value("--output"), jobs, watch is null ? null : watch with { Jobs = jobs });
+    }
+
+    /// <summary>The profile the engine resolved (--profile, Preflight:Profile, else heygen), and the plan checked against it.</summary>
+    private static Options WithProfile(Options options, Profile profile, ParsedArgs parsed)
+    {
+        if (options.Plan is not null && !profile.IsKnownPlan(options.Plan))
+        {
+            throw new CliUsageException(profile.PlanOrder.Count == 0
+                ? $"unknown plan '{parsed.Value("--plan")}': the '{profile.Name}' profile has no plans"
+                : $"unknown plan '{parsed.Value("--plan")}': use one of {string.Join(", ", profile.PlanOrder)}", HelpCommand);
+        }
+        return options with { Profile = profile };
     }
 
     /// <summary>Checks the files in parallel (at most <c>Jobs</c> at once); the reports keep the input order.</summary>

@@ -16,7 +16,7 @@ public sealed class JobCommand : ICliCommand
 {
     private const string HelpCommand = "preflight job --help";
     private const string AllowPrivateKey = "Preflight:Fetch:AllowPrivateNetworks";
-    private static readonly string[] ValueOptions = ["--format"];
+    private static readonly string[] ValueOptions = ["--format", "--profile"];
     private static readonly string[] FlagOptions = ["--allow-private-networks"];
 
     public string Name => "job";
@@ -24,7 +24,7 @@ public sealed class JobCommand : ICliCommand
     public string Summary => "Check a whole generation request: scenes, text, dimensions, plan, credits, asset URLs.";
 
     public string Help => $$"""
-        Usage: preflight job FILE.json [--format table|json] [--allow-private-networks] [--Section:Key=value ...]
+        Usage: preflight job FILE.json [--profile NAME|FILE] [--format table|json] [--allow-private-networks] [--Section:Key=value ...]
 
         FILE.json (or - for standard input) holds {"endpoint", "plan"?, "creditsRemaining"?, "request"}: the body you
         would send to the generation API, under "request". Every asset URL in it is fetched and inspected.
@@ -32,6 +32,8 @@ public sealed class JobCommand : ICliCommand
         Endpoints: {{string.Join(", ", JobChecker.SupportedEndpoints)}}.
 
         Options:
+          --profile P                The rule profile for the asset URLs and the job limits (default heygen; job
+                                     limits exist in heygen and profiles extending it).
           --format F                 table (default) or json.
           --allow-private-networks   Let asset URLs point at loopback/private addresses (local testing only;
                                      the same as {{AllowPrivateKey}}=true).
@@ -59,10 +61,14 @@ public sealed class JobCommand : ICliCommand
 
         var job = await ReadJobAsync(parsed.Positionals[0], context, cancellationToken);
         // The flag is the key's shorthand: it wins over every other source.
-        var configuration = CliHost.Configuration(configurationArgs,
-            parsed.Has("--allow-private-networks") ? [new(AllowPrivateKey, "true")] : null);
+        var overrides = new List<KeyValuePair<string, string?>>();
+        if (parsed.Has("--allow-private-networks")) overrides.Add(new(AllowPrivateKey, "true"));
+        if (parsed.Value("--profile") is { } profileName) overrides.Add(new(PreflightEngine.ProfileKey, profileName));
+        var configuration = CliHost.Configuration(configurationArgs, overrides);
         await using var engine = CliHost.Engine(configuration, context);
         var profile = engine.GetRequiredService<Profile>();
+        if (profile.Jobs is null)
+            throw new CliUsageException($"the '{profile.Name}' profile has no job rules: job requests are checked against heygen or a profile extending it", HelpCommand);
         var inspect = engine.GetRequiredService<InspectFile>();
         // A local command: a probe.failed row may quote the exception (the service's UrlInspector does not).
         var urls = new UrlInspector(engine.GetRequiredService<UrlFetcher>(), profile) { ShowEngineFailureReason = true };

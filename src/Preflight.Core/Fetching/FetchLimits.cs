@@ -17,8 +17,14 @@ public sealed record FetchLimits(long MaxBytes, string Label = "files", string? 
     {
         ArgumentNullException.ThrowIfNull(profile);
         if (profile.Kinds.Count == 0) throw new ArgumentException($"Profile '{profile.Name}' declares no kinds.", nameof(profile));
-        var (limitKind, limits) = profile.SizeLimitFor(kind);
-        var label = kind is { } known && limitKind == known ? Profile.KindName(known) + " files" : "files of any kind";
-        return new FetchLimits(limits.MaxBytes.Value, label, limits.MaxBytes.Source);
+        // A vendor that fetches URLs under a smaller limit than uploads (Runway, LTX) sets maxUrlBytes.
+        if (kind is { } known && profile.LimitsFor(known) is { } limits)
+        {
+            var limit = limits.MaxUrlBytes ?? limits.MaxBytes;
+            return new FetchLimits(limit.Value, Profile.KindName(known) + " files", limit.Source);
+        }
+
+        var largest = profile.Kinds.Values.Select(k => k.MaxUrlBytes ?? k.MaxBytes).MaxBy(l => l.Value)!;
+        return new FetchLimits(largest.Value, "files of any kind", largest.Source);
     }
 }

@@ -97,6 +97,40 @@ public sealed class UrlFetcher : IDisposable
         }
     }
 
+    /// <summary>
+    /// One HEAD request to <paramref name="url"/> (same safe connections, no redirects followed), for profiles whose
+    /// vendor requires HEAD support. Failures are in the answer, never exceptions (except cancellation).
+    /// </summary>
+    public async Task<Rules.HeadAnswer> HeadAsync(string url, CancellationToken cancellationToken)
+    {
+        if (!TryParse(url, out var uri, out var why)) return new Rules.HeadAnswer(null, null, null, "the URL is invalid: " + why);
+
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            using var overall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            overall.CancelAfter(_options.Timeout);
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Head, uri);
+                request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+                using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, overall.Token);
+                return new Rules.HeadAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(),
+                    response.Content.Headers.ContentLength, null);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or SocketException or IOException
+                                       && !cancellationToken.IsCancellationRequested)
+            {
+                var finding = overall.IsCancellationRequested ? UrlFindings.TimedOut(_options.Timeout) : TransportFinding(ex);
+                return new Rules.HeadAnswer(null, null, null, finding.Message);
+            }
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
     public void Dispose()
     {
         _client.Dispose();

@@ -30,10 +30,16 @@ public sealed class UrlInspector(UrlFetcher fetcher, Profile profile)
         Func<FileReport, string, CancellationToken, Task<FileReport>>? afterInspect,
         CancellationToken cancellationToken)
     {
+        // The request's profile (?profile=, --profile) wins over the one this inspector was built with.
+        var rules = options.Profile ?? profile;
         var uri = Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed : null;
         var kindBeforeFetch = kind ?? (uri is null ? null : UrlKindHints.FromPath(uri));
-        var fetched = await fetcher.FetchAsync(url, FetchLimits.For(profile, kindBeforeFetch), folder, cancellationToken);
+        var urlFindings = UrlRules.BeforeFetch(rules.Url, url).ToList();
+        var fetched = await fetcher.FetchAsync(url, FetchLimits.For(rules, kindBeforeFetch), folder, cancellationToken);
         var kindAfterHeaders = kindBeforeFetch ?? UrlKindHints.FromContentType(fetched.Source.ContentType);
+        urlFindings.AddRange(UrlRules.AfterFetch(rules.Url, fetched.Source));
+        if (UrlRules.WantsHead(rules.Url) && fetched.Source.HttpStatus is not null)
+            urlFindings.AddRange(UrlRules.Head(rules.Url, await fetcher.HeadAsync(url, cancellationToken)));
 
         if (fetched.FilePath is null)
         {
@@ -42,7 +48,7 @@ public sealed class UrlInspector(UrlFetcher fetcher, Profile profile)
                 Path = url,
                 Kind = kindAfterHeaders ?? AssetKind.Unknown,
                 Verdict = Verdict.Fail,
-                Findings = fetched.Findings,
+                Findings = [.. fetched.Findings, .. urlFindings],
                 Source = fetched.Source,
             };
         }
@@ -51,7 +57,7 @@ public sealed class UrlInspector(UrlFetcher fetcher, Profile profile)
         {
             // Sniffed once, while the body arrived: the kind, the engine and the Content-Type check all use that answer.
             var sniffed = fetched.Sniff ?? FormatSniffer.Default.Sniff(fetched.FilePath);
-            var declared = kindAfterHeaders ?? profile.KindAccepting(sniffed.Format) ?? FormatFamilies.FamilyOf(sniffed.Format);
+            var declared = kindAfterHeaders ?? rules.KindAccepting(sniffed.Format) ?? FormatFamilies.FamilyOf(sniffed.Format);
             // The engine reads the extension from the display path: give it the URL's path, never its query string.
             var displayPath = uri?.GetLeftPart(UriPartial.Path) ?? url;
             var inspected = await FileInspection.InspectAsync(new InspectFile(inspect),
@@ -61,7 +67,7 @@ public sealed class UrlInspector(UrlFetcher fetcher, Profile profile)
             var mismatch = inspected.Detected is { } detected
                 ? UrlKindHints.ContentTypeMismatch(fetched.Source.ContentType, detected.Format)
                 : null;
-            var report = inspected.WithFindings([.. fetched.Findings, .. mismatch is null ? [] : new[] { mismatch }]) with
+            var report = inspected.WithFindings([.. fetched.Findings, .. urlFindings, .. mismatch is null ? [] : new[] { mismatch }]) with
             {
                 Path = url,
                 Source = fetched.Source,

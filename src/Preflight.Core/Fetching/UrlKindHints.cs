@@ -28,8 +28,12 @@ public static class UrlKindHints
         if (!url.IsAbsoluteUri) return null;
         var path = Uri.UnescapeDataString(url.AbsolutePath);
         var extension = Path.GetExtension(path.AsSpan(path.LastIndexOf('/') + 1)).ToString();
-        return ExtensionKinds.TryGetValue(extension, out var kind) ? kind : null;
+        return FromExtension(extension);
     }
+
+    /// <summary>The kind an extension usually names (<c>.mp4</c> → video), or null.</summary>
+    public static AssetKind? FromExtension(string? extension) =>
+        extension is not null && ExtensionKinds.TryGetValue(extension, out var kind) ? kind : null;
 
     /// <summary>The kind a Content-Type names (<c>video/mp4</c> → video), or null when it names none (octet-stream, html, …).</summary>
     public static AssetKind? FromContentType(string? contentType)

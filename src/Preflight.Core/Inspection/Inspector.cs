@@ -103,6 +103,10 @@ public sealed class Inspector(MediaTools mediaTools)
                 findings.AddRange(MissingStreams(effectiveKind, sniff.Format, probe.Media));
             }
         }
+        else if (size > 0 && KindRules.NotChecked(profile.LimitsFor(effectiveKind), sniff.Format, profile.KindAccepting(sniff.Format) == effectiveKind) is { } notChecked)
+        {
+            findings.Add(notChecked);
+        }
 
         findings.AddRange(FileRules.Size(profile, effectiveKind == AssetKind.Unknown ? declaredKind : effectiveKind, fileName, size, media));
 

@@ -14,7 +14,7 @@ public static class GenerationEndpoints
 
     /// <summary>Every endpoint the profile can check: the three above, then each per-call endpoint the profile prices.</summary>
     public static IReadOnlyList<string> Supported(Profile profile) =>
-        [VideoGenerate, VideoTranslate, StreamingTask, .. profile.Jobs.Credits.PerCall.Keys];
+        [VideoGenerate, VideoTranslate, StreamingTask, .. profile.Jobs?.Credits.PerCall.Keys ?? []];
 
     /// <summary>"/v2/video/generate", "Video/Generate " → "video/generate". Unknown names pass through trimmed.</summary>
     public static string Normalise(string? endpoint)

@@ -11,6 +11,9 @@ public sealed record JobCheckRequest
     public string? Plan { get; init; }
     public double? CreditsRemaining { get; init; }
 
+    /// <summary>The rule profile to check against (HTTP: a loaded profile's name); null = the service's.</summary>
+    public string? Profile { get; init; }
+
     /// <summary>The body the user would send to the generation API (its public v2 shape). Unknown fields are ignored.</summary>
     public JsonElement? Request { get; init; }
 }

@@ -32,14 +32,14 @@ internal sealed record JobParse
 internal abstract class JobSpec(Profile profile)
 {
     protected Profile Profile { get; } = profile;
-    protected JobLimits Limits => Profile.Jobs;
+    protected JobLimits Limits => Profile.JobsOrThrow;
 
     public static JobSpec? For(string endpoint, Profile profile, JobCheckerOptions options) => endpoint switch
     {
         GenerationEndpoints.VideoGenerate => new VideoGenerateSpec(profile, options),
         GenerationEndpoints.VideoTranslate => new VideoTranslateSpec(profile, options),
         GenerationEndpoints.StreamingTask => new StreamingTaskSpec(profile),
-        _ when profile.Jobs.Credits.PerCall.ContainsKey(endpoint) => new PerCallSpec(profile, endpoint),
+        _ when profile.JobsOrThrow.Credits.PerCall.ContainsKey(endpoint) => new PerCallSpec(profile, endpoint),
         _ => null,
     };
 

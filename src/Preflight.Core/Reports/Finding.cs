@@ -24,4 +24,7 @@ public sealed record Finding(
 
     public static Finding Warning(string code, string message, string? actual = null, string? limit = null, string? fix = null) =>
         new(code, Severity.Warning, message, actual, limit, fix);
+
+    public static Finding Info(string code, string message, string? actual = null, string? limit = null) =>
+        new(code, Severity.Info, message, actual, limit);
 }

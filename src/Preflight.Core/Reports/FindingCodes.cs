@@ -25,10 +25,23 @@ public static class FindingCodes
     public const string MediaDurationTooLong = "media.duration_too_long";
     public const string MediaNoVideoStream = "media.no_video_stream";
     public const string MediaNoAudioStream = "media.no_audio_stream";
+    public const string MediaResolutionTooSmall = "media.resolution_too_small";
+    public const string MediaTooManyMegapixels = "media.too_many_megapixels";
+    public const string MediaAspectRatioOutOfRange = "media.aspect_ratio_out_of_range";
+    public const string MediaDurationTooShort = "media.duration_too_short";
 
     // video.*
     public const string VideoNotFaststart = "video.not_faststart";
     public const string VideoFrameRateChanged = "video.frame_rate_changed";
+    public const string VideoFrameRateOutOfRange = "video.frame_rate_out_of_range";
+    public const string VideoCodecUnsupported = "video.codec_unsupported";
+
+    // audio.*
+    public const string AudioCodecUnsupported = "audio.codec_unsupported";
+    public const string AudioSampleRateTooLow = "audio.sample_rate_too_low";
+
+    // profile.* (about the rule profile, not the file)
+    public const string ProfileRulesNotChecked = "profile.rules_not_checked";
 
     // image.*
     public const string ImageTooLargeToDecode = "image.too_large_to_decode";
@@ -46,6 +59,13 @@ public static class FindingCodes
     public const string UrlHttpError = "url.http_error";
     public const string UrlReturnsHtml = "url.returns_html";
     public const string UrlContentTypeMismatch = "url.content_type_mismatch";
+    public const string UrlNotHttps = "url.not_https";
+    public const string UrlHostIsIp = "url.host_is_ip";
+    public const string UrlRedirected = "url.redirected";
+    public const string UrlHeadFailed = "url.head_failed";
+    public const string UrlHeadersMissing = "url.headers_missing";
+    public const string UrlTooLong = "url.too_long";
+    public const string UrlGenericContentType = "url.generic_content_type";
 
     // staging.*
     public const string StagingFailed = "staging.failed";

@@ -49,7 +49,7 @@ public static class FileRules
             yield return Finding.Error(FormatIsMismatchFor(promised, acceptedBy),
                 $"The file is {named} but is really {what} ({sniff.Basis}). The API trusts the extension; it must match the content.",
                 actual: sniff.Format,
-                limit: promised ?? string.Join(" or ", limits.Formats),
+                limit: promised ?? FormatLimit(limits, kindName),
                 fix: FixForMismatch(fileName, sniff.Format, rightExtension));
             yield break;
         }
@@ -57,9 +57,12 @@ public static class FileRules
         yield return Finding.Error(FindingCodes.FormatUnsupported,
             $"The file is {what} ({sniff.Basis}); {kindName} must be {FormatList(limits)}.",
             actual: sniff.Format,
-            limit: string.Join(" or ", limits.Formats),
+            limit: FormatLimit(limits, kindName),
             fix: FixForFormat(profile, fileName, sniff.Format));
     }
+
+    private static string FormatLimit(KindLimits limits, string kindName) =>
+        limits.ListsFormats ? string.Join(" or ", limits.Formats) : "any " + kindName;
 
     private static string FormatIsMismatchFor(string? promised, AssetKind? acceptedBy) =>
         promised is null && acceptedBy is null ? FindingCodes.FormatUnsupported : FindingCodes.FormatExtensionMismatch;
@@ -67,19 +70,18 @@ public static class FileRules
     /// <summary><c>file.too_large</c> against the kind's size limit.</summary>
     public static IEnumerable<Finding> Size(Profile profile, AssetKind kind, string fileName, long sizeBytes, MediaFacts? media)
     {
-        var limits = profile.LimitsFor(kind);
-        if (limits is null || sizeBytes <= limits.MaxBytes.Value) yield break;
+        if (profile.LimitsFor(kind)?.MaxBytesRule is not { } maxBytes || sizeBytes <= maxBytes.Value) yield break;
         string? fix = kind switch
         {
-            AssetKind.Video when media?.DurationSeconds is > 0 => FixCommands.ShrinkVideo(fileName, limits.MaxBytes.Value, media.DurationSeconds.Value),
+            AssetKind.Video when media?.DurationSeconds is > 0 => FixCommands.ShrinkVideo(fileName, maxBytes.Value, media.DurationSeconds.Value),
             AssetKind.Audio => FixCommands.ConvertAudioToMp3(fileName),
             AssetKind.Image => FixCommands.ConvertImage(fileName, ".jpg"),
             _ => null,
         };
         yield return Finding.Error(FindingCodes.FileTooLarge,
-            $"{Profile.KindName(kind)} files may be at most {Megabytes(profile, limits.MaxBytes.Value)} ({limits.MaxBytes.Source}); this one is {Megabytes(profile, sizeBytes)}.",
+            $"{Profile.KindName(kind)} files may be at most {Megabytes(profile, maxBytes.Value)} ({maxBytes.Source}); this one is {Megabytes(profile, sizeBytes)}.",
             actual: sizeBytes.ToString(CultureInfo.InvariantCulture),
-            limit: limits.MaxBytes.Value.ToString(CultureInfo.InvariantCulture),
+            limit: maxBytes.Value.ToString(CultureInfo.InvariantCulture),
             fix: fix);
     }
 
@@ -110,15 +112,17 @@ public static class FileRules
                 fix: FixCommands.TrimAudio(fileName, maxDur.Value));
         }
 
+        foreach (var finding in KindRules.Check(limits, kind, fileName, media)) yield return finding;
+
         if (kind != AssetKind.Video) yield break;
 
-        if (media.FrameRate is { } fps && Math.Abs(fps - profile.OutputFrameRate.Value) > 0.01)
+        if (media.FrameRate is { } fps && profile.OutputFrameRate is { } output && Math.Abs(fps - output.Value) > 0.01)
         {
             yield return Finding.Warning(FindingCodes.VideoFrameRateChanged,
-                $"The video runs at {fps:0.###} fps; output is {profile.OutputFrameRate.Value:0.###} fps ({profile.OutputFrameRate.Source}), so motion will be resampled.",
+                $"The video runs at {fps:0.###} fps; output is {output.Value:0.###} fps ({output.Source}), so motion will be resampled.",
                 actual: fps.ToString("0.###", CultureInfo.InvariantCulture),
-                limit: profile.OutputFrameRate.Value.ToString("0.###", CultureInfo.InvariantCulture),
-                fix: FixCommands.ResampleFrameRate(fileName, profile.OutputFrameRate.Value));
+                limit: output.Value.ToString("0.###", CultureInfo.InvariantCulture),
+                fix: FixCommands.ResampleFrameRate(fileName, output.Value));
         }
 
         if (profile.PlanOrNull(plan) is not { } planLimits) yield break;
@@ -152,7 +156,7 @@ public static class FileRules
     {
         foreach (var kind in profile.Kinds.Values)
         {
-            foreach (var (ext, fmt) in kind.Extensions)
+            foreach (var (ext, fmt) in kind.Extensions ?? new Dictionary<string, string>())
             {
                 if (fmt == format) return ext;
             }
@@ -176,13 +180,13 @@ public static class FileRules
         };
 
     private static string AcceptedSummary(Profile profile) =>
-        string.Join("; ", profile.Kinds.Select(k => $"{k.Key}: {string.Join(", ", k.Value.Extensions.Keys)}"));
+        string.Join("; ", profile.Kinds.Select(k => $"{k.Key}: {(k.Value.Extensions is { } e ? string.Join(", ", e.Keys) : "any " + k.Key + " format")}"));
 
     private static string AcceptedExtensions(Profile profile) =>
-        string.Join(" ", profile.Kinds.Values.SelectMany(k => k.Extensions.Keys));
+        string.Join(" ", profile.Kinds.Values.SelectMany(k => k.Extensions?.Keys ?? Enumerable.Empty<string>()));
 
     private static string FormatList(KindLimits limits) =>
-        string.Join(" or ", limits.Formats.Select(f => f.ToUpperInvariant()));
+        limits.ListsFormats ? string.Join(" or ", limits.Formats.Select(f => f.ToUpperInvariant())) : "a recognised format of that kind";
 
     public static string Megabytes(Profile profile, long bytes) =>
         (bytes / (double)profile.Megabyte.Value).ToString("0.##", CultureInfo.InvariantCulture) + " MB";

@@ -4,20 +4,123 @@ using Preflight.Core.Reports;
 
 namespace Preflight.Core.Rules;
 
-/// <summary>A number with where it came from. Every limit Preflight enforces is one of these.</summary>
-public sealed record Limit<T>(T Value, string Source, string? Note = null);
-
-/// <param name="Extensions">Accepted extension (lower case, with the dot) → the format it promises.</param>
-public sealed record KindLimits(
-    IReadOnlyDictionary<string, string> Extensions,
-    Limit<long> MaxBytes,
-    Limit<int>? MaxDimensionExclusive,
-    Limit<double>? MaxDurationSeconds)
+/// <summary>
+/// A number with where it came from. Every limit Preflight enforces is one of these: the value, the sentence it
+/// came from (<paramref name="Source"/>) and, for vendor documentation, the page (<see cref="Url"/>) and the day it
+/// was read (<see cref="Read"/>).
+/// </summary>
+public sealed record Limit<T>(T Value, string Source, string? Note = null)
 {
-    public IReadOnlyList<string> Formats => Extensions.Values.Distinct().ToList();
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Url { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Read { get; init; }
+}
+
+/// <summary>Where a rule that is not a number comes from (the accepted formats).</summary>
+public sealed record Provenance(string Source, string? Note = null, string? Url = null, string? Read = null);
+
+/// <summary>
+/// The rules for one kind of file. Every rule is optional: a rule absent from the profile is not checked.
+/// See <c>docs/profile.schema.json</c> and the README's "Profiles" section for what each one means.
+/// </summary>
+public sealed record KindLimits
+{
+    /// <summary>Accepted extension (lower case, with the dot) → the format it promises. Null: any format of the kind.</summary>
+    public IReadOnlyDictionary<string, string>? Extensions { get; init; }
+
+    /// <summary>Where the list of <see cref="Extensions"/> comes from.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Provenance? ExtensionsSource { get; init; }
+
+    /// <summary>The published size limit (<c>maxBytes</c>), or null when the vendor publishes none.</summary>
+    [JsonPropertyName("maxBytes")]
+    public Limit<long>? MaxBytesRule { get; init; }
+
+    /// <summary>A stricter size limit for files the vendor fetches from a URL (Runway, LTX); else <c>maxBytes</c>.</summary>
+    public Limit<long>? MaxUrlBytes { get; init; }
+
+    public Limit<int>? MaxDimensionExclusive { get; init; }
+    public Limit<int>? MinWidth { get; init; }
+    public Limit<int>? MaxWidth { get; init; }
+    public Limit<int>? MinHeight { get; init; }
+    public Limit<int>? MaxHeight { get; init; }
+    public Limit<double>? MaxMegapixels { get; init; }
+
+    /// <summary>Width divided by height.</summary>
+    public Limit<double>? MinAspectRatio { get; init; }
+
+    /// <summary>Width divided by height.</summary>
+    public Limit<double>? MaxAspectRatio { get; init; }
+
+    /// <summary>Codec names as the report's <c>media.videoCodec</c> gives them (h264, hevc, …).</summary>
+    public Limit<IReadOnlyList<string>>? VideoCodecs { get; init; }
+
+    /// <summary>Codec names as the report's <c>media.audioCodec</c> gives them (aac, mp3, pcm_s16le, …).</summary>
+    public Limit<IReadOnlyList<string>>? AudioCodecs { get; init; }
+
+    public Limit<double>? MinDurationSeconds { get; init; }
+    public Limit<double>? MaxDurationSeconds { get; init; }
+    public Limit<double>? MinFrameRate { get; init; }
+    public Limit<double>? MaxFrameRate { get; init; }
+    public Limit<int>? MinSampleRateHz { get; init; }
+
+    /// <summary>
+    /// How many bytes Preflight reads of a file of this kind: the published limit, else (set when the profile is
+    /// loaded) the largest limit of the profile. Receivers (uploads, URL fetches, blobs) cap on this; the
+    /// <c>file.too_large</c> rule reads only <see cref="MaxBytesRule"/>.
+    /// </summary>
+    [JsonIgnore]
+    public Limit<long> MaxBytes
+    {
+        get => MaxBytesRule ?? ReceiveCap ?? new Limit<long>(Profile.UnpublishedSizeCapBytes, Profile.UnpublishedSizeCapSource);
+        init => MaxBytesRule = value;
+    }
+
+    [JsonIgnore]
+    internal Limit<long>? ReceiveCap { get; init; }
+
+    [JsonIgnore]
+    public IReadOnlyList<string> Formats => Extensions?.Values.Distinct().ToList() ?? [];
 
     public string? FormatForExtension(string? extension) =>
-        extension is not null && Extensions.TryGetValue(extension.ToLowerInvariant(), out var format) ? format : null;
+        extension is not null && Extensions is not null && Extensions.TryGetValue(extension.ToLowerInvariant(), out var format) ? format : null;
+
+    /// <summary>True when the profile names the accepted formats of this kind (else any format of the family is accepted).</summary>
+    [JsonIgnore]
+    public bool ListsFormats => Extensions is not null;
+
+    /// <summary>Rules that need the media facts (dimensions, duration, codecs, …), by their JSON name.</summary>
+    public IEnumerable<string> MediaRuleNames()
+    {
+        if (MaxDimensionExclusive is not null) yield return "maxDimensionExclusive";
+        if (MinWidth is not null) yield return "minWidth";
+        if (MaxWidth is not null) yield return "maxWidth";
+        if (MinHeight is not null) yield return "minHeight";
+        if (MaxHeight is not null) yield return "maxHeight";
+        if (MaxMegapixels is not null) yield return "maxMegapixels";
+        if (MinAspectRatio is not null) yield return "minAspectRatio";
+        if (MaxAspectRatio is not null) yield return "maxAspectRatio";
+        if (VideoCodecs is not null) yield return "videoCodecs";
+        if (AudioCodecs is not null) yield return "audioCodecs";
+        if (MinDurationSeconds is not null) yield return "minDurationSeconds";
+        if (MaxDurationSeconds is not null) yield return "maxDurationSeconds";
+        if (MinFrameRate is not null) yield return "minFrameRate";
+        if (MaxFrameRate is not null) yield return "maxFrameRate";
+        if (MinSampleRateHz is not null) yield return "minSampleRateHz";
+    }
+}
+
+/// <summary>Rules about a URL asset itself, checked by the URL inspector. Each is optional.</summary>
+public sealed record UrlLimits
+{
+    public Limit<bool>? HttpsOnly { get; init; }
+    public Limit<bool>? HostMustBeName { get; init; }
+    public Limit<bool>? NoRedirects { get; init; }
+    public Limit<bool>? HeadWithContentTypeAndLength { get; init; }
+    public Limit<int>? MaxLength { get; init; }
+    public Limit<bool>? RefuseOctetStream { get; init; }
 }
 
 public sealed record PlanLimits(
@@ -49,6 +152,8 @@ public sealed record JobLimits(
 
 /// <summary>
 /// A rule profile: every limit as data with its provenance. Rules read this; they hold no numbers of their own.
+/// Profiles are loaded and resolved (inheritance applied, validated against <c>docs/profile.schema.json</c>) by
+/// <see cref="ProfileCatalog"/>.
 /// </summary>
 public sealed record Profile(
     string Name,
@@ -56,34 +161,78 @@ public sealed record Profile(
     string Source,
     Limit<long> Megabyte,
     IReadOnlyDictionary<string, KindLimits> Kinds,
-    Limit<double> OutputFrameRate,
+    Limit<double>? OutputFrameRate,
     IReadOnlyDictionary<string, PlanLimits> Plans,
     IReadOnlyList<string> PlanOrder,
-    JobLimits Jobs)
+    JobLimits? Jobs)
 {
-    private static readonly JsonSerializerOptions ReadOptions = new(JsonSerializerDefaults.Web)
+    /// <summary>Preflight's own read cap for a profile that publishes no size limit at all (not a vendor limit).</summary>
+    public const long UnpublishedSizeCapBytes = 1_000_000_000;
+
+    public const string UnpublishedSizeCapSource = "Preflight's read cap: the profile publishes no size limit";
+
+    internal static readonly JsonSerializerOptions ReadOptions = new(JsonSerializerDefaults.Web)
     {
         ReadCommentHandling = JsonCommentHandling.Skip,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    public static IReadOnlyList<string> BuiltInNames { get; } = ["heygen"];
+    /// <summary>The profile this one extends, as written in its <c>extends</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Extends { get; init; }
+
+    /// <summary>Rules about URL assets (Runway, LTX); null when the profile has none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public UrlLimits? Url { get; init; }
+
+    /// <summary>
+    /// <c>sha256:</c> of the resolved profile document (canonical JSON: keys sorted, no white space), so two
+    /// services with the same rules agree on it. Set when the profile is loaded.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Digest { get; init; }
+
+    /// <summary>Where the profile was loaded from: <c>built-in</c> or the file's path (never served: a path is the host's business).</summary>
+    [JsonIgnore]
+    public string? Origin { get; init; }
+
+    public static IReadOnlyList<string> BuiltInNames => ProfileCatalog.BuiltIn.Names;
 
     /// <summary>The built-in profile that the seed document describes.</summary>
-    public static Profile HeyGen { get; } = LoadBuiltIn("heygen");
+    public static Profile HeyGen => ProfileCatalog.BuiltIn.Get("heygen");
 
-    public static Profile LoadBuiltIn(string name)
-    {
-        using var stream = typeof(Profile).Assembly.GetManifestResourceStream($"Preflight.Profiles.{name}.json")
-            ?? throw new ArgumentException($"No built-in profile '{name}'. Known: {string.Join(", ", BuiltInNames)}.", nameof(name));
-        return Parse(stream);
-    }
+    public static Profile LoadBuiltIn(string name) =>
+        ProfileCatalog.BuiltIn.Find(name)
+        ?? throw new ArgumentException($"No built-in profile '{name}'. Known: {string.Join(", ", BuiltInNames)}.", nameof(name));
 
+    /// <summary>One profile document as written, without inheritance or schema validation (see <see cref="ProfileCatalog"/>).</summary>
     public static Profile Parse(Stream json) =>
-        JsonSerializer.Deserialize<Profile>(json, ReadOptions) ?? throw new InvalidDataException("Profile JSON is null.");
+        Normalise(JsonSerializer.Deserialize<Profile>(json, ReadOptions) ?? throw new InvalidDataException("Profile JSON is null."));
+
+    /// <summary>Fills what a document may leave out (plans, plan order) and each kind's receive cap.</summary>
+    internal static Profile Normalise(Profile profile)
+    {
+        var largest = profile.Kinds.Values.Select(k => k.MaxBytesRule).Where(l => l is not null).MaxBy(l => l!.Value);
+        var cap = largest is null ? null : largest with
+        {
+            Source = $"Preflight's read cap: no size limit is published for this kind, so the profile's largest is used ({largest.Source})",
+        };
+        return profile with
+        {
+            // A document may leave these out; the record keeps them non-null for its readers.
+            Plans = profile.Plans ?? new Dictionary<string, PlanLimits>(),
+            PlanOrder = profile.PlanOrder ?? [],
+            Kinds = profile.Kinds.ToDictionary(k => k.Key, k => k.Value.MaxBytesRule is null ? k.Value with { ReceiveCap = cap } : k.Value),
+        };
+    }
 
     public KindLimits? LimitsFor(AssetKind kind) =>
         Kinds.TryGetValue(KindName(kind), out var limits) ? limits : null;
+
+    /// <summary>The job limits; throws when the profile has none (job checks are HeyGen API requests).</summary>
+    [JsonIgnore]
+    public JobLimits JobsOrThrow => Jobs
+        ?? throw new InvalidOperationException($"Profile '{Name}' has no job rules: job requests can only be checked against a profile with 'jobs' (heygen or one extending it).");
 
     /// <summary>
     /// The one answer to "how large may this file be": the limits of <paramref name="kind"/>, or, for a kind not
@@ -108,7 +257,9 @@ public sealed record Profile(
         if (plan is null) return null;
         return Plans.TryGetValue(plan.ToLowerInvariant(), out var limits)
             ? limits
-            : throw new ArgumentException($"Unknown plan '{plan}'. Known plans: {string.Join(", ", PlanOrder)}.", nameof(plan));
+            : throw new ArgumentException(PlanOrder.Count == 0
+                ? $"Unknown plan '{plan}': the '{Name}' profile has no plans."
+                : $"Unknown plan '{plan}'. Known plans: {string.Join(", ", PlanOrder)}.", nameof(plan));
     }
 
     public bool IsKnownPlan(string plan) => Plans.ContainsKey(plan.ToLowerInvariant());
@@ -122,6 +273,9 @@ public sealed record Profile(
             if (limits.FormatForExtension(extension) is not null)
                 return ParseKind(name) ?? AssetKind.Unknown;
         }
+        // A kind that lists no formats accepts its whole family: the extension's usual family decides.
+        if (Fetching.UrlKindHints.FromExtension(extension) is { } family && LimitsFor(family) is { ListsFormats: false })
+            return family;
         return AssetKind.Unknown;
     }
 
@@ -132,7 +286,8 @@ public sealed record Profile(
         {
             if (limits.Formats.Contains(format)) return ParseKind(name);
         }
-        return null;
+        var family = Sniffing.FormatFamilies.FamilyOf(format);
+        return family != AssetKind.Unknown && LimitsFor(family) is { ListsFormats: false } ? family : null;
     }
 
     public static string KindName(AssetKind kind) => kind switch

@@ -55,7 +55,7 @@ public sealed class FormatRegistryTests
         var profile = Profile.LoadBuiltIn("heygen");
         foreach (var kind in new[] { AssetKind.Video, AssetKind.Image, AssetKind.Audio })
         {
-            foreach (var (extension, id) in profile.LimitsFor(kind)!.Extensions)
+            foreach (var (extension, id) in profile.LimitsFor(kind)!.Extensions!)
             {
                 var format = FormatRegistry.Find(id);
                 Assert.NotNull(format);

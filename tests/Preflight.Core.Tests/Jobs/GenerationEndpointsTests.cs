@@ -13,7 +13,7 @@ public sealed class GenerationEndpointsTests
         var supported = GenerationEndpoints.Supported(profile);
 
         Assert.Equal([GenerationEndpoints.VideoGenerate, GenerationEndpoints.VideoTranslate, GenerationEndpoints.StreamingTask], supported.Take(3));
-        Assert.Equal(profile.Jobs.Credits.PerCall.Keys, supported.Skip(3));
+        Assert.Equal(profile.Jobs!.Credits.PerCall.Keys, supported.Skip(3));
         Assert.Contains("photo_avatar/upscale", supported);
         Assert.Equal(supported, JobChecker.SupportedEndpoints);
     }

@@ -1,0 +1,381 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+
+namespace Preflight.Core.Rules;
+
+/// <summary>One thing wrong with a profile document: where (file and JSON path) and what was expected.</summary>
+public sealed record ProfileError(string File, string Path, string Message)
+{
+    public override string ToString() => $"{File}: {Path}: {Message}";
+}
+
+/// <summary>A profile document that cannot be used. Its message lists every error; no stack trace is meant for users.</summary>
+public sealed class ProfileException(IReadOnlyList<ProfileError> errors)
+    : Exception(string.Join(Environment.NewLine, errors.Select(e => e.ToString())))
+{
+    public IReadOnlyList<ProfileError> Errors { get; } = errors;
+}
+
+/// <summary>A name that is neither a known profile nor a profile file.</summary>
+public sealed class UnknownProfileException(string name, IReadOnlyList<string> known)
+    : Exception($"Unknown profile '{name}'. Known profiles: {string.Join(", ", known)} (or the path of a profile file).")
+{
+    public string Name { get; } = name;
+    public IReadOnlyList<string> Known { get; } = known;
+}
+
+/// <summary>
+/// Every profile a process knows: the built-in ones (embedded <c>Rules/Profiles/*.json</c>) and the user's
+/// (<c>Preflight:ProfilePaths</c>, <c>--profile FILE</c>). Loading resolves <c>extends</c> (the child's fields
+/// replace the parent's at the same JSON path; objects merge, everything else is replaced), validates the resolved
+/// document against <c>docs/profile.schema.json</c> and computes its digest.
+/// </summary>
+public sealed class ProfileCatalog
+{
+    public const string BuiltInOrigin = "built-in";
+    private const string ResourcePrefix = "Preflight.Profiles.";
+
+    private static readonly Lazy<ProfileCatalog> BuiltInCatalog = new(LoadBuiltIns);
+
+    private readonly Dictionary<string, Profile> _profiles;
+    private readonly Dictionary<string, JsonObject> _documents;
+
+    private ProfileCatalog(Dictionary<string, Profile> profiles, Dictionary<string, JsonObject> documents)
+    {
+        _profiles = profiles;
+        _documents = documents;
+    }
+
+    /// <summary>The built-in profiles alone.</summary>
+    public static ProfileCatalog BuiltIn => BuiltInCatalog.Value;
+
+    /// <summary>The JSON Schema every resolved profile must satisfy (the text of <c>docs/profile.schema.json</c>).</summary>
+    public static string SchemaText { get; } = ReadResource("Preflight.ProfileSchema.json");
+
+    private static readonly Lazy<JsonSchema> SchemaDocument = new(() =>
+        JsonSchema.FromText(SchemaText, new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
+
+    /// <summary>Profile names, built-ins first, in load order.</summary>
+    public IReadOnlyList<string> Names => [.. _profiles.Keys];
+
+    public IReadOnlyList<Profile> All => [.. _profiles.Values];
+
+    public Profile? Find(string name) => _profiles.GetValueOrDefault(name.Trim().ToLowerInvariant());
+
+    public Profile Get(string name) => Find(name) ?? throw new UnknownProfileException(name, Names);
+
+    /// <summary>The resolved document of a profile (inheritance applied), as JSON.</summary>
+    public JsonObject DocumentOf(string name) => (JsonObject)_documents[Get(name).Name].DeepClone();
+
+    /// <summary>
+    /// The built-ins plus the profiles in <paramref name="paths"/> (files, or folders whose <c>*.json</c> are read).
+    /// Throws <see cref="ProfileException"/> listing every error of every file.
+    /// </summary>
+    public static ProfileCatalog Create(IEnumerable<string> paths)
+    {
+        var files = new List<string>();
+        var errors = new List<ProfileError>();
+        foreach (var path in paths.Where(p => !string.IsNullOrWhiteSpace(p)))
+        {
+            if (Directory.Exists(path)) files.AddRange(Directory.EnumerateFiles(path, "*.json").Order(StringComparer.Ordinal));
+            else if (File.Exists(path)) files.Add(path);
+            else errors.Add(new ProfileError(path, "", "no such file or folder"));
+        }
+        if (errors.Count > 0) throw new ProfileException(errors);
+        if (files.Count == 0) return BuiltIn;
+        return BuiltIn.With(files.Select(f => (f, ReadFile(f))).ToList());
+    }
+
+    /// <summary>A profile by name, or else a profile file (resolved against this catalog).</summary>
+    public Profile Resolve(string nameOrFile)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nameOrFile);
+        if (Find(nameOrFile) is { } known) return known;
+        if (LooksLikePath(nameOrFile))
+        {
+            if (!File.Exists(nameOrFile)) throw new ProfileException([new ProfileError(nameOrFile, "", "no such file")]);
+            var catalog = With([(nameOrFile, ReadFile(nameOrFile))]);
+            return catalog._profiles.Values.Last();
+        }
+        throw new UnknownProfileException(nameOrFile, Names);
+    }
+
+    /// <summary>Validates one profile file against this catalog; the errors, none when it is usable.</summary>
+    public IReadOnlyList<ProfileError> Validate(string file)
+    {
+        try
+        {
+            With([(file, ReadFile(file))]);
+            return [];
+        }
+        catch (ProfileException e)
+        {
+            return e.Errors;
+        }
+    }
+
+    private static bool LooksLikePath(string text) =>
+        text.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || text.Contains('/') || text.Contains('\\');
+
+    private static (JsonObject? Document, ProfileError? Error) ReadFile(string file)
+    {
+        try
+        {
+            return Parse(File.ReadAllText(file), file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, new ProfileError(file, "", $"cannot be read: {e.Message}"));
+        }
+    }
+
+    private static (JsonObject? Document, ProfileError? Error) Parse(string text, string file)
+    {
+        try
+        {
+            var node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false });
+            return node is JsonObject obj
+                ? (obj, null)
+                : (null, new ProfileError(file, "/", "expected a JSON object"));
+        }
+        catch (JsonException e)
+        {
+            return (null, new ProfileError(file, "", $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}"));
+        }
+    }
+
+    private static ProfileCatalog LoadBuiltIns()
+    {
+        var assembly = typeof(ProfileCatalog).Assembly;
+        var entries = assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
+            // HeyGen first: it is the default and the one the others are compared with.
+            .OrderBy(n => n == ResourcePrefix + "heygen.json" ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal)
+            .Select(n => ("built-in:" + n[ResourcePrefix.Length..], Parse(ReadResource(n), "built-in:" + n[ResourcePrefix.Length..])))
+            .ToList();
+        return new ProfileCatalog([], []).With(entries, BuiltInOrigin);
+    }
+
+    private static string ReadResource(string name)
+    {
+        using var stream = typeof(ProfileCatalog).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The resource '{name}' is missing from Preflight.Core.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>This catalog plus <paramref name="files"/>; each may extend a profile of this catalog or of the others.</summary>
+    private ProfileCatalog With(IReadOnlyList<(string File, (JsonObject? Document, ProfileError? Error) Parsed)> files, string? origin = null)
+    {
+        var errors = files.Where(f => f.Parsed.Error is not null).Select(f => f.Parsed.Error!).ToList();
+        var pending = new Dictionary<string, (string File, JsonObject Document)>();
+        foreach (var (file, parsed) in files)
+        {
+            if (parsed.Document is not { } document) continue;
+            if (document["name"] is not JsonValue nameValue || !nameValue.TryGetValue<string>(out var name) || string.IsNullOrWhiteSpace(name))
+            {
+                errors.Add(new ProfileError(file, "/name", "required: the profile's name (a string such as \"acme\")"));
+                continue;
+            }
+            if (_profiles.ContainsKey(name) || pending.ContainsKey(name))
+            {
+                var other = pending.TryGetValue(name, out var p) ? p.File : _profiles[name].Origin;
+                errors.Add(new ProfileError(file, "/name", $"'{name}' is already the name of a profile ({other}); choose another name"));
+                continue;
+            }
+            pending[name] = (file, document);
+        }
+
+        var profiles = new Dictionary<string, Profile>(_profiles);
+        var documents = new Dictionary<string, JsonObject>(_documents);
+        var resolving = new HashSet<string>();
+
+        JsonObject? Resolve(string name)
+        {
+            if (documents.TryGetValue(name, out var done)) return done;
+            if (!pending.TryGetValue(name, out var entry)) return null;
+            if (!resolving.Add(name))
+            {
+                errors.Add(new ProfileError(entry.File, "/extends", $"'{name}' extends itself through a cycle of 'extends'"));
+                return null;
+            }
+
+            var resolved = entry.Document;
+            if (entry.Document["extends"] is { } extendsNode)
+            {
+                var parentName = extendsNode is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+                if (parentName is null)
+                {
+                    errors.Add(new ProfileError(entry.File, "/extends", "expected the name of a profile (a string)"));
+                    return null;
+                }
+                var parent = Resolve(parentName);
+                if (parent is null)
+                {
+                    if (!pending.ContainsKey(parentName))
+                    {
+                        errors.Add(new ProfileError(entry.File, "/extends",
+                            $"unknown profile '{parentName}'; known: {string.Join(", ", profiles.Keys.Concat(pending.Keys).Where(k => k != name))}"));
+                    }
+                    return null;
+                }
+                resolved = (JsonObject)parent.DeepClone();
+                resolved.Remove("extends");
+                Merge(resolved, entry.Document, $"profile '{name}' ({Path.GetFileName(entry.File)}), overriding '{parentName}'");
+            }
+
+            // "$schema" helps editors; it is not part of the rules (nor of the digest).
+            resolved.Remove("$schema");
+            var validation = ValidateDocument(resolved, entry.File);
+            if (validation.Count > 0)
+            {
+                errors.AddRange(validation);
+                return null;
+            }
+
+            Profile profile;
+            try
+            {
+                profile = Profile.Normalise(resolved.Deserialize<Profile>(Profile.ReadOptions)
+                    ?? throw new JsonException("The document is null."));
+            }
+            catch (JsonException e)
+            {
+                errors.Add(new ProfileError(entry.File, ToPointer(e.Path), FirstSentence(e.Message)));
+                return null;
+            }
+
+            var semantic = Check(profile, entry.File);
+            if (semantic.Count > 0)
+            {
+                errors.AddRange(semantic);
+                return null;
+            }
+
+            profiles[name] = profile with { Digest = DigestOf(resolved), Origin = origin ?? entry.File };
+            documents[name] = resolved;
+            resolving.Remove(name);
+            return resolved;
+        }
+
+        foreach (var name in pending.Keys) Resolve(name);
+        if (errors.Count > 0) throw new ProfileException(errors.Distinct().ToList());
+        return new ProfileCatalog(profiles, documents);
+    }
+
+    /// <summary>
+    /// Child fields replace the parent's at the same path; objects merge. A limit whose value is overridden
+    /// without a new source says so, instead of keeping a source that no longer states its number.
+    /// </summary>
+    private static void Merge(JsonObject target, JsonObject overrides, string overrideSource)
+    {
+        foreach (var (key, value) in overrides)
+        {
+            if (value is JsonObject child && target[key] is JsonObject parent)
+            {
+                Merge(parent, child, overrideSource);
+                if (child.ContainsKey("value") && !child.ContainsKey("source") && parent.ContainsKey("source"))
+                {
+                    parent["source"] = overrideSource;
+                    foreach (var stale in new[] { "url", "read", "note" })
+                    {
+                        if (!child.ContainsKey(stale)) parent.Remove(stale);
+                    }
+                }
+            }
+            else
+            {
+                target[key] = value?.DeepClone();
+            }
+        }
+    }
+
+    private static List<ProfileError> ValidateDocument(JsonObject document, string file)
+    {
+        var element = JsonSerializer.SerializeToElement(document);
+        var results = SchemaDocument.Value.Evaluate(element, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
+        if (results.IsValid) return [];
+        var errors = new List<ProfileError>();
+        Collect(results, file, errors);
+        if (errors.Count == 0) errors.Add(new ProfileError(file, "/", "does not match docs/profile.schema.json"));
+        return errors.Distinct().ToList();
+    }
+
+    /// <summary>Errors of failing nodes only: a branch that failed inside an <c>anyOf</c> that passed is not an error.</summary>
+    private static void Collect(EvaluationResults node, string file, List<ProfileError> errors)
+    {
+        if (node.IsValid) return;
+        var where = node.InstanceLocation.ToString();
+        if (where.Length == 0) where = "/";
+        var nullBranch = node.EvaluationPath.ToString().EndsWith("/anyOf/0", StringComparison.Ordinal);
+        foreach (var (keyword, message) in node.Errors ?? new Dictionary<string, string>())
+        {
+            // anyOf [null, rule] fails twice for a bad rule; "should be null" says nothing useful.
+            if (nullBranch && keyword == "type") continue;
+            errors.Add(new ProfileError(file, where, Explain(keyword, message, where)));
+        }
+        foreach (var child in node.Details ?? []) Collect(child, file, errors);
+    }
+
+    private static string Explain(string keyword, string message, string where)
+    {
+        if (message.Contains("false schema", StringComparison.Ordinal))
+            return $"unknown key '{where[(where.LastIndexOf('/') + 1)..]}': docs/profile.schema.json has no such rule or field here";
+        return keyword == "anyOf" ? "expected null or a rule object {\"value\": ..., \"source\": \"...\"}" : message;
+    }
+
+    private static List<ProfileError> Check(Profile profile, string file)
+    {
+        var errors = new List<ProfileError>();
+        foreach (var (kind, limits) in profile.Kinds)
+        {
+            void Range<T>(string min, Limit<T>? low, string max, Limit<T>? high) where T : IComparable<T>
+            {
+                if (low is not null && high is not null && low.Value.CompareTo(high.Value) > 0)
+                    errors.Add(new ProfileError(file, $"/kinds/{kind}/{min}/value", $"expected at most {max} ({high.Value}), found {low.Value}"));
+            }
+            Range("minWidth", limits.MinWidth, "maxWidth", limits.MaxWidth);
+            Range("minHeight", limits.MinHeight, "maxHeight", limits.MaxHeight);
+            Range("minAspectRatio", limits.MinAspectRatio, "maxAspectRatio", limits.MaxAspectRatio);
+            Range("minDurationSeconds", limits.MinDurationSeconds, "maxDurationSeconds", limits.MaxDurationSeconds);
+            Range("minFrameRate", limits.MinFrameRate, "maxFrameRate", limits.MaxFrameRate);
+        }
+        foreach (var (index, plan) in profile.PlanOrder.Index())
+        {
+            if (!profile.Plans.ContainsKey(plan))
+                errors.Add(new ProfileError(file, $"/planOrder/{index}", $"expected the name of a plan in /plans, found '{plan}'"));
+        }
+        return errors;
+    }
+
+    /// <summary>sha256 of the canonical JSON (object keys sorted ordinally, no white space).</summary>
+    internal static string DigestOf(JsonNode document)
+    {
+        var canonical = Canonical(document)?.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) ?? "null";
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    private static JsonNode? Canonical(JsonNode? node) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value)))),
+        JsonArray array => new JsonArray([.. array.Select(Canonical)]),
+        _ => node?.DeepClone(),
+    };
+
+    private static string ToPointer(string? jsonPath)
+    {
+        if (string.IsNullOrEmpty(jsonPath) || jsonPath == "$") return "/";
+        return "/" + jsonPath.TrimStart('$', '.').Replace("['", "", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal)
+            .Replace('.', '/').Replace("[", "/", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal);
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(". ", StringComparison.Ordinal);
+        return cut > 0 ? message[..(cut + 1)] : message;
+    }
+}
