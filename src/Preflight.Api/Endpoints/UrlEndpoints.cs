@@ -18,7 +18,8 @@ namespace Preflight.Api.Endpoints;
 /// <param name="Assets">The URLs to check, each with an optional kind (video, image, audio).</param>
 /// <param name="Plan">free | pro | scale | enterprise, or null for the resource limits alone.</param>
 /// <param name="Deep">Decode everything instead of structural checks alone.</param>
-public sealed record UrlCheckRequest(IReadOnlyList<UrlAsset>? Assets, string? Plan = null, bool Deep = false);
+/// <param name="Hash">Read every body whole and report its SHA-256 (as <c>?hash=true</c>); quick checks otherwise read only what they need.</param>
+public sealed record UrlCheckRequest(IReadOnlyList<UrlAsset>? Assets, string? Plan = null, bool Deep = false, bool Hash = false);
 
 /// <param name="Url">An absolute http(s) URL, as the generation API would fetch it.</param>
 /// <param name="Kind">video | image | audio; when absent: from the URL path's extension, else the Content-Type, else the bytes.</param>
@@ -39,7 +40,9 @@ internal static class UrlEndpoints
             .WithSummary("Fetch and inspect media URLs")
             .WithDescription("Each file entry of the report gains a 'source' object (url, finalUrl, httpStatus, contentType, " +
                 "contentLength, redirects). Unreachable, blocked or erroring URLs are 'fail' entries in a 200 report. " +
-                "With ?stage=true each passing file is also staged and its entry gains a 'staged' object with a public URL.")
+                "With ?stage=true each passing file is also staged and its entry gains a 'staged' object with a public URL. " +
+                "A quick check reads only what it needs from servers that serve byte ranges (MP4/MOV: the moov; WAV: the header); " +
+                "'source' then says bytesFetched, rangeRequests and complete, and sha256 is absent unless ?hash=true (or \"hash\": true).")
             .Accepts<UrlCheckRequest>("application/json");
         return preflight;
     }
@@ -47,6 +50,7 @@ internal static class UrlEndpoints
     private static async Task<Results<Ok<CheckReport>, ProblemHttpResult>> CheckUrlsAsync(
         HttpRequest request,
         [FromQuery] string? stage,
+        [FromQuery] string? hash,
         Profile profile,
         UrlInspector urls,
         InspectionRunner runner,
@@ -62,10 +66,11 @@ internal static class UrlEndpoints
         UrlCheckRequest body;
         List<(string Url, AssetKind? Kind)> assets;
         string? plan;
-        bool staging;
+        bool staging, hashing;
         try
         {
             staging = CheckParameters.ParseFlag("stage", stage);
+            hashing = CheckParameters.ParseFlag("hash", hash);
             var element = await JsonBody.ReadAsync(request, Example, cancellationToken);
             body = JsonBody.Bind<UrlCheckRequest>(element, json.Value.SerializerOptions)
                 ?? throw RequestProblemException.BadRequest("The JSON body is null; expected {\"assets\": [...]}.");
@@ -92,6 +97,8 @@ internal static class UrlEndpoints
                         inspected.Source?.Redirects ?? 0);
                     return staging ? await stager.StageAsync(inspected, path, baseUrl, ct) : inspected;
                 },
+                // Staging uploads the body and names it by its hash: only a whole, hashed body will do.
+                wholeBody: staging || hashing || body.Hash,
                 cancellationToken);
             if (!fetched) Log.UrlRefused(logger, Log.RedactUrl(asset.Url), report.Findings.FirstOrDefault()?.Code ?? "unknown");
             return report;

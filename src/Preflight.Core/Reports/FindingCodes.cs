@@ -42,6 +42,7 @@ public static class FindingCodes
     public const string UrlHttpError = "url.http_error";
     public const string UrlReturnsHtml = "url.returns_html";
     public const string UrlContentTypeMismatch = "url.content_type_mismatch";
+    public const string UrlChangedDuringCheck = "url.changed_during_check";
 
     // staging.*
     public const string StagingFailed = "staging.failed";

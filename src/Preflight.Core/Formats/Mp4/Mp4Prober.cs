@@ -24,7 +24,20 @@ public sealed class Mp4Prober
             // A small buffer: big boxes are skipped by seeking, but a run of tiny boxes (hostile or not) must not cost
             // one read call per 8-byte header.
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096, FileOptions.RandomAccess);
-            return Inspect(stream, displayName ?? Path.GetFileName(path));
+            return Probe(stream, displayName ?? Path.GetFileName(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new ProbeResult(MediaFacts.Empty, [Finding.Error(FindingCodes.FileUnreadable, $"The file could not be read: {e.Message}")]);
+        }
+    }
+
+    /// <summary>The same check on a seekable stream (the URL fetcher runs it over a partly fetched body to learn which bytes it reads).</summary>
+    internal ProbeResult Probe(Stream stream, string displayName)
+    {
+        try
+        {
+            return Inspect(stream, displayName);
         }
         catch (IsoBmffCorruptException e)
         {
