@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark for issue 11: how long does a URL check take, and how many bytes does it pull, when the server is
 # 100 Mbit/s away? A loopback server (bench/lib/range_server.py) throttled to 12.5 MB/s serves a 95 MB faststart
-# MP4, a 95 MB MP4 with its moov at the end and a 45 MB WAV (generated with ffmpeg into a temp folder: the MP4s
-# by stream-copying testdata's 2 s clip in a loop, no encoding), once with byte ranges and once without. The
+# MP4, a 95 MB MP4 with its moov at the end (about 90 s of 1280x720 at ~8 Mbit/s: a 10 s noise clip encoded once
+# and stream-copied in a loop) and a 45 MB WAV, generated with ffmpeg into a temp folder, once with byte ranges and once without. The
 # service (Preflight.Api, quick mode) checks each URL through POST /v1/preflight/urls; the table gives the
 # verdict, the latency seen by the client and the body bytes the file server sent, beside ?hash=true (the whole
 # body, as before issue 11). Goal: both MP4s and the WAV under 0.5 s and 2 MB with ranges; no slower without.
@@ -37,9 +37,13 @@ trap cleanup EXIT
 
 echo "bench: generating the media ..." >&2
 mkdir -p "$WORK/www" "$WORK/uploads"
-clip="$root/testdata/valid/video-h264-aac-640x360-25fps-faststart.mp4"
-ffmpeg -v error -stream_loop 1550 -i "$clip" -c copy -movflags +faststart "$WORK/www/faststart.mp4"
-ffmpeg -v error -stream_loop 1550 -i "$clip" -c copy "$WORK/www/moov-at-end.mp4"
+clip="$WORK/clip.mp4"
+ffmpeg -v error -f lavfi -i "nullsrc=s=1280x720:r=25:d=10,geq=lum='random(1)*255':cb=128:cr=128" \
+  -f lavfi -i "sine=frequency=440:duration=10" -c:v libx264 -preset ultrafast -b:v 8M -maxrate 8M -bufsize 8M \
+  -pix_fmt yuv420p -c:a aac -shortest "$clip"
+loops=$(( 95000000 / $(stat -c %s "$clip") ))
+ffmpeg -v error -stream_loop "$((loops - 1))" -i "$clip" -c copy -movflags +faststart "$WORK/www/faststart.mp4"
+ffmpeg -v error -stream_loop "$((loops - 1))" -i "$clip" -c copy "$WORK/www/moov-at-end.mp4"
 ffmpeg -v error -f lavfi -i "sine=frequency=440:sample_rate=48000" -ac 2 -t 245 -c:a pcm_s16le "$WORK/www/audio.wav"
 
 bench_build src/Preflight.Api/Preflight.Api.csproj "$BENCH_ARTIFACTS/api"
