@@ -219,6 +219,39 @@ public sealed class UrlEndpointTests : IAsyncLifetime
         await ProblemTests.AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "application/json");
     }
 
+    [Fact]
+    public async Task PostUrls_ServerWithRanges_QuickReadsTheHeaderHashReadsWhole()
+    {
+        // 16-bit mono 22.05 kHz, 15 s: past the 256 KB the first range asks for.
+        var wav = new byte[44 + 661_500];
+        var header = new System.IO.BinaryWriter(new MemoryStream(wav));
+        header.Write("RIFF"u8); header.Write(wav.Length - 8); header.Write("WAVEfmt "u8); header.Write(16);
+        header.Write((short)1); header.Write((short)1); header.Write(22050); header.Write(44100); header.Write((short)2); header.Write((short)16);
+        header.Write("data"u8); header.Write(661_500);
+        await using var server = await LoopbackHttpServer.StartAsync(routes =>
+            routes.MapGet("/long.wav", LoopbackRanges.Serve(() => wav, new RangeServing { ContentType = "audio/wav" })));
+        var url = server.Url("/long.wav").ToString();
+
+        var quick = await CheckOneAsync(new { url });
+        using var hashed = await _factory.CreateClient().PostAsJsonAsync(Urls + "?hash=true", new { assets = new[] { new { url } } });
+        using var hashedByBody = await _factory.CreateClient().PostAsJsonAsync(Urls, new { assets = new[] { new { url } }, hash = true });
+
+        Assert.Equal("pass", (string?)quick["verdict"]);
+        Assert.Equal(wav.Length, (long)quick["sizeBytes"]!);
+        Assert.Null(quick["sha256"]);
+        Assert.False((bool)quick["source"]!["complete"]!);
+        Assert.Equal(1, (int)quick["source"]!["rangeRequests"]!);
+        Assert.InRange((long)quick["source"]!["bytesFetched"]!, 1, 256 * 1024);
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(wav));
+        foreach (var response in new[] { hashed, hashedByBody })
+        {
+            var file = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["files"]![0]!;
+            Assert.Equal("pass", (string?)file["verdict"]);
+            Assert.Equal(sha, (string?)file["sha256"]);
+            Assert.Null(file["source"]!["complete"]);
+        }
+    }
+
     private async Task<JsonNode> CheckOneAsync(object asset)
     {
         using var response = await _factory.CreateClient().PostAsJsonAsync(Urls, new { assets = new[] { asset } });

@@ -372,3 +372,118 @@ public static class LoopbackResponses
         return true;
     }
 }
+
+/// <summary>How <see cref="LoopbackRanges.Serve"/> answers: a well-behaved range server by default, each switch a misbehaviour.</summary>
+public sealed record RangeServing
+{
+    /// <summary>Answer "Range: bytes=a-b" with 206 and the slice; false = ignore ranges and send 200 with the whole body.</summary>
+    public bool Ranges { get; init; } = true;
+
+    /// <summary>Send a strong ETag (the body's hash) and honour If-Match/If-Range with it.</summary>
+    public bool ETag { get; init; } = true;
+
+    /// <summary>Send this Last-Modified (and honour If-Unmodified-Since/If-Range dates) when set.</summary>
+    public DateTimeOffset? LastModified { get; init; }
+
+    /// <summary>Rewrites (from, to, total) before they go into Content-Range (the body still holds the real slice).</summary>
+    public Func<(long From, long To, long Total), (long From, long To, long Total)>? ContentRangeLie { get; init; }
+
+    /// <summary>Answer ranges after the first request with 200 and the whole body (a server that stops honouring ranges).</summary>
+    public bool OnlyFirstRange { get; init; }
+
+    /// <summary>Pause this long before answering each request after the first.</summary>
+    public TimeSpan? StallLaterRequests { get; init; }
+
+    /// <summary>Content-Type of every answer.</summary>
+    public string ContentType { get; init; } = "application/octet-stream";
+}
+
+/// <summary>A file served with (or without) byte ranges, whose bytes a test may swap between requests.</summary>
+public static class LoopbackRanges
+{
+    /// <summary>
+    /// Serves what <paramref name="content"/> returns at the time of each request (so a test can change the file
+    /// between requests). HEAD is answered from the same bytes unless the route maps HEAD to something else.
+    /// </summary>
+    public static RequestDelegate Serve(Func<byte[]> content, RangeServing? serving = null)
+    {
+        var options = serving ?? new RangeServing();
+        var served = 0;
+        return async context =>
+        {
+            var record = RecordedRequest.Of(context);
+            var number = Interlocked.Increment(ref served);
+            if (number > 1 && options.StallLaterRequests is { } stall) await Task.Delay(stall, record.Cancelled);
+
+            var body = content();
+            var etag = "\"" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body))[..16] + "\"";
+            var response = context.Response;
+            var request = context.Request;
+            response.ContentType = options.ContentType;
+            if (options.ETag) response.Headers.ETag = etag;
+            if (options.LastModified is { } modified) response.Headers.LastModified = modified.ToString("R");
+            var ranges = options.Ranges && !(options.OnlyFirstRange && number > 1);
+            if (ranges) response.Headers.AcceptRanges = "bytes";
+
+            var ifMatch = request.Headers.IfMatch.ToString();
+            if (ifMatch.Length > 0 && ifMatch != "*" && (!options.ETag || ifMatch != etag))
+            {
+                response.StatusCode = StatusCodes.Status412PreconditionFailed;
+                return;
+            }
+            var ifUnmodified = request.Headers.IfUnmodifiedSince.ToString();
+            if (ifUnmodified.Length > 0 && options.LastModified is { } lm && DateTimeOffset.TryParse(ifUnmodified, out var since)
+                && lm > since.AddSeconds(1))
+            {
+                response.StatusCode = StatusCodes.Status412PreconditionFailed;
+                return;
+            }
+
+            var range = request.Headers.Range.ToString();
+            var ifRange = request.Headers.IfRange.ToString();
+            var rangeStillValid = ifRange.Length == 0 || ifRange == etag
+                || options.LastModified is { } last && ifRange == last.ToString("R");
+            if (!ranges || range.Length == 0 || !rangeStillValid || !TryParseRange(range, body.Length, out var from, out var to))
+            {
+                if (ranges && range.Length > 0 && rangeStillValid && body.Length > 0)
+                {
+                    response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                    response.Headers.ContentRange = $"bytes */{body.Length}";
+                    return;
+                }
+                response.ContentLength = body.Length;
+                if (HttpMethods.IsHead(request.Method)) return;
+                await LoopbackResponses.SendAsync(context, body);
+                return;
+            }
+
+            var said = options.ContentRangeLie?.Invoke((from, to, body.Length)) ?? (from, to, body.Length);
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.ContentRange = $"bytes {said.From}-{said.To}/{said.Total}";
+            response.ContentLength = to - from + 1;
+            if (HttpMethods.IsHead(request.Method)) return;
+            for (var at = from; at <= to; at += 64 * 1024)
+            {
+                if (!await LoopbackResponses.SendAsync(context, body.AsMemory((int)at, (int)Math.Min(64 * 1024, to - at + 1)))) return;
+            }
+        };
+    }
+
+    private static bool TryParseRange(string header, long length, out long from, out long to)
+    {
+        from = to = 0;
+        if (!header.StartsWith("bytes=", StringComparison.Ordinal) || header.Contains(',', StringComparison.Ordinal)) return false;
+        var parts = header["bytes=".Length..].Split('-');
+        if (parts.Length != 2) return false;
+        if (parts[0].Length == 0)
+        {
+            if (!long.TryParse(parts[1], out var suffix) || suffix <= 0) return false;
+            from = Math.Max(0, length - suffix);
+            to = length - 1;
+            return length > 0;
+        }
+        if (!long.TryParse(parts[0], out from) || from >= length) return false;
+        to = parts[1].Length == 0 || !long.TryParse(parts[1], out var end) ? length - 1 : Math.Min(end, length - 1);
+        return to >= from;
+    }
+}

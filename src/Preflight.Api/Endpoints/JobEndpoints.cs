@@ -92,6 +92,6 @@ internal static class JobEndpoints
         // Same fetcher (and so the same Preflight:Fetch settings) and the same inspection gate as /v1/preflight/urls.
         Task<Core.Reports.FileReport> InspectAsset(JobAsset asset, string? plan, CancellationToken ct) =>
             urls.InspectAsync(asset.Url, asset.Kind, new InspectionOptions { Profile = profile, Plan = plan }, folder.Path,
-                runner.InspectAsync, afterInspect: null, ct);
+                runner.InspectAsync, afterInspect: null, wholeBody: false, ct);
     }
 }

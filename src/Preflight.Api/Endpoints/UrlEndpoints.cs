@@ -20,7 +20,8 @@ namespace Preflight.Api.Endpoints;
 /// <param name="Plan">free | pro | scale | enterprise, or null for the resource limits alone.</param>
 /// <param name="Deep">Decode everything instead of structural checks alone.</param>
 /// <param name="Profile">A loaded profile's name (as <c>?profile=</c>); null = the service's (Preflight:Profile).</param>
-public sealed record UrlCheckRequest(IReadOnlyList<UrlAsset>? Assets, string? Plan = null, bool Deep = false, string? Profile = null);
+/// <param name="Hash">Read every body whole and report its SHA-256 (as <c>?hash=true</c>); quick checks otherwise read only what they need.</param>
+public sealed record UrlCheckRequest(IReadOnlyList<UrlAsset>? Assets, string? Plan = null, bool Deep = false, string? Profile = null, bool Hash = false);
 
 /// <param name="Url">An absolute http(s) URL, as the generation API would fetch it.</param>
 /// <param name="Kind">video | image | audio; when absent: from the URL path's extension, else the Content-Type, else the bytes.</param>
@@ -42,7 +43,9 @@ internal static class UrlEndpoints
             .WithDescription("Each file entry of the report gains a 'source' object (url, finalUrl, httpStatus, contentType, " +
                 "contentLength, redirects). Unreachable, blocked or erroring URLs are 'fail' entries in a 200 report. " +
                 "With ?stage=true each passing file is also staged and its entry gains a 'staged' object with a public URL. " +
-                "With ?previews=true each entry gains a 'preview' (thumbnail, video frame or waveform) when one can be made.")
+                "With ?previews=true each entry gains a 'preview' (thumbnail, video frame or waveform) when one can be made." +
+                " " + "A quick check reads only what it needs from servers that serve byte ranges (MP4/MOV: the moov; WAV: the header); " +
+                "'source' then says bytesFetched, rangeRequests and complete, and sha256 is absent unless ?hash=true (or \"hash\": true).")
             .Accepts<UrlCheckRequest>("application/json");
         return preflight;
     }
@@ -54,6 +57,7 @@ internal static class UrlEndpoints
         [FromQuery(Name = "profile")] string? profileName,
         Profile active,
         ProfileCatalog catalog,
+        [FromQuery] string? hash,
         UrlInspector urls,
         PreviewAttacher previewer,
         InspectionRunner runner,
@@ -69,13 +73,14 @@ internal static class UrlEndpoints
         UrlCheckRequest body;
         List<(string Url, AssetKind? Kind)> assets;
         string? plan;
-        bool staging;
+        bool staging, hashing;
         bool withPreviews;
         Profile profile;
         try
         {
             staging = CheckParameters.ParseFlag("stage", stage);
             withPreviews = CheckParameters.ParseFlag("previews", previews);
+            hashing = CheckParameters.ParseFlag("hash", hash);
             var element = await JsonBody.ReadAsync(request, Example, cancellationToken);
             body = JsonBody.Bind<UrlCheckRequest>(element, json.Value.SerializerOptions)
                 ?? throw RequestProblemException.BadRequest("The JSON body is null; expected {\"assets\": [...]}.");
@@ -105,6 +110,8 @@ internal static class UrlEndpoints
                     inspected = await previewer.AttachAsync(inspected, path, withPreviews, baseUrl, ct);
                     return staging ? await stager.StageAsync(inspected, path, baseUrl, ct) : inspected;
                 },
+                // Staging uploads the body and names it by its hash: only a whole, hashed body will do.
+                wholeBody: staging || hashing || body.Hash,
                 cancellationToken);
             if (!fetched) Log.UrlRefused(logger, Log.RedactUrl(asset.Url), report.Findings.FirstOrDefault()?.Code ?? "unknown");
             return report;

@@ -76,7 +76,7 @@ public sealed class JobCommand : ICliCommand
         var folder = temp.Path;
         {
             var checker = new JobChecker(profile, (asset, plan, ct) => urls.InspectAsync(
-                asset.Url, asset.Kind, new InspectionOptions { Profile = profile, Plan = plan }, folder, inspect.Invoke, null, ct),
+                asset.Url, asset.Kind, new InspectionOptions { Profile = profile, Plan = plan }, folder, inspect.Invoke, null, wholeBody: false, ct),
                 engine.GetRequiredService<JobCheckerOptions>());
             JobReport report;
             try

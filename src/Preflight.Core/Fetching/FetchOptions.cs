@@ -22,6 +22,12 @@ public sealed record FetchOptions
     /// <summary>Fetches running at once through one <see cref="UrlFetcher"/>; more wait their turn.</summary>
     public int MaxConcurrency { get; init; } = 4;
 
+    /// <summary>Bytes the first ranged request asks for (internal: tests shrink it so small files take the ranged path).</summary>
+    internal int RangeHeadBytes { get; init; } = 256 * 1024;
+
+    /// <summary>The shortest later range (a box header read is usually followed by its payload).</summary>
+    internal int MinRangeBytes { get; init; } = 128 * 1024;
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRedirects, nameof(MaxRedirects));

@@ -22,5 +22,11 @@ public sealed record FetchResult(
     /// <summary>The received body (hash, size, sniff), for the inspection entry point; null on failure.</summary>
     public IngestedFile? Ingested { get; init; }
 
+    /// <summary>
+    /// False when only parts of the body were fetched (range probing): the file is sparse, as long as the whole body,
+    /// holding exactly the bytes the quick check reads; <see cref="Sha256"/> and <see cref="Ingested"/> are null.
+    /// </summary>
+    public bool Complete { get; init; } = true;
+
     public bool Succeeded => FilePath is not null && !Findings.Any(f => f.Severity == Severity.Error);
 }

@@ -14,7 +14,7 @@ namespace Preflight.Core.Fetching;
 /// streamed to a private file under a generated name with a byte limit and a running SHA-256.
 /// One instance owns one connection pool: create it once and share it.
 /// </summary>
-public sealed class UrlFetcher : IDisposable
+public sealed partial class UrlFetcher : IDisposable
 {
     private const int MaxUrlLength = 8192;
     private const int HtmlPrefixLength = 1024;
@@ -64,7 +64,16 @@ public sealed class UrlFetcher : IDisposable
     /// <paramref name="cancellationToken"/>, a missing <paramref name="targetDirectory"/> and local disk failures
     /// (<see cref="IOException"/>) throw. On failure no file is left behind.
     /// </summary>
-    public async Task<FetchResult> FetchAsync(string url, FetchLimits limits, string targetDirectory, CancellationToken cancellationToken)
+    public Task<FetchResult> FetchAsync(string url, FetchLimits limits, string targetDirectory, CancellationToken cancellationToken) =>
+        FetchAsync(url, limits, targetDirectory, partialAllowed: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FetchAsync(string, FetchLimits, string, CancellationToken)"/>; with <paramref name="partialAllowed"/>
+    /// a server that serves byte ranges is read only as far as the quick check of an MP4/MOV or WAV needs (the file
+    /// is then sparse: <see cref="FetchResult.Complete"/> is false and there is no SHA-256). Any other format, or a
+    /// body the quick check cannot judge from its structure alone, is fetched whole.
+    /// </summary>
+    public async Task<FetchResult> FetchAsync(string url, FetchLimits limits, string targetDirectory, bool partialAllowed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentException.ThrowIfNullOrEmpty(targetDirectory);
@@ -81,7 +90,7 @@ public sealed class UrlFetcher : IDisposable
             overall.CancelAfter(_options.Timeout);
             try
             {
-                return await FetchCoreAsync(uri, limits, targetDirectory, trace, overall.Token);
+                return await FetchCoreAsync(uri, limits, targetDirectory, trace, partialAllowed, overall.Token);
             }
             // Only network trouble becomes a finding; a local disk error (LocalDiskException) is ours, not the URL's.
             catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or SocketException
@@ -137,56 +146,112 @@ public sealed class UrlFetcher : IDisposable
         _slots.Dispose();
     }
 
-    private async Task<FetchResult> FetchCoreAsync(Uri uri, FetchLimits limits, string targetDirectory, Trace trace, CancellationToken ct)
+    private async Task<FetchResult> FetchCoreAsync(Uri uri, FetchLimits limits, string targetDirectory, Trace trace, bool partial, CancellationToken ct)
+    {
+        var sent = await SendAsync(uri, partial ? HeadRange : null, trace, ct);
+        if (sent.Failure is { } failure) return trace.Fail(failure);
+        using var response = sent.Response!;
+        var status = (int)response.StatusCode;
+        // 416 to "the first bytes": an empty body, or a server whose ranges are broken. A plain GET settles it.
+        if (partial && status == 416)
+        {
+            response.Dispose();
+            return await FetchCoreAsync(sent.Uri, limits, targetDirectory, trace, partial: false, ct);
+        }
+        if (status is < 200 or >= 300) return trace.Fail(UrlFindings.HttpError(status));
+
+        if (MimeFormats.IsHtml(trace.ContentType))
+            return trace.Fail(UrlFindings.ReturnsHtml($"Content-Type: {MimeFormats.MediaType(trace.ContentType)}"));
+        if (partial && status == 206)
+            return await RangedAsync(response, sent.Uri, limits, targetDirectory, trace, ct);
+        if (trace.ContentLength is { } declared && declared > limits.MaxBytes)
+            return trace.Fail(UrlFindings.TooLargeDeclared(declared, limits));
+
+        return await DownloadAsync(response, limits, targetDirectory, trace, ct);
+    }
+
+    /// <summary>
+    /// Sends a GET (shaped by <paramref name="decorate"/>) and follows redirects by hand, each hop re-checked; every
+    /// connection is vetted by <see cref="SafeConnector"/>. The first request of a fetch fills <paramref name="trace"/>.
+    /// Returns the final non-redirect response for 2xx, 412 and 416; any other status is a finding.
+    /// </summary>
+    private async Task<Sent> SendAsync(Uri uri, Action<HttpRequestMessage>? decorate, Trace trace, CancellationToken ct, bool followUp = false)
     {
         var current = uri;
+        var redirects = 0;
         while (true)
         {
-            trace.FinalUrl = Redact(current);
+            if (!followUp) trace.FinalUrl = Redact(current);
             using var request = new HttpRequestMessage(HttpMethod.Get, current);
             request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
             request.Headers.TryAddWithoutValidation("Accept", "*/*");
+            decorate?.Invoke(request);
 
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            var status = (int)response.StatusCode;
-            trace.HttpStatus = status;
-            trace.ContentType = response.Content.Headers.ContentType?.ToString();
-            trace.ContentLength = response.Content.Headers.ContentLength;
-
-            if (status is 301 or 302 or 303 or 307 or 308)
+            var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            var keep = false;
+            try
             {
-                if (response.Headers.Location is not { } location) return trace.Fail(UrlFindings.RedirectWithoutLocation(status));
-                var next = location.IsAbsoluteUri ? location : new Uri(current, location);
-                if (LoginPages.Looks(next)) return trace.Fail(UrlFindings.LoginRedirect(next));
-                if (!TryValidate(next, out var why)) return trace.Fail(UrlFindings.Invalid("the server redirects to a URL where " + why));
-                if (trace.Redirects >= _options.MaxRedirects) return trace.Fail(UrlFindings.TooManyRedirects(_options.MaxRedirects));
-                trace.Redirects++;
-                current = next;
-                continue;
+                var status = (int)response.StatusCode;
+                if (!followUp)
+                {
+                    trace.HttpStatus = status;
+                    trace.ContentType = response.Content.Headers.ContentType?.ToString();
+                    trace.ContentLength = response.Content.Headers.ContentLength;
+                }
+
+                if (status is 301 or 302 or 303 or 307 or 308)
+                {
+                    if (response.Headers.Location is not { } location) return new(UrlFindings.RedirectWithoutLocation(status));
+                    var next = location.IsAbsoluteUri ? location : new Uri(current, location);
+                    if (LoginPages.Looks(next)) return new(UrlFindings.LoginRedirect(next));
+                    if (!TryValidate(next, out var why)) return new(UrlFindings.Invalid("the server redirects to a URL where " + why));
+                    var hops = followUp ? redirects : trace.Redirects;
+                    if (hops >= _options.MaxRedirects) return new(UrlFindings.TooManyRedirects(_options.MaxRedirects));
+                    if (followUp) redirects++;
+                    else trace.Redirects++;
+                    current = next;
+                    continue;
+                }
+
+                if (status is 401 or 403) return new(UrlFindings.NotPublic(status));
+                if (status is 404 or 410) return new(UrlFindings.NotFound(status));
+                if (status is not (412 or 416) && status is < 200 or >= 300) return new(UrlFindings.HttpError(status));
+                keep = true;
+                return new(response, current);
             }
-
-            if (status is 401 or 403) return trace.Fail(UrlFindings.NotPublic(status));
-            if (status is 404 or 410) return trace.Fail(UrlFindings.NotFound(status));
-            if (status is < 200 or >= 300) return trace.Fail(UrlFindings.HttpError(status));
-
-            if (MimeFormats.IsHtml(trace.ContentType))
-                return trace.Fail(UrlFindings.ReturnsHtml($"Content-Type: {MimeFormats.MediaType(trace.ContentType)}"));
-            if (trace.ContentLength is { } declared && declared > limits.MaxBytes)
-                return trace.Fail(UrlFindings.TooLargeDeclared(declared, limits));
-
-            return await DownloadAsync(response, limits, targetDirectory, trace, ct);
+            finally
+            {
+                if (!keep) response.Dispose();
+            }
         }
+    }
+
+    private readonly record struct Sent(HttpResponseMessage? Response, Uri Uri, Finding? Failure)
+    {
+        public Sent(Finding failure) : this(null, null!, failure) { }
+
+        public Sent(HttpResponseMessage response, Uri uri) : this(response, uri, null) { }
     }
 
     private static async Task<FetchResult> DownloadAsync(
         HttpResponseMessage response, FetchLimits limits, string targetDirectory, Trace trace, CancellationToken ct)
     {
-        // The name is ours, never the URL's: nothing a server says can choose or traverse a path.
-        var path = Path.Combine(targetDirectory, "url-" + Guid.NewGuid().ToString("N") + ".download");
         await using var body = await response.Content.ReadAsStreamAsync(ct);
+        return await IngestAsync(body, limits, targetDirectory, trace, fromNetwork: true, ct);
+    }
+
+    private static async Task<FetchResult> IngestAsync(
+        Stream body, FetchLimits limits, string targetDirectory, Trace trace, bool fromNetwork, CancellationToken ct)
+    {
+        var path = NewPath(targetDirectory);
         var ingested = await Ingestor.ReceiveAsync(body, path,
             new IngestLimits(limits.MaxBytes, StopPastCap: true) { HeadBytes = HtmlPrefixLength, RejectHead = head => HtmlPrefix.Looks(head.Span) },
             ct);
+        if (fromNetwork && trace.Ranges is { } tally)
+        {
+            tally.Bytes += ingested.Bytes;
+            tally.Complete = ingested.Stop == IngestStop.None;
+        }
         switch (ingested.Stop)
         {
             case IngestStop.PastCap:
@@ -194,13 +259,23 @@ public sealed class UrlFetcher : IDisposable
             case IngestStop.HeadRejected:
                 return trace.Fail(UrlFindings.ReturnsHtml("the body is an HTML page"));
         }
+        return Whole(ingested, trace);
+    }
+
+    /// <summary>A body that is all on disk: its hash and sniff are final (an HTML page is refused here).</summary>
+    private static FetchResult Whole(IngestedFile ingested, Trace trace)
+    {
         if (ingested.Sniff!.Format == KnownFormats.Html)
         {
-            TryDelete(path);
+            TryDelete(ingested.FilePath);
             return trace.Fail(UrlFindings.ReturnsHtml("the body sniffs as an HTML page"));
         }
-        return new FetchResult(path, ingested.Bytes, ingested.Sha256, trace.Source, []) { Sniff = ingested.Sniff, Ingested = ingested };
+        return new FetchResult(ingested.FilePath, ingested.Bytes, ingested.Sha256, trace.Source, []) { Sniff = ingested.Sniff, Ingested = ingested };
     }
+
+    // The name is ours, never the URL's: nothing a server says can choose or traverse a path.
+    private static string NewPath(string targetDirectory) =>
+        Path.Combine(targetDirectory, "url-" + Guid.NewGuid().ToString("N") + ".download");
 
     private Finding TransportFinding(Exception ex)
     {
@@ -301,7 +376,15 @@ public sealed class UrlFetcher : IDisposable
         public long? ContentLength { get; set; }
         public int Redirects { get; set; }
 
-        public UrlSource Source => new(url, FinalUrl, HttpStatus, ContentType, ContentLength, Redirects);
+        /// <summary>Set once a range was served (206): what the report's source then says about the reading.</summary>
+        public RangeTally? Ranges { get; set; }
+
+        public UrlSource Source => new(url, FinalUrl, HttpStatus, ContentType, ContentLength, Redirects)
+        {
+            BytesFetched = Ranges?.Bytes,
+            RangeRequests = Ranges?.Requests,
+            Complete = Ranges?.Complete,
+        };
 
         public FetchResult Fail(Finding finding) => new(null, 0, null, Source, [finding]);
     }

@@ -87,6 +87,11 @@ internal static class UrlFindings
             actual: "> " + limits.MaxBytes.ToString(CultureInfo.InvariantCulture),
             limit: limits.MaxBytes.ToString(CultureInfo.InvariantCulture));
 
+    public static Finding ChangedDuringCheck(string why) =>
+        Finding.Error(FindingCodes.UrlChangedDuringCheck,
+            $"The file changed while Preflight was reading it ({why}): the parts read do not belong to one version of the file.",
+            fix: "Check again once the file is no longer being replaced; the generation API would download whichever version is there when the job runs.");
+
     public static string Seconds(TimeSpan span) =>
         span.TotalSeconds >= 1
             ? span.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture) + " s"

@@ -12,15 +12,35 @@ namespace Preflight.Core.Fetching;
 /// </summary>
 public sealed class UrlInspector(UrlFetcher fetcher, Profile profile)
 {
+    private const string NotHashed = "not-hashed";
+
     /// <summary>Whether a <c>probe.failed</c> row quotes the exception (true for a local command, false for a service).</summary>
     public bool ShowEngineFailureReason { get; init; }
 
     /// <summary>Told about an engine exception that became a <c>probe.failed</c> row (e.g. to log it).</summary>
     public Action<Exception>? OnEngineFailure { get; init; }
 
+    /// <summary>Checks <paramref name="url"/> from its whole body (hashed), as the checks that stage or decode need.</summary>
+    public Task<FileReport> InspectAsync(
+        string url,
+        AssetKind? kind,
+        InspectionOptions options,
+        string folder,
+        Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>> inspect,
+        Func<FileReport, string, CancellationToken, Task<FileReport>>? afterInspect,
+        CancellationToken cancellationToken) =>
+        InspectAsync(url, kind, options, folder, inspect, afterInspect, wholeBody: true, cancellationToken);
+
     /// <param name="kind">The kind the caller declares; null = from the URL's extension, else Content-Type, else the bytes.</param>
     /// <param name="inspect">The engine call (the API routes it through its concurrency gate).</param>
-    /// <param name="afterInspect">Runs while the downloaded file still exists (e.g. staging); may return a changed report.</param>
+    /// <param name="afterInspect">
+    /// Runs while the downloaded file still exists (e.g. staging); may return a changed report. Its file is the whole
+    /// body only with <paramref name="wholeBody"/>.
+    /// </param>
+    /// <param name="wholeBody">
+    /// Read the whole body (and hash it) even when the quick check needs less: staging, an explicit hash. A deep check
+    /// always reads it whole. When false, a server that serves byte ranges is read only as far as the quick check needs.
+    /// </param>
     public async Task<FileReport> InspectAsync(
         string url,
         AssetKind? kind,
@@ -28,14 +48,17 @@ public sealed class UrlInspector(UrlFetcher fetcher, Profile profile)
         string folder,
         Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>> inspect,
         Func<FileReport, string, CancellationToken, Task<FileReport>>? afterInspect,
+        bool wholeBody,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
         // The request's profile (?profile=, --profile) wins over the one this inspector was built with.
         var rules = options.Profile ?? profile;
         var uri = Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed : null;
         var kindBeforeFetch = kind ?? (uri is null ? null : UrlKindHints.FromPath(uri));
         var urlFindings = UrlRules.BeforeFetch(rules.Url, url).ToList();
-        var fetched = await fetcher.FetchAsync(url, FetchLimits.For(rules, kindBeforeFetch), folder, cancellationToken);
+        var fetched = await fetcher.FetchAsync(url, FetchLimits.For(rules, kindBeforeFetch), folder,
+            partialAllowed: !wholeBody && !options.Deep, cancellationToken);
         var kindAfterHeaders = kindBeforeFetch ?? UrlKindHints.FromContentType(fetched.Source.ContentType);
         urlFindings.AddRange(UrlRules.AfterFetch(rules.Url, fetched.Source));
         if (UrlRules.WantsHead(rules.Url) && fetched.Source.HttpStatus is not null)
@@ -61,7 +84,8 @@ public sealed class UrlInspector(UrlFetcher fetcher, Profile profile)
             // The engine reads the extension from the display path: give it the URL's path, never its query string.
             var displayPath = uri?.GetLeftPart(UriPartial.Path) ?? url;
             var inspected = await FileInspection.InspectAsync(new InspectFile(inspect),
-                new InspectionRequest(fetched.FilePath, displayPath) { DeclaredKind = declared, Sha256 = fetched.Sha256, Sniff = sniffed },
+                // A partly fetched body has no hash: a stand-in keeps the engine from hashing the sparse file, and goes again below.
+                new InspectionRequest(fetched.FilePath, displayPath) { DeclaredKind = declared, Sha256 = fetched.Sha256 ?? NotHashed, Sniff = sniffed },
                 fetched.Ingested, options, ShowEngineFailureReason, OnEngineFailure, cancellationToken);
 
             var mismatch = inspected.Detected is { } detected
@@ -72,6 +96,7 @@ public sealed class UrlInspector(UrlFetcher fetcher, Profile profile)
                 Path = url,
                 Source = fetched.Source,
             };
+            if (!fetched.Complete) report = report with { Sha256 = null };
             return afterInspect is null ? report : await afterInspect(report, fetched.FilePath, cancellationToken);
         }
         finally

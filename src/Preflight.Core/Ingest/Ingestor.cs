@@ -33,7 +33,7 @@ public static class Ingestor
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using (var file = Guard(path, () => new FileStream(path, PrivateFile())))
+            await using (var file = Guard(path, () => new FileStream(path, PrivateFile(FileAccess.Write))))
             {
                 created = true;
                 while (true)
@@ -83,12 +83,13 @@ public static class Ingestor
 
     private static IngestedFile Stopped(string path, long total, IngestStop stop) => new(path, total, 0, null, null, stop);
 
-    private static FileStreamOptions PrivateFile()
+    /// <summary>A new file only its owner can read or write (CreateNew: never an existing path).</summary>
+    internal static FileStreamOptions PrivateFile(FileAccess access)
     {
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
+            Access = access,
             Share = FileShare.None,
             Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
             // Writes are 64 KB already; no buffer means nothing left to flush (and fail) on dispose.

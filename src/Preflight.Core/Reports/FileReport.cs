@@ -64,7 +64,17 @@ public sealed record UrlSource(
     int? HttpStatus,
     string? ContentType,
     long? ContentLength,
-    int Redirects);
+    int Redirects)
+{
+    /// <summary>Body bytes received over every request (set, like the next two, once the server served a byte range).</summary>
+    public long? BytesFetched { get; init; }
+
+    /// <summary>Requests that asked for a byte range (the first one included).</summary>
+    public int? RangeRequests { get; init; }
+
+    /// <summary>Whether the whole body was read; false = only what the quick check needs (no <c>sha256</c> then).</summary>
+    public bool? Complete { get; init; }
+}
 
 /// <summary>Where a passing file was staged (staging only).</summary>
 public sealed record StagedInfo(

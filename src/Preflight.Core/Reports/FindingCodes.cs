@@ -66,6 +66,7 @@ public static class FindingCodes
     public const string UrlHeadersMissing = "url.headers_missing";
     public const string UrlTooLong = "url.too_long";
     public const string UrlGenericContentType = "url.generic_content_type";
+    public const string UrlChangedDuringCheck = "url.changed_during_check";
 
     // staging.*
     public const string StagingFailed = "staging.failed";

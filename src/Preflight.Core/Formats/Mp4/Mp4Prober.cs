@@ -29,6 +29,19 @@ public sealed class Mp4Prober
         try
         {
             using var stream = open();
+            return Probe(stream, displayName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new ProbeResult(MediaFacts.Empty, [Finding.Error(FindingCodes.FileUnreadable, $"The file could not be read: {e.Message}")]);
+        }
+    }
+
+    /// <summary>The same check on a seekable stream (the URL fetcher runs it over a partly fetched body to learn which bytes it reads).</summary>
+    internal ProbeResult Probe(Stream stream, string displayName)
+    {
+        try
+        {
             return Inspect(stream, displayName);
         }
         catch (IsoBmffCorruptException e)

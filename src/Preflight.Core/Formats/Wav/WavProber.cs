@@ -20,10 +20,25 @@ public sealed class WavProber
         try
         {
             using var stream = open();
+            return Probe(stream, displayName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new ProbeResult(MediaFacts.Empty,
+                [Finding.Error(FindingCodes.FileUnreadable, $"The file could not be read: {e.Message}")]);
+        }
+    }
+
+    /// <summary>The same check on a seekable stream (the URL fetcher runs it over a partly fetched body to learn which bytes it reads).</summary>
+    internal ProbeResult Probe(Stream stream, string displayName)
+    {
+        try
+        {
             var walk = WavStructure.Walk(stream);
             if (walk.LengthUnknown)
             {
                 // ffmpeg reads such a file to its end and writes the real sizes.
+                var name = displayName;
                 return new ProbeResult(MediaFacts.Empty,
                     [Finding.Error(FindingCodes.FileCorrupt, walk.Corruption!, fix: Rules.FixCommands.RewriteWavHeader(displayName))]);
             }
