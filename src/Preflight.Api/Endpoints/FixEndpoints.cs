@@ -2,16 +2,28 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Preflight.Api.Hosting;
 using Preflight.Api.Uploads;
+using Preflight.Core.Fetching;
 using Preflight.Core.Inspection;
 using Preflight.Core.Probing;
 using Preflight.Core.Remediation;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
+using Preflight.Hosting;
 using Preflight.Staging;
 
 namespace Preflight.Api.Endpoints;
+
+/// <summary>The body of <c>POST /v1/fix/urls</c>: the assets as <c>POST /v1/preflight/urls</c>, and how much a fix may do.</summary>
+/// <param name="Assets">The URLs to fetch and fix, each with an optional kind (video, image, audio).</param>
+/// <param name="Plan">free | pro | scale | enterprise, or null for the resource limits alone (?plan= wins).</param>
+/// <param name="Profile">A loaded profile's name (?profile= wins); null = the service's (Preflight:Profile).</param>
+/// <param name="Trim">May cut audio to the duration limit and video to the plan's length (as ?trim=true).</param>
+/// <param name="Salvage">May keep the decodable part of a damaged file (as ?salvage=true).</param>
+public sealed record UrlFixRequest(IReadOnlyList<UrlAsset>? Assets, string? Plan = null, string? Profile = null, bool Trim = false, bool Salvage = false);
 
 /// <summary>
 /// Bounds how many fix requests run at once (<c>Preflight:Fix:MaxConcurrent</c>, default the number of cores): a fix
@@ -67,7 +79,101 @@ internal static class FixEndpoints
                 "At most Preflight:Fix:MaxConcurrent fix requests run at once; more get 503.")
             .Accepts<FileUploadForm>("multipart/form-data")
             .DisableAntiforgery();
+        fix.MapPost("/urls", FixUrlsAsync)
+            .WithName("FixUrls")
+            .WithSummary("Fetch and fix media URLs")
+            .WithDescription("application/json {\"assets\": [{\"url\": \"https://…\", \"kind\": \"video\"}], \"plan\", \"profile\", \"trim\", \"salvage\"}: " +
+                "each URL is fetched as POST /v1/preflight/urls does (public addresses only), then fixed as POST /v1/fix/files; " +
+                "each entry keeps its 'source' object. A URL that cannot be fetched is a not_fixable entry in a 200 report. " +
+                "Query plan, profile, trim and salvage override the body's.")
+            .Accepts<UrlFixRequest>("application/json");
         return fix;
+    }
+
+    private const string UrlExample = "{\"assets\": [{\"url\": \"https://…\"}], \"trim\": false}";
+
+    private static async Task<Results<Ok<CheckReport>, ProblemHttpResult>> FixUrlsAsync(
+        HttpRequest request,
+        [FromQuery] string? plan,
+        [FromQuery] string? trim,
+        [FromQuery] string? salvage,
+        [FromQuery(Name = "profile")] string? profileName,
+        Profile active,
+        ProfileCatalog catalog,
+        UrlInspector urls,
+        InspectionRunner runner,
+        Remediator remediator,
+        Stager stager,
+        FixGate gate,
+        IOptions<JsonOptions> json,
+        IOptions<UploadOptions> uploadOptions,
+        IOptions<InspectionQueueOptions> inspectionOptions,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var logger = loggerFactory.CreateLogger("Preflight.Api.Fix");
+        List<(string Url, AssetKind? Kind)> assets;
+        FixOptions options;
+        try
+        {
+            var element = await JsonBody.ReadAsync(request, UrlExample, cancellationToken);
+            var body = JsonBody.Bind<UrlFixRequest>(element, json.Value.SerializerOptions)
+                ?? throw RequestProblemException.BadRequest("The JSON body is null; expected {\"assets\": [...]}.");
+            assets = UrlEndpoints.ValidateAssets(new UrlCheckRequest(body.Assets), inspectionOptions.Value.MaxAssets);
+            var profile = CheckParameters.SelectProfile(catalog, active, profileName ?? body.Profile);
+            options = new FixOptions
+            {
+                Profile = profile,
+                Plan = CheckParameters.ParsePlan(profile, plan ?? body.Plan),
+                Trim = trim is null ? body.Trim : CheckParameters.ParseFlag("trim", trim),
+                Salvage = salvage is null ? body.Salvage : CheckParameters.ParseFlag("salvage", salvage),
+            };
+        }
+        catch (RequestProblemException problem)
+        {
+            return problem.ToResult();
+        }
+
+        using var slot = gate.TryEnter();
+        if (slot is null) return Busy(gate);
+
+        var inspection = new InspectionOptions { Profile = options.Profile, Plan = options.Plan };
+        var baseUrl = RequestBaseUrl.Of(request);
+        using var folder = UploadReceiver.CreateFolder(uploadOptions.Value, logger);
+        var files = new List<FileReport>(assets.Count);
+        foreach (var asset in assets)
+        {
+            var report = await urls.InspectAsync(asset.Url, asset.Kind, inspection, folder.Path, runner.InspectAsync,
+                async (inspected, path, ct) =>
+                {
+                    // Called only when the download succeeded, while the file still exists: fix it from there.
+                    var fixedReport = await FixOneAsync(remediator, stager,
+                        new InspectionRequest(path, inspected.Path) { DeclaredKind = inspected.Kind }, options, baseUrl, logger, ct);
+                    return fixedReport with { Source = inspected.Source };
+                },
+                wholeBody: true,
+                cancellationToken);
+            files.Add(report.Fix is null
+                ? report with { Fix = new FixInfo { Status = FixStatus.NotFixable, Reason = "The URL could not be fetched whole (see findings): there is nothing to fix." } }
+                : report);
+        }
+
+        return TypedResults.Ok(FixReport(options, files, started, logger, "fix-urls"));
+    }
+
+    private static ProblemHttpResult Busy(FixGate gate) =>
+        Problems.Make(StatusCodes.Status503ServiceUnavailable, "Service busy",
+            $"{gate.MaxConcurrent} fix request(s) are already running (Preflight:Fix:MaxConcurrent). Retry shortly.");
+
+    private static CheckReport FixReport(FixOptions options, List<FileReport> files, long started, ILogger logger, string origin)
+    {
+        var report = CheckReport.Create(options.Profile.Name, options.Plan, files, Stopwatch.GetElapsedTime(started)) with
+        {
+            Fixes = FixSummary.Of(files),
+        };
+        Log.Checked(logger, report.Summary.Files, origin, report.Summary.Passed, report.Summary.Failed, report.Summary.DurationMs);
+        return report;
     }
 
     private static async Task<Results<Ok<CheckReport>, ProblemHttpResult>> FixFilesAsync(
@@ -104,9 +210,7 @@ internal static class FixEndpoints
         }
 
         using var slot = gate.TryEnter();
-        if (slot is null)
-            return Problems.Make(StatusCodes.Status503ServiceUnavailable, "Service busy",
-                $"{gate.MaxConcurrent} fix request(s) are already running (Preflight:Fix:MaxConcurrent). Retry shortly.");
+        if (slot is null) return Busy(gate);
 
         UploadBatch batch;
         try
@@ -125,31 +229,27 @@ internal static class FixEndpoints
             var files = new List<FileReport>(batch.Files.Count);
             // One slot per request: its files are fixed one after another, so MaxConcurrent bounds the encoders running.
             foreach (var file in batch.Files)
-                files.Add(await FixOneAsync(remediator, stager, file, options, baseUrl, logger, cancellationToken));
-
-            var report = CheckReport.Create(options.Profile.Name, options.Plan, files, Stopwatch.GetElapsedTime(started)) with
-            {
-                Fixes = FixSummary.Of(files),
-            };
-            Log.Checked(logger, report.Summary.Files, "fix-upload",
-                report.Summary.Passed, report.Summary.Failed, report.Summary.DurationMs);
-            return TypedResults.Ok(report);
+                files.Add(await FixUploadAsync(remediator, stager, file, options, baseUrl, logger, cancellationToken));
+            return TypedResults.Ok(FixReport(options, files, started, logger, "fix-upload"));
         }
     }
 
-    private static async Task<FileReport> FixOneAsync(Remediator remediator, Stager stager, ReceivedFile file, FixOptions options,
+    private static async Task<FileReport> FixUploadAsync(Remediator remediator, Stager stager, ReceivedFile file, FixOptions options,
         string? baseUrl, ILogger logger, CancellationToken cancellationToken)
     {
-        var inspection = new InspectionOptions { Profile = options.Profile, Plan = options.Plan };
         var request = new InspectionRequest(file.FilePath, file.DisplayName) { DeclaredKind = file.DeclaredKind };
-        if (file.Ingested.Truncated)
-        {
-            // Over the size limit: only its first bytes were kept, so there is nothing whole to fix.
-            var oversize = await FileInspection.InspectAsync((_, _, _) => throw new UnreachableException(), request, file.Ingested,
-                inspection, showReason: false, onEngineFailure: null, cancellationToken);
-            return oversize with { Fix = new FixInfo { Status = FixStatus.NotFixable, Reason = "The upload is over the size limit: it was not kept whole, so it cannot be fixed here." } };
-        }
+        if (!file.Ingested.Truncated) return await FixOneAsync(remediator, stager, request, options, baseUrl, logger, cancellationToken);
 
+        // Over the size limit: only its first bytes were kept, so there is nothing whole to fix.
+        var inspection = new InspectionOptions { Profile = options.Profile, Plan = options.Plan };
+        var oversize = await FileInspection.InspectAsync((_, _, _) => throw new UnreachableException(), request, file.Ingested,
+            inspection, showReason: false, onEngineFailure: null, cancellationToken);
+        return oversize with { Fix = new FixInfo { Status = FixStatus.NotFixable, Reason = "The upload is over the size limit: it was not kept whole, so it cannot be fixed here." } };
+    }
+
+    private static async Task<FileReport> FixOneAsync(Remediator remediator, Stager stager, InspectionRequest request, FixOptions options,
+        string? baseUrl, ILogger logger, CancellationToken cancellationToken)
+    {
         try
         {
             using var outcome = await remediator.FixAsync(request, options, cancellationToken);
@@ -158,7 +258,8 @@ internal static class FixEndpoints
         }
         catch (Exception e) when (e is not (MissingToolException or OperationCanceledException))
         {
-            Log.EngineFailed(logger, Log.Escape(file.DisplayName), e);
+            Log.EngineFailed(logger, Log.Escape(request.DisplayPath), e);
+            var inspection = new InspectionOptions { Profile = options.Profile, Plan = options.Plan };
             const string reason = "Preflight could not fix this file (an internal error; it was logged).";
             return FileInspection.EngineFailure(request, inspection, e, showReason: false) with
             {
