@@ -122,7 +122,7 @@ internal static class UrlEndpoints
         return TypedResults.Ok(report);
     }
 
-    private static List<(string Url, AssetKind? Kind)> ValidateAssets(UrlCheckRequest body, int maxAssets)
+    internal static List<(string Url, AssetKind? Kind)> ValidateAssets(UrlCheckRequest body, int maxAssets)
     {
         if (body.Assets is not { Count: > 0 } assets)
             throw RequestProblemException.BadRequest("The request has no assets; expected {\"assets\": [{\"url\": \"https://…\"}]}.");

@@ -35,6 +35,7 @@ public static class PreflightApiHost
             .Validate(CanCreateTempFolder, "Preflight:Upload:TempFolder cannot be created.").ValidateOnStart();
         services.AddSingleton<ApiKeyValidator>();
         services.AddSingleton<UploadReceiver>();
+        services.AddSingleton<FixGate>();
         services.AddPreflightPreviews();
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.FillFrameworkDetail);
         services.AddExceptionHandler<MissingToolExceptionHandler>();
@@ -88,6 +89,16 @@ public static class PreflightApiHost
         preflight.MapFileEndpoints();
         preflight.MapUrlEndpoints();
         preflight.MapJobEndpoints();
+
+        v1.MapGroup("/fix")
+            .WithTags("Fix")
+            .AddEndpointFilter<AdmissionFilter>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .MapFixEndpoints();
 
         app.MapStagedEndpoints();
         app.MapHealthEndpoints();
