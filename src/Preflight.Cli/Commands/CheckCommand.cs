@@ -27,8 +27,8 @@ public sealed class CheckCommand : ICliCommand
     public string Summary => "Inspect media files and folders; report what the upload API would reject.";
 
     public string Help => $"""
-        Usage: preflight check PATH... [--profile NAME|FILE] [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N]
-                               [--stage [--staging-connection-string CS]] [--cache DIR | --no-cache] [--Section:Key=value ...]
+        Usage: preflight check PATH... [--plan P] [--deep] [--format table|json|junit] [--output FILE] [--jobs N]
+                               [--profile NAME|FILE] [--stage [--staging-connection-string CS]] [--cache DIR | --no-cache] [--Section:Key=value ...]
                preflight check --watch DIR [--pass-dir P] [--fail-dir F] [--settle 2s] [--format table|json] [options]
 
         Inspects each file (folders: every file in them, recursively) against a rule profile (default
