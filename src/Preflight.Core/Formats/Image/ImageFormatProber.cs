@@ -18,6 +18,10 @@ internal sealed class ImageFormatProber : IFormatProber
             : _reader.Probe(request.Path, request.Format);
         if (!request.Deep || quick.HasErrors) return quick;
         var decoded = ProbeResult.Merge(quick, _reader.Decode(request.Path, request.Format));
+        // Deep mode decodes the way a strict decoder does: ffmpeg refuses a PNG with bytes after IEND.
+        if (quick.Findings.FirstOrDefault(f => f.Code == FindingCodes.FileTrailingData) is { } tail)
+            return decoded.WithFindings([Finding.Error(FindingCodes.FileCorrupt,
+                "A strict decode fails: " + tail.Message, actual: tail.Actual, limit: tail.Limit)]);
         // ImageSharp conceals damaged JPEG scan data (a garbled picture, no exception); ffmpeg's decoder reports it.
         // PNG needs no second decoder: quick mode already inflated and checked its whole zlib stream.
         return request.Format == KnownFormats.Jpeg && !decoded.HasErrors && decoded.Findings.All(f => f.Code != FindingCodes.ImageTooLargeToDecode)

@@ -39,9 +39,14 @@ public sealed class ImageProber
             var (media, identifyProblem) = Identify(stream, format);
             // The structure walk names the precise problem; ImageSharp's complaint is only the fallback.
             var problem = structure.Corruption ?? identifyProblem;
-            return problem is null
-                ? new ProbeResult(media, [])
-                : new ProbeResult(media, [Finding.Error(FindingCodes.FileCorrupt, problem)]);
+            if (problem is not null) return new ProbeResult(media, [Finding.Error(FindingCodes.FileCorrupt, problem)]);
+            // Issue 10, "Strictness": the image itself is whole; lenient decoders ignore the tail, strict ones do not.
+            return format == KnownFormats.Png && structure.TrailingBytes > 0
+                ? new ProbeResult(media, [Finding.Warning(FindingCodes.FileTrailingData,
+                    $"{structure.TrailingBytes:N0} bytes follow the PNG's IEND chunk. Most decoders ignore them; a strict one " +
+                    "(ffmpeg) reads them as a second image that is not a PNG and fails.",
+                    actual: $"{structure.TrailingBytes:N0} bytes after IEND", limit: "0")])
+                : new ProbeResult(media, []);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
