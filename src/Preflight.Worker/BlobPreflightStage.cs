@@ -28,13 +28,15 @@ public sealed class BlobPreflightStage(
     BlobServiceClient blobService,
     WorkerInspection inspect,
     Stager stager,
-    Profile profile)
+    Profile configuredProfile,
+    ProfileCatalog? catalog = null)
 {
     private readonly BlobContainerClient _rejected = blobService.GetBlobContainerClient(options.RejectedContainer);
 
     /// <summary>The result, or null when the blob is one of the stage's own outputs and must not be processed.</summary>
     public async Task<WorkResult?> ProcessAsync(WorkRequest request, CancellationToken cancellationToken)
     {
+        var profile = ProfileFor(request);
         var source = ResolveSource(request.BlobUrl);
         // An Event Grid subscription without a container filter also reports what this stage writes: processing a
         // rejected copy would reject it again into a new copy, and so on forever.
@@ -71,18 +73,37 @@ public sealed class BlobPreflightStage(
                 var reason = staged.Findings.FirstOrDefault(f => f.Code == FindingCodes.StagingFailed)?.Message ?? "staging failed";
                 throw new WorkFailedException(reason);
             }
-            return Result(request, properties.ETag, staged, reportBlob: null);
+            return Result(request, properties.ETag, staged, reportBlob: null, profile);
         }
 
         var reportBlob = await RejectAsync(source, properties.ETag, report, cancellationToken);
-        return Result(request, properties.ETag, report, reportBlob);
+        return Result(request, properties.ETag, report, reportBlob, profile);
+    }
+
+    /// <summary>The message's profile from the catalog (names only, never files), else the configured one.</summary>
+    private Profile ProfileFor(WorkRequest request)
+    {
+        var chosen = configuredProfile;
+        if (request.Profile is { } name)
+        {
+            var known = catalog ?? ProfileCatalog.BuiltIn;
+            chosen = known.Find(name)
+                ?? throw new WorkFailedException($"profile '{name}' is not one of {string.Join(", ", known.Names)}");
+        }
+        if (request.Plan is { } plan && !chosen.IsKnownPlan(plan))
+        {
+            throw new WorkFailedException(chosen.PlanOrder.Count == 0
+                ? $"plan '{plan}' is not valid: the '{chosen.Name}' profile has no plans"
+                : $"plan '{plan}' is not one of {string.Join(", ", chosen.PlanOrder)}");
+        }
+        return chosen;
     }
 
     private bool IsOwnOutput(string container) =>
         container == _rejected.Name
         || (stager.Store is AzureBlobStagingStore staging && container == staging.ContainerName && staging.AccountName == blobService.AccountName);
 
-    private static WorkResult Result(WorkRequest request, ETag etag, FileReport report, string? reportBlob) => new()
+    private static WorkResult Result(WorkRequest request, ETag etag, FileReport report, string? reportBlob, Profile profile) => new()
     {
         CorrelationId = request.CorrelationId,
         Source = request.BlobUrl,
@@ -90,6 +111,7 @@ public sealed class BlobPreflightStage(
         Verdict = report.Verdict,
         Staged = report.Staged,
         ReportBlob = reportBlob,
+        Profile = profile.Name,
         Findings = report.Findings,
     };
 

@@ -6,10 +6,11 @@ using Preflight.Core.Rules;
 namespace Preflight.Worker;
 
 /// <summary>What one queue message asks for: inspect this blob.</summary>
-public sealed record WorkRequest(string BlobUrl, AssetKind? Kind, string? Plan, string? CorrelationId, string? ETag);
+/// <remarks><see cref="Profile"/> names a catalog profile (null: the worker's configured one).</remarks>
+public sealed record WorkRequest(string BlobUrl, AssetKind? Kind, string? Plan, string? CorrelationId, string? ETag, string? Profile = null);
 
 /// <summary>
-/// Reads a request message: <c>{"blobUrl", "kind"?, "plan"?, "correlationId"?}</c> or an Event Grid
+/// Reads a request message: <c>{"blobUrl", "kind"?, "plan"?, "profile"?, "correlationId"?}</c> or an Event Grid
 /// <c>Microsoft.Storage.BlobCreated</c> event (Event Grid or CloudEvents schema), Base64-encoded or plain.
 /// </summary>
 public static class WorkRequestParser
@@ -84,14 +85,21 @@ public static class WorkRequestParser
                 return null;
             }
         }
+        var profile = Text(root, "profile");
+        if (profile is not null && string.IsNullOrWhiteSpace(profile))
+        {
+            error = "profile must not be empty";
+            return null;
+        }
         var plan = Text(root, "plan")?.ToLowerInvariant();
-        if (plan is not null && !Profile.HeyGen.IsKnownPlan(plan))
+        // A named profile's plans are known once the catalog resolves it (the stage checks them).
+        if (plan is not null && profile is null && !Profile.HeyGen.IsKnownPlan(plan))
         {
             error = $"plan '{plan}' is not one of {string.Join(", ", Profile.HeyGen.PlanOrder)}";
             return null;
         }
         error = null;
-        return new WorkRequest(url, kind, plan, Text(root, "correlationId"), null);
+        return new WorkRequest(url, kind, plan, Text(root, "correlationId"), null, profile?.Trim());
     }
 
     private static string? Text(JsonElement element, string name) =>

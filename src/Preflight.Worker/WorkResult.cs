@@ -16,6 +16,9 @@ public sealed record WorkResult
 
     public required Verdict Verdict { get; init; }
 
+    /// <summary>The rule profile the blob was checked against (the message's "profile", else the configured one).</summary>
+    public string? Profile { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public StagedInfo? Staged { get; init; }
 

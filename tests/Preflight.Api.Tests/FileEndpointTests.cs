@@ -77,6 +77,33 @@ public sealed class FileEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task PostFiles_ProfileQuery_SelectsTheProfileTheReportNames()
+    {
+        using var response = await _factory.CreateClient().PostAsync("/v1/preflight/files?profile=tavus",
+            TestMedia.Multipart(("voice.wav", TestMedia.Wav())));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("tavus", (string?)report!["profile"]);
+    }
+
+    [Fact]
+    public async Task PostFiles_UnknownProfileQuery_IsA400ProblemListingTheKnownNames()
+    {
+        using var response = await _factory.CreateClient().PostAsync("/v1/preflight/files?profile=nosuch",
+            TestMedia.Multipart(("voice.wav", TestMedia.Wav())));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        var detail = (string?)problem!["detail"];
+        Assert.Contains("nosuch", detail);
+        Assert.Contains("heygen", detail);
+        Assert.Contains("tavus", detail);
+        Assert.Empty(_factory.FilesLeftInUploadFolder());
+    }
+
+    [Fact]
     public async Task PostFiles_OtherPartsBesideFile_AreIgnored()
     {
         var content = TestMedia.Multipart(("voice.wav", TestMedia.Wav()));

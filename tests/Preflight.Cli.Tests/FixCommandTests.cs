@@ -124,6 +124,33 @@ public sealed class FixCommandTests
         Assert.Contains("over the inputs", result.Error);
     }
 
+    [Fact]
+    public async Task Fix_UnknownProfile_UsageErrorListingTheKnownNames()
+    {
+        using var dir = new TempDir();
+        dir.Write("a.wav", TestMedia.Wav());
+
+        var result = await CliRunner.RunInAsync(dir.Path, "fix", "a.wav", "--profile", "nosuch");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("nosuch", result.Error);
+        Assert.Contains("heygen", result.Error);
+        Assert.Contains("tavus", result.Error);
+        Assert.False(Directory.Exists(dir.File("preflight-fixed")));
+    }
+
+    [Fact]
+    public async Task Fix_NamedProfile_IsTheOneTheReportNames()
+    {
+        using var dir = new TempDir();
+        dir.Write("a.wav", TestMedia.Wav());
+
+        var result = await CliRunner.RunInAsync(dir.Path, "fix", "a.wav", "--profile", "tavus", "--format", "json");
+
+        using var json = JsonDocument.Parse(result.Out);
+        Assert.Equal("tavus", json.RootElement.GetProperty("profile").GetString());
+    }
+
     [Theory]
     [InlineData("--format", "junit")]
     [InlineData("--plan", "gold")]

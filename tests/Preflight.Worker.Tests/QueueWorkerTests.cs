@@ -177,6 +177,36 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Worker_MessageNamingAProfile_IsCheckedAgainstItAndTheResultSaysSo()
+    {
+        await using var harness = await HarnessAsync();
+        var url = await harness.UploadAsync("valid/image-160x90.png");
+        await harness.StartWorkerAsync();
+
+        await harness.SendAsync(JsonSerializer.Serialize(new { blobUrl = url, profile = "tavus" }));
+        await harness.SendRequestAsync(url);
+        var results = await harness.ResultsAsync(2);
+
+        Assert.Equal(["heygen", "tavus"], results.Select(r => r.GetProperty("profile").GetString()).Order());
+    }
+
+    [Fact]
+    public async Task Worker_MessageNamingAnUnknownProfile_PoisonedWithTheKnownNames()
+    {
+        await using var harness = await HarnessAsync(new() { ["Preflight:Worker:MaxDequeueCount"] = "1" });
+        var url = await harness.UploadAsync("valid/image-160x90.png");
+        await harness.StartWorkerAsync();
+
+        await harness.SendAsync(JsonSerializer.Serialize(new { blobUrl = url, profile = "nosuch" }));
+        var poison = Assert.Single(await WorkerHarness.DrainAsync(harness.Poison, 1, TimeSpan.FromSeconds(30)));
+
+        var reason = poison.GetProperty("reason").GetString();
+        Assert.Contains("profile 'nosuch'", reason);
+        Assert.Contains("tavus", reason);
+        Assert.Empty(await harness.ResultsAsync(1, seconds: 1));
+    }
+
+    [Fact]
     public async Task Worker_MissingBlob_PoisonedWithReason()
     {
         await using var harness = await HarnessAsync(new() { ["Preflight:Worker:MaxDequeueCount"] = "2" });

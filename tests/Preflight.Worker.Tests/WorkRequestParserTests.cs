@@ -28,6 +28,17 @@ public sealed class WorkRequestParserTests
     }
 
     [Fact]
+    public void Parse_RequestWithProfile_ReadsItAndLeavesItsPlansToTheStage()
+    {
+        var request = WorkRequestParser.Parse("""{"blobUrl":"http://x/y/z.mp4","profile":" tavus ","plan":"gold"}""", out var error);
+        Assert.Null(error);
+        Assert.Equal(new WorkRequest("http://x/y/z.mp4", null, "gold", null, null, "tavus"), request);
+        Assert.Null(WorkRequestParser.Parse(Plain, out _)!.Profile);
+        Assert.Null(WorkRequestParser.Parse("""{"blobUrl":"http://x/y/z.mp4","profile":" "}""", out error));
+        Assert.Contains("profile", error);
+    }
+
+    [Fact]
     public void Parse_Base64Request_SameAsPlain()
     {
         var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(Plain));

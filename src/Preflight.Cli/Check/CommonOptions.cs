@@ -18,6 +18,17 @@ internal static class CommonOptions
         return plan;
     }
 
+    /// <summary>The --plan checked against the profile the engine resolved (--profile, Preflight:Profile, else heygen).</summary>
+    public static void CheckPlanOf(Profile profile, string? plan, ParsedArgs parsed, string helpCommand)
+    {
+        if (plan is not null && !profile.IsKnownPlan(plan))
+        {
+            throw new CliUsageException(profile.PlanOrder.Count == 0
+                ? $"unknown plan '{parsed.Value("--plan")}': the '{profile.Name}' profile has no plans"
+                : $"unknown plan '{parsed.Value("--plan")}': use one of {string.Join(", ", profile.PlanOrder)}", helpCommand);
+        }
+    }
+
     public static string Format(ParsedArgs parsed, IReadOnlyCollection<string> formats, string helpCommand)
     {
         var format = parsed.Value("--format")?.ToLowerInvariant() ?? ReportWriters.Table;

@@ -153,12 +153,7 @@ public sealed class CheckCommand : ICliCommand
     /// <summary>The profile the engine resolved (--profile, Preflight:Profile, else heygen), and the plan checked against it.</summary>
     private static Options WithProfile(Options options, Profile profile, ParsedArgs parsed)
     {
-        if (options.Plan is not null && !profile.IsKnownPlan(options.Plan))
-        {
-            throw new CliUsageException(profile.PlanOrder.Count == 0
-                ? $"unknown plan '{parsed.Value("--plan")}': the '{profile.Name}' profile has no plans"
-                : $"unknown plan '{parsed.Value("--plan")}': use one of {string.Join(", ", profile.PlanOrder)}", HelpCommand);
-        }
+        CommonOptions.CheckPlanOf(profile, options.Plan, parsed, HelpCommand);
         return options with { Profile = profile };
     }
 

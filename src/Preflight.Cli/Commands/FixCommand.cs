@@ -9,11 +9,12 @@ using Preflight.Core.Remediation;
 using Preflight.Core.Reports;
 using Preflight.Core.Reports.Writers;
 using Preflight.Core.Rules;
+using Preflight.Hosting;
 
 namespace Preflight.Cli.Commands;
 
 /// <summary>
-/// <c>preflight fix PATH... [--out DIR] [--plan P] [--trim] [--salvage] [--copy-passing] [--deep] [--format table|json]
+/// <c>preflight fix PATH... [--out DIR] [--profile NAME|FILE] [--plan P] [--trim] [--salvage] [--copy-passing] [--deep] [--format table|json]
 /// [--output FILE] [--jobs N]</c>: writes a passing version of each failing file.
 /// </summary>
 public sealed class FixCommand : ICliCommand
@@ -21,7 +22,7 @@ public sealed class FixCommand : ICliCommand
     private const string HelpCommand = "preflight fix --help";
     public const string DefaultOut = "preflight-fixed";
 
-    private static readonly string[] ValueOptions = ["--out", "--plan", "--format", "--output", "--jobs"];
+    private static readonly string[] ValueOptions = ["--out", "--profile", "--plan", "--format", "--output", "--jobs"];
     private static readonly string[] FlagOptions = ["--trim", "--salvage", "--copy-passing", "--deep"];
     private static readonly string[] Formats = [ReportWriters.Table, ReportWriters.Json];
 
@@ -30,17 +31,19 @@ public sealed class FixCommand : ICliCommand
     public string Summary => "Write a passing version of each failing file (remux, scale, convert, …), re-verified.";
 
     public string Help => $"""
-        Usage: preflight fix PATH... [--out DIR] [--plan P] [--trim] [--salvage] [--copy-passing] [--deep]
-                             [--format table|json] [--output FILE] [--jobs N]
+        Usage: preflight fix PATH... [--out DIR] [--profile NAME|FILE] [--plan P] [--trim] [--salvage] [--copy-passing]
+                             [--deep] [--format table|json] [--output FILE] [--jobs N]
 
-        Checks each file (folders: every file in them, recursively) against the '{Profile.HeyGen.Name}' profile, plans the
+        Checks each file (folders: every file in them, recursively) against a rule profile (default '{Profile.HeyGen.Name}'), plans the
         smallest set of operations that makes a failing file pass, runs them, and checks the output again with the same
         profile and plan before calling it fixed. Inputs are never modified.
 
         Options:
           --out DIR       Where fixed files go, under the same relative paths with the output format's extension
                           (default: ./{DefaultOut}). Files already in DIR are not checked when DIR is inside an input folder.
-          --plan P        Also meet a plan's video limits: {string.Join(", ", Profile.HeyGen.PlanOrder)}.
+          --profile P     The rule profile: {string.Join(", ", ProfileCatalog.BuiltIn.Names)}, a user profile's name
+                          (Preflight:ProfilePaths) or a profile FILE. 'preflight profiles list' shows them.
+          --plan P        Also meet a plan's video limits ({Profile.HeyGen.Name}: {string.Join(", ", Profile.HeyGen.PlanOrder)}).
           --trim          May cut audio to the duration limit and video to the plan's length (the rest is dropped).
           --salvage       May keep the decodable part of a damaged file (what is lost is reported).
           --copy-passing  Copy files that already pass into DIR too, so DIR is a complete set.
@@ -68,7 +71,13 @@ public sealed class FixCommand : ICliCommand
         }
 
         var settings = Validate(parsed, context);
-        await using var engine = CliHost.Engine(CliHost.Configuration(configurationArgs), context);
+        // --profile sets the configuration key, so it wins over every source (as in `check`).
+        var overrides = new List<KeyValuePair<string, string?>>();
+        if (parsed.Value("--profile") is { } profileName) overrides.Add(new(PreflightEngine.ProfileKey, profileName));
+        await using var engine = CliHost.Engine(CliHost.Configuration(configurationArgs, overrides), context);
+        var profile = engine.GetRequiredService<Profile>();
+        CommonOptions.CheckPlanOf(profile, settings.Options.Plan, parsed, HelpCommand);
+        settings = settings with { Options = settings.Options with { Profile = profile } };
         var remediator = engine.GetRequiredService<Remediator>();
         var clock = Stopwatch.StartNew();
         var collected = FileCollector.Collect(parsed.Positionals, context.WorkingDirectory, context.Error);
