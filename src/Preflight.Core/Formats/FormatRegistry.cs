@@ -25,6 +25,7 @@ public static class FormatRegistry
         Mp4.Mp4Formats.Entry,
         Matroska.MatroskaFormats.Entry,
         Riff.RiffFormats.Entry, // wav (Formats/Wav), avi, webp
+        W64.W64Formats.Entry,
         Png.PngFormats.Entry,
         Jpeg.JpegFormats.Entry,
         Gif.GifFormats.Entry,
@@ -36,6 +37,7 @@ public static class FormatRegistry
         Ogg.OggFormats.Entry,
         Flac.FlacFormats.Entry,
         Mp3.Mp3Formats.Entry,
+        Mp2.Mp2Formats.Entry,
         Adts.AdtsFormats.Entry,
         Id3.Id3Formats.Entry,
         MpegTs.MpegTsFormats.Entry,

@@ -36,6 +36,8 @@ public static class KnownFormats
     public const string Flac = "flac";
     public const string Ogg = "ogg";
     public const string Aac = "aac";
+    public const string Mp2 = "mp2";
+    public const string W64 = "w64";
     public const string Pdf = "pdf";
     public const string Zip = "zip";
     public const string Html = "html";

@@ -72,9 +72,9 @@ public sealed class FormatRegistryTests
         // The order is a behaviour (the first detector that answers wins): change it only on purpose.
         string[] expected =
         [
-            "IsoBmffDetector", "EbmlDetector", "RiffDetector", "PngDetector", "JpegDetector", "GifDetector",
+            "IsoBmffDetector", "EbmlDetector", "RiffDetector", "W64Detector", "PngDetector", "JpegDetector", "GifDetector",
             "TiffDetector", "BmpDetector", "FlvDetector", "PdfDetector", "ZipDetector", "OggDetector", "FlacDetector",
-            "Mp3Detector", "AdtsDetector", "Id3OrphanDetector", "MpegTsDetector", "QuickTimeAtomDetector",
+            "Mp3Detector", "Mp2Detector", "AdtsDetector", "Id3OrphanDetector", "MpegTsDetector", "QuickTimeAtomDetector",
             "HlsDetector", "FfConcatDetector", "MarkupDetector", "JsonDetector", "TextDetector",
         ];
         Assert.Equal(expected, FormatRegistry.Detectors.Select(d => d.GetType().Name));

@@ -13,6 +13,8 @@ public sealed class AudioFixTests(FixHarness h) : IClassFixture<FixHarness>
     [InlineData("voice.m4a", "-c:a aac -f ipod", ".mp3")]
     [InlineData("voice.aac", "-c:a aac -f adts", ".mp3")]
     [InlineData("voice.flac", "-c:a flac -f flac", ".wav")]
+    [InlineData("voice.mp2", "-c:a mp2 -f mp2", ".mp3")]
+    [InlineData("voice.w64", "-c:a pcm_s16le -f w64", ".wav")]
     public async Task Fix_AudioFormatNotAccepted_ConvertedAndPasses(string name, string encode, string extension)
     {
         var input = h.Generate(name, $"{Tone} {encode}");
