@@ -79,6 +79,51 @@ public sealed class FixEndpointTests : IDisposable
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("/v1/fix/files")]
+    [InlineData("/v1/fix/urls")]
+    public async Task Fix_EverySlotTaken_SecondRequestGets503WithRetryAfterAndTheFirstCompletes(string secondPath)
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var factory = new PreflightApiFactory(("Preflight:Fix:MaxConcurrent", "1"))
+        {
+            // The first fix holds the only slot while it "inspects": the test decides when it may go on.
+            Inspect = async (request, _, ct) =>
+            {
+                entered.TrySetResult();
+                await release.Task.WaitAsync(ct);
+                return new Core.Reports.FileReport { Path = request.DisplayPath, Kind = Core.Reports.AssetKind.Image, Verdict = Core.Reports.Verdict.Pass };
+            },
+        };
+        var client = factory.CreateClient();
+
+        var first = client.PostAsync("/v1/fix/files", TestMedia.Multipart(("poster.png", Test("valid", "image-160x90.png"))));
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // Refused before anything is fetched: the URL is never connected to.
+        using var refused = secondPath == "/v1/fix/files"
+            ? await client.PostAsync(secondPath, TestMedia.Multipart(("other.png", Test("valid", "image-160x90.png"))))
+            : await client.PostAsJsonAsync(secondPath, new { assets = new[] { new { url = "http://127.0.0.1:9/never-fetched.png" } } });
+        release.SetResult();
+        using var admitted = await first;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(503, (int?)problem!["status"]);
+        Assert.Equal("Service busy", (string?)problem["title"]);
+        Assert.Contains("Preflight:Fix:MaxConcurrent", (string?)problem["detail"], StringComparison.Ordinal);
+        Assert.Equal("5", Assert.Single(refused.Headers.GetValues("Retry-After")));
+
+        Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        var report = await admitted.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("not_needed", (string?)report!["files"]![0]!["fix"]!["status"]);
+
+        // The slot is free again: the next request is admitted.
+        using var after = await client.PostAsync("/v1/fix/files", TestMedia.Multipart(("again.png", Test("valid", "image-160x90.png"))));
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
     [Fact]
     public async Task FixFiles_UnknownPlan_IsA400Problem()
     {

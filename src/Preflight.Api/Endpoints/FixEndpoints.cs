@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -32,6 +31,9 @@ public sealed record UrlFixRequest(IReadOnlyList<UrlAsset>? Assets, string? Plan
 internal sealed class FixGate : IDisposable
 {
     public const string MaxConcurrentKey = "Preflight:Fix:MaxConcurrent";
+
+    /// <summary>The <c>Retry-After</c> of the busy answer: a fix takes seconds to minutes, so retrying every second is pointless.</summary>
+    public const string RetryAfterSeconds = "5";
 
     private readonly SemaphoreSlim _slots;
 
@@ -76,7 +78,7 @@ internal static class FixEndpoints
                 "gains 'fix' (status fixed | not_needed | needs_option | not_fixable, operations, lost, after, reason) and the " +
                 "report gains 'fixes'. A fixed output is staged and 'fix.output' is its URL. " +
                 "Query: plan, profile, trim=true (may cut to the limits), salvage=true (may keep the decodable part of a damaged file). " +
-                "At most Preflight:Fix:MaxConcurrent fix requests run at once; more get 503.")
+                "At most Preflight:Fix:MaxConcurrent fix requests run at once; more get 503 with Retry-After.")
             .Accepts<FileUploadForm>("multipart/form-data")
             .DisableAntiforgery();
         fix.MapPost("/urls", FixUrlsAsync)
@@ -85,7 +87,7 @@ internal static class FixEndpoints
             .WithDescription("application/json {\"assets\": [{\"url\": \"https://…\", \"kind\": \"video\"}], \"plan\", \"profile\", \"trim\", \"salvage\"}: " +
                 "each URL is fetched as POST /v1/preflight/urls does (public addresses only), then fixed as POST /v1/fix/files; " +
                 "each entry keeps its 'source' object. A URL that cannot be fetched is a not_fixable entry in a 200 report. " +
-                "Query plan, profile, trim and salvage override the body's.")
+                "Query plan, profile, trim and salvage override the body's. Shares Preflight:Fix:MaxConcurrent with /v1/fix/files (503 with Retry-After when full).")
             .Accepts<UrlFixRequest>("application/json");
         return fix;
     }
@@ -136,7 +138,7 @@ internal static class FixEndpoints
         }
 
         using var slot = gate.TryEnter();
-        if (slot is null) return Busy(gate);
+        if (slot is null) return Busy(gate, request.HttpContext.Response);
 
         var inspection = new InspectionOptions { Profile = options.Profile, Plan = options.Plan };
         var baseUrl = RequestBaseUrl.Of(request);
@@ -162,9 +164,13 @@ internal static class FixEndpoints
         return TypedResults.Ok(FixReport(options, files, started, logger, "fix-urls"));
     }
 
-    private static ProblemHttpResult Busy(FixGate gate) =>
-        Problems.Make(StatusCodes.Status503ServiceUnavailable, "Service busy",
+    /// <summary>Every fix slot is taken: 503 at once (never a queue without bound), with when to try again.</summary>
+    private static ProblemHttpResult Busy(FixGate gate, HttpResponse response)
+    {
+        response.Headers.RetryAfter = FixGate.RetryAfterSeconds;
+        return Problems.Make(StatusCodes.Status503ServiceUnavailable, "Service busy",
             $"{gate.MaxConcurrent} fix request(s) are already running (Preflight:Fix:MaxConcurrent). Retry shortly.");
+    }
 
     private static CheckReport FixReport(FixOptions options, List<FileReport> files, long started, ILogger logger, string origin)
     {
@@ -210,7 +216,7 @@ internal static class FixEndpoints
         }
 
         using var slot = gate.TryEnter();
-        if (slot is null) return Busy(gate);
+        if (slot is null) return Busy(gate, request.HttpContext.Response);
 
         UploadBatch batch;
         try
@@ -271,14 +277,9 @@ internal static class FixEndpoints
     /// <summary>The fixed output goes through the staging store under its content address; its URL is <c>fix.output</c>.</summary>
     private static async Task<FileReport> StageOutputAsync(Stager stager, FixOutcome outcome, string? baseUrl, CancellationToken cancellationToken)
     {
-        var path = outcome.OutputPath!;
-        var extension = outcome.OutputExtension!.ToLowerInvariant();
-        var sha256 = outcome.Report.Fix?.After?.Sha256 ?? await HashAsync(path, cancellationToken);
-        var blobName = sha256 + extension;
         try
         {
-            var staged = await stager.Store.StageAsync(
-                new StageRequest(path, sha256, extension, StagedNames.ContentTypeOf(blobName), baseUrl), cancellationToken);
+            var staged = await stager.StageFixedAsync(outcome, baseUrl, cancellationToken);
             return outcome.WithOutput(staged.Url);
         }
         catch (StagingException e)
@@ -286,11 +287,5 @@ internal static class FixEndpoints
             return outcome.WithOutput(null).WithFindings(
                 [Finding.Error(FindingCodes.StagingFailed, $"The file was fixed but its output could not be staged: {e.Message}")]);
         }
-    }
-
-    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
 }

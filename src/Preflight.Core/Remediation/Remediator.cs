@@ -64,8 +64,23 @@ public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
 
     public async Task<FixOutcome> FixAsync(InspectionRequest request, FixOptions options, CancellationToken cancellationToken)
     {
-        var inspection = new InspectionOptions { Profile = options.Profile, Plan = options.Plan, Deep = options.Deep };
-        var report = await inspect(request, inspection, cancellationToken);
+        ArgumentNullException.ThrowIfNull(options);
+        var report = await inspect(request, InspectionOf(options), cancellationToken);
+        return await FixAsync(request, report, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Fixes a file whose check report the caller already has (the worker inspected the blob before deciding), so the
+    /// input is not inspected twice. <paramref name="inspected"/> must be this file's report under the same profile,
+    /// plan and depth as <paramref name="options"/>; the output is still re-inspected.
+    /// </summary>
+    public async Task<FixOutcome> FixAsync(InspectionRequest request, FileReport inspected, FixOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(inspected);
+        ArgumentNullException.ThrowIfNull(options);
+        var inspection = InspectionOf(options);
+        var report = inspected;
         if (report.Verdict == Verdict.Pass)
         {
             var copy = options.CopyPassing
@@ -130,6 +145,9 @@ public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
         }
     }
 
+    private static InspectionOptions InspectionOf(FixOptions options) =>
+        new() { Profile = options.Profile, Plan = options.Plan, Deep = options.Deep };
+
     private sealed record Attempt(string? Problem, string? OutputPath, string? Extension, FileReport? After,
         IReadOnlyList<FixOperation> ExtraOperations, IReadOnlyList<string> Warnings);
 
@@ -180,7 +198,8 @@ public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
 
         // The output is judged under the name it will carry, by the same engine, profile, plan and depth.
         var displayName = Path.ChangeExtension(Path.GetFileName(request.DisplayPath.Replace('\\', '/').TrimEnd('/')), extension);
-        var after = await inspect(new InspectionRequest(output, displayName), inspection, cancellationToken);
+        // A declared kind (an HTTP part's or a queue message's) holds for the output too: it must pass in that slot.
+        var after = await inspect(new InspectionRequest(output, displayName) { DeclaredKind = request.DeclaredKind }, inspection, cancellationToken);
         return new Attempt(null, output, extension, after, extra, warnings);
     }
 
