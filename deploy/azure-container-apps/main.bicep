@@ -363,6 +363,10 @@ resource worker 'Microsoft.App/containerApps@2024-03-01' = {
               value: '2'
             }
             {
+              name: 'Preflight__Worker__AutoFix'
+              value: 'false'
+            }
+            {
               name: 'Preflight__Staging__Container'
               value: stagedContainer
             }

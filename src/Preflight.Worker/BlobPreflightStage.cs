@@ -3,8 +3,12 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Sas;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Preflight.Core.Ingest;
 using Preflight.Core.Inspection;
+using Preflight.Core.Probing;
+using Preflight.Core.Remediation;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
 using Preflight.Staging;
@@ -23,15 +27,23 @@ public sealed class WorkFailedException(string message, Exception? inner = null)
 /// Idempotent: staging is content-addressed and never overwrites; the rejected copy and report are
 /// named after the source, so a redelivered message writes the same things again.
 /// </summary>
-public sealed class BlobPreflightStage(
+/// <remarks>
+/// With <see cref="WorkerOptions.AutoFix"/>, a failing blob is also handed to the fix engine (<see cref="Remediator"/>):
+/// a fixed output is re-inspected and staged like a passing file, the original is still rejected with its report, and
+/// both the report and the result message carry <c>fix</c>.
+/// </remarks>
+public sealed partial class BlobPreflightStage(
     WorkerOptions options,
     BlobServiceClient blobService,
     WorkerInspection inspect,
     Stager stager,
     Profile configuredProfile,
-    ProfileCatalog? catalog = null)
+    Remediator remediator,
+    ProfileCatalog? catalog = null,
+    ILogger<BlobPreflightStage>? logger = null)
 {
     private readonly BlobContainerClient _rejected = blobService.GetBlobContainerClient(options.RejectedContainer);
+    private readonly ILogger _logger = logger ?? NullLogger<BlobPreflightStage>.Instance;
 
     /// <summary>The result, or null when the blob is one of the stage's own outputs and must not be processed.</summary>
     public async Task<WorkResult?> ProcessAsync(WorkRequest request, CancellationToken cancellationToken)
@@ -60,8 +72,8 @@ public sealed class BlobPreflightStage(
         // extension may be longer than a file name can be. Past the limit the blob is still read and hashed
         // (not stored), so its report has the same detected format and SHA-256 as an upload's.
         var ingested = await DownloadAsync(source, properties.ETag, folder.NewFilePath("blob"), maxBytes, cancellationToken);
-        var report = await FileInspection.InspectAsync(new InspectFile(inspect),
-            new InspectionRequest(ingested.FilePath, displayPath) { DeclaredKind = request.Kind }, ingested,
+        var inspection = new InspectionRequest(ingested.FilePath, displayPath) { DeclaredKind = request.Kind };
+        var report = await FileInspection.InspectAsync(new InspectFile(inspect), inspection, ingested,
             new InspectionOptions { Profile = profile, Plan = request.Plan },
             showReason: true, onEngineFailure: null, cancellationToken);
 
@@ -73,12 +85,62 @@ public sealed class BlobPreflightStage(
                 var reason = staged.Findings.FirstOrDefault(f => f.Code == FindingCodes.StagingFailed)?.Message ?? "staging failed";
                 throw new WorkFailedException(reason);
             }
+            if (options.AutoFix) staged = staged with { Fix = new FixInfo { Status = FixStatus.NotNeeded } };
             return Result(request, properties.ETag, staged, reportBlob: null, profile);
+        }
+
+        if (options.AutoFix)
+        {
+            var fixOptions = new FixOptions { Profile = profile, Plan = request.Plan, Trim = options.AutoFixTrim, Salvage = options.AutoFixSalvage };
+            // Fixed or not, the original is rejected below; its report says what the fix did and where the output went.
+            report = report with { Fix = await FixAsync(inspection, ingested, report, fixOptions, cancellationToken) };
         }
 
         var reportBlob = await RejectAsync(source, properties.ETag, report, cancellationToken);
         return Result(request, properties.ETag, report, reportBlob, profile);
     }
+
+    /// <summary>
+    /// The fix of a failing blob, its output staged (content-addressed) and named by its URL. A store that refuses the
+    /// output fails the request (retried, then poisoned), as it does for a passing file: a result never promises an
+    /// output that is not there. An internal error of the fix engine is a <c>not_fixable</c> fix, logged.
+    /// </summary>
+    private async Task<FixInfo> FixAsync(InspectionRequest request, IngestedFile ingested, FileReport report, FixOptions fixOptions,
+        CancellationToken cancellationToken)
+    {
+        if (ingested.Truncated)
+            return new FixInfo { Status = FixStatus.NotFixable, Reason = "The blob is over the size limit: it was not kept whole, so it cannot be fixed here." };
+
+        FixOutcome outcome;
+        try
+        {
+            outcome = await remediator.FixAsync(request, report, fixOptions, cancellationToken);
+        }
+        catch (Exception e) when (e is not (MissingToolException or OperationCanceledException))
+        {
+            // Blob names are the uploader's text: the content hash identifies the file in the log instead.
+            LogFixFailed(_logger, report.Sha256 ?? "unknown", e);
+            return new FixInfo { Status = FixStatus.NotFixable, Reason = "Preflight could not fix this file (an internal error; it was logged)." };
+        }
+
+        using (outcome)
+        {
+            var fix = outcome.Report.Fix ?? throw new InvalidOperationException("the fix engine returned no fix");
+            if (outcome.OutputPath is null) return fix;
+            try
+            {
+                var staged = await stager.StageFixedAsync(outcome, baseUrl: null, cancellationToken);
+                return fix with { Output = staged.Url };
+            }
+            catch (StagingException e)
+            {
+                throw new WorkFailedException($"the fixed output could not be staged: {e.Message}", e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Fixing the blob with SHA-256 {Sha256} failed with an internal error")]
+    private static partial void LogFixFailed(ILogger logger, string sha256, Exception exception);
 
     /// <summary>The message's profile from the catalog (names only, never files), else the configured one.</summary>
     private Profile ProfileFor(WorkRequest request)
@@ -113,6 +175,7 @@ public sealed class BlobPreflightStage(
         ReportBlob = reportBlob,
         Profile = profile.Name,
         Findings = report.Findings,
+        Fix = report.Fix,
     };
 
     /// <summary>Only blobs of the worker's own storage account are read: a message never makes the worker fetch an arbitrary URL.</summary>

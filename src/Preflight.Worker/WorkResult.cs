@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Preflight.Core.Remediation;
 using Preflight.Core.Reports;
 
 namespace Preflight.Worker;
@@ -27,6 +28,12 @@ public sealed record WorkResult
     public string? ReportBlob { get; init; }
 
     public required IReadOnlyList<Finding> Findings { get; init; }
+
+    /// <summary>
+    /// Only with <c>Preflight:Worker:AutoFix</c> (left out otherwise): what the fix engine did, in the shape of a fix
+    /// report's <c>fix</c>; <c>output</c> is the staged URL of the fixed file.
+    /// </summary>
+    public FixInfo? Fix { get; init; }
 }
 
 /// <summary>What the poison queue receives: the original message and why it was given up.</summary>

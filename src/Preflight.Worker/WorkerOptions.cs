@@ -53,6 +53,18 @@ public sealed class WorkerOptions
     /// <summary>Folder for private temp copies of blobs being inspected; default: the system temp folder.</summary>
     public string? TempPath { get; set; }
 
+    /// <summary>
+    /// Fix a failing upload when the fix engine can (issue 15): the fixed file is re-inspected, staged like a passing
+    /// one, and the result message gains <c>fix</c>. The original still goes to the rejected container with its report.
+    /// </summary>
+    public bool AutoFix { get; set; }
+
+    /// <summary>With <see cref="AutoFix"/>: may cut audio to the duration limit and video to the plan's length (as <c>fix --trim</c>).</summary>
+    public bool AutoFixTrim { get; set; }
+
+    /// <summary>With <see cref="AutoFix"/>: may keep the decodable part of a damaged file (as <c>fix --salvage</c>).</summary>
+    public bool AutoFixSalvage { get; set; }
+
     public string PoisonQueue => RequestQueue + "-poison";
 
     public string? Validate()

@@ -86,6 +86,14 @@ public sealed class WorkerHarness : IAsyncDisposable
         return blob.Uri.ToString();
     }
 
+    /// <summary>Uploads a file from anywhere on disk (generated inputs) under <paramref name="blobName"/>.</summary>
+    public async Task<string> UploadFileAsync(string path, string blobName)
+    {
+        var blob = Uploads.GetBlobClient(blobName);
+        await blob.UploadAsync(path, overwrite: true);
+        return blob.Uri.ToString();
+    }
+
     public Task SendAsync(string text) => Requests.SendMessageAsync(text);
 
     public Task SendRequestAsync(string blobUrl, string? correlationId = null, bool base64 = false)
