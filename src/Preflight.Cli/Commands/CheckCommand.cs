@@ -135,7 +135,7 @@ public sealed class CheckCommand : ICliCommand
         var watch = CheckArgs.Watch(parsed, context, HelpCommand);
         if (parsed.Positionals.Count == 0 && watch is null) throw new CliUsageException("missing PATH: give at least one file or folder to check", HelpCommand);
 
-        var plan = CommonOptions.Plan(parsed, profile, HelpCommand);
+        var plan = CommonOptions.Plan(parsed);
 
         var format = CommonOptions.Format(parsed, ReportWriters.Formats, HelpCommand);
 
