@@ -53,7 +53,8 @@ internal static class FfmpegWrapperFolders
                 // glibc reserves 64 MiB of address space per thread arena; a many-core decode would hit the cap.
                 + "MALLOC_ARENA_MAX=2; export MALLOC_ARENA_MAX\n"
                 // The run's private folder is the working directory: the PID lets PeakMemory watch the tool's peak.
-                + $"{{ echo $$ > {PeakMemory.PidFileName}; }} 2>/dev/null\n"
+                // Only a folder PeakMemory marked gets it: a tool started elsewhere must not litter the caller's folder.
+                + $"if [ -f {PeakMemory.MarkerFileName} ]; then {{ echo $$ > {PeakMemory.PidFileName}; }} 2>/dev/null; fi\n"
                 + exec + "\n";
             var path = Path.Combine(folder, name);
             File.WriteAllText(path, script);

@@ -11,6 +11,12 @@ namespace Preflight.Core.Probing.Video;
 internal sealed class PeakMemory : IDisposable
 {
     public const string PidFileName = ".tool-pid";
+
+    /// <summary>
+    /// Written into a run's private folder before the tool starts: the wrapper writes <see cref="PidFileName"/> only
+    /// into a folder that has it, never into whatever working directory a tool was started in (the caller's folder).
+    /// </summary>
+    public const string MarkerFileName = ".preflight-run";
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(20);
 
     private readonly CancellationTokenSource _stop = new();
@@ -23,7 +29,18 @@ internal sealed class PeakMemory : IDisposable
     /// <summary>The peak so far (read it after the tool exited).</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    public static PeakMemory Watch(string folder) => new(folder);
+    public static PeakMemory Watch(string folder)
+    {
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, MarkerFileName), "");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Without the marker the peak stays unknown (zero), as when no wrapper is used.
+        }
+        return new(folder);
+    }
 
     private async Task SampleAsync(string pidFile, CancellationToken stop)
     {

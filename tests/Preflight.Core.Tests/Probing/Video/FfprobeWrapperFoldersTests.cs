@@ -1,4 +1,5 @@
 using Preflight.Core.Probing.Video;
+using Preflight.TestSupport;
 
 namespace Preflight.Core.Tests.Probing.Video;
 
@@ -32,6 +33,31 @@ public sealed class FfprobeWrapperFoldersTests
         Assert.StartsWith("#!/bin/sh\n", script);
         Assert.Contains($"exec '/usr/bin/prlimit' --as={Limit + 2} -- '/usr/bin/ffprobe' \"$@\"", script);
         Assert.Contains("exec '/usr/bin/prlimit'", File.ReadAllText(Path.Combine(folder, "ffmpeg")));
+    }
+
+    [Fact]
+    public async Task Wrapper_WritesThePidFileOnlyIntoAFolderPeakMemoryMarked()
+    {
+        // A tool started in the caller's folder (FFMpegCore does not always pass the working directory) must not
+        // leave a .tool-pid there; a run's private folder, marked by PeakMemory.Watch, gets it.
+        var folder = FfmpegWrapperFolders.For("/bin/true", null, 0);
+        using var unmarked = new TempDir();
+        using var marked = new TempDir();
+        using (PeakMemory.Watch(marked.Path))
+        {
+            await RunAsync(Path.Combine(folder, "ffprobe"), unmarked.Path);
+            await RunAsync(Path.Combine(folder, "ffprobe"), marked.Path);
+        }
+
+        Assert.False(File.Exists(Path.Combine(unmarked.Path, PeakMemory.PidFileName)));
+        Assert.True(File.Exists(Path.Combine(marked.Path, PeakMemory.PidFileName)));
+    }
+
+    private static async Task RunAsync(string script, string workingDirectory)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(script) { WorkingDirectory = workingDirectory })!;
+        await process.WaitForExitAsync();
+        Assert.Equal(0, process.ExitCode);
     }
 
     [Fact]
