@@ -15,6 +15,8 @@ namespace Preflight.Cli.Check;
 /// mode, engine version, file name). Files with the same bytes and name share one entry.</item>
 /// <item><c>paths/ID.json</c>: for one set of PATH arguments, each file's path and status (device, inode, size, mtime,
 /// ctime) with the SHA-256 it had, so an unchanged file is not even read again.</item>
+/// <item><c>profiles/FINGERPRINT.json</c>: the resolved profile's <see cref="ProfileIdentity"/> by what resolving it
+/// read, so a run whose files all hit loads no profile.</item>
 /// </list>
 /// Entries are written to a temp file and renamed, so a reader never sees half of one; an unreadable entry is a miss.
 /// The cache is an optimisation: any failure to read or write it just means the file is inspected.
@@ -66,13 +68,19 @@ public sealed class CheckCache
     {
         CreatePrivateDirectory(Path.Combine(folder, Layout, "paths"));
         CreatePrivateDirectory(Path.Combine(folder, Layout, "reports"));
+        CreatePrivateDirectory(Path.Combine(folder, Layout, "profiles"));
         var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\0', roots))))[..32];
         return new CheckCache(folder, id);
     }
 
     /// <summary>The cached report for <paramref name="input"/>, or a new inspection (then cached when it may be).</summary>
+    public Task<FileReport> CheckAsync(
+        InputFile input, InspectionOptions options, Func<InspectionRequest, CancellationToken, Task<FileReport>> inspect, CancellationToken cancellationToken) =>
+        CheckAsync(input, VerdictScope.Of(options), inspect, cancellationToken);
+
+    /// <summary>The same, with the verdict keys made from <paramref name="scope"/> (no profile needed for a hit).</summary>
     public async Task<FileReport> CheckAsync(
-        InputFile input, InspectionOptions options, Func<InspectionRequest, CancellationToken, Task<FileReport>> inspect, CancellationToken cancellationToken)
+        InputFile input, VerdictScope scope, Func<InspectionRequest, CancellationToken, Task<FileReport>> inspect, CancellationToken cancellationToken)
     {
         var before = FileStat.TryGet(input.FullPath);
         if (before is not { IsRegularFile: true } stat)
@@ -83,7 +91,7 @@ public sealed class CheckCache
 
         // Level 1: same path, same inode, size and times as last time → the SHA-256 it had, without reading a byte.
         if (_previous.TryGetValue(input.FullPath, out var known) && SplitIndexValue(known) is var (knownStatus, knownSha) && knownStatus == status
-            && ReadReport(VerdictKey.For(knownSha, fileName, null, options)) is { } remembered)
+            && ReadReport(scope.KeyFor(knownSha, fileName)) is { } remembered)
         {
             _current[input.FullPath] = known;
             return Hit(remembered, input);
@@ -100,7 +108,7 @@ public sealed class CheckCache
         {
             return await inspect(new InspectionRequest(input.FullPath, input.DisplayPath), cancellationToken);
         }
-        var key = VerdictKey.For(sha256, fileName, null, options);
+        var key = scope.KeyFor(sha256, fileName);
         if (ReadReport(key) is { } cached)
         {
             _current[input.FullPath] = $"{status} {sha256}";
@@ -124,6 +132,24 @@ public sealed class CheckCache
         var json = JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, string>(_current, StringComparer.Ordinal), EntryJson);
         WriteAtomically(_indexPath, json);
     }
+
+    /// <summary>The profile resolved last time with this <see cref="ProfileIdentity.Fingerprint"/>, or null.</summary>
+    public ProfileIdentity? RecallProfile(string fingerprint)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ProfileIdentity>(File.ReadAllBytes(ProfilePath(fingerprint)), EntryJson);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    public void RememberProfile(string fingerprint, ProfileIdentity profile) =>
+        WriteAtomically(ProfilePath(fingerprint), JsonSerializer.SerializeToUtf8Bytes(profile, EntryJson));
+
+    private string ProfilePath(string fingerprint) => Path.Combine(_root, "profiles", fingerprint + ".json");
 
     private FileReport Hit(FileReport cached, InputFile input)
     {
@@ -199,4 +225,12 @@ public sealed class CheckCache
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
         else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
+}
+
+/// <summary>What a verdict was judged against besides the bytes and the name: the profile's digest, the plan and the mode.</summary>
+public sealed record VerdictScope(string ProfileDigest, string? Plan, bool Deep)
+{
+    public static VerdictScope Of(InspectionOptions options) => new(VerdictKey.ProfileDigest(options.Profile), options.Plan, options.Deep);
+
+    public string KeyFor(string sha256, string fileName) => VerdictKey.For(sha256, fileName, null, ProfileDigest, Plan, Deep);
 }

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Preflight.Core.Reports;
 
@@ -17,5 +18,12 @@ public static class PreflightJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // Reports are read by people in terminals as well as by scripts: keep '+', '<', non-ASCII readable.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // The report types' metadata is generated at build time (the same shape, no reflection or emitted code at run
+        // time: a re-check answered from the verdict cache is mostly reading and writing reports); others use reflection.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(ReportJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 }
+
+[JsonSerializable(typeof(CheckReport))]
+[JsonSerializable(typeof(FileReport))]
+internal sealed partial class ReportJsonContext : JsonSerializerContext;
