@@ -15,9 +15,13 @@ COPY src/Preflight.Hosting/Preflight.Hosting.csproj src/Preflight.Hosting/
 COPY src/Preflight.Worker/Preflight.Worker.csproj src/Preflight.Worker/
 COPY src/Preflight.Api/Preflight.Api.csproj src/Preflight.Api/
 COPY src/Preflight.Cli/Preflight.Cli.csproj src/Preflight.Cli/
-RUN dotnet restore src/Preflight.Cli/Preflight.Cli.csproj
+# ReadyToRun for the target architecture (as ./preflight publishes it): precompiled code instead of JIT at start,
+# which is most of a `check`'s CPU on small files (docs/benchmarks.md, issue 9). TARGETARCH is amd64 or arm64.
+ARG TARGETARCH
+RUN dotnet restore src/Preflight.Cli/Preflight.Cli.csproj -a "$TARGETARCH" -p:PublishReadyToRun=true
 COPY src/ src/
-RUN dotnet publish src/Preflight.Cli/Preflight.Cli.csproj -c Release --no-restore -o /app --nologo
+RUN dotnet publish src/Preflight.Cli/Preflight.Cli.csproj -c Release -a "$TARGETARCH" --self-contained false \
+      -p:PublishReadyToRun=true --no-restore -o /app --nologo
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS dotnet-runtime
 

@@ -15,7 +15,8 @@
 #     once by ffmpeg in the temp folder and copied into each copy). Only `preflight check` is timed (no ffprobe
 #     loop), beside the machine's floor: `sha256sum` over every file (one read + SHA-256 of every byte, $(nproc) at
 #     a time) plus `dotnet preflight.dll --version` (.NET start). Target: quick check within 3x of that floor.
-#     PREFLIGHT_BENCH_BASELINE_DLL=/path/preflight.dll also times that build on the same folder (before/after).
+#     PREFLIGHT_BENCH_BASELINE_DLL=/path/preflight.dll also times that build on the same folder (before/after);
+#     PREFLIGHT_BENCH_BUILDS="label=/path/preflight.dll ..." adds more builds (e.g. a ReadyToRun publish).
 #
 # usage: bench/check-speed.sh [--copies N] [--runs N] [--skip-memory] [--large]
 # Needs the .NET SDK, ffmpeg/ffprobe (installed from Debian if missing), GNU time (idem), python3.
@@ -112,17 +113,24 @@ if [[ "$large" == 1 ]]; then
   floor_hash() { find "$1" -type f -print0 | xargs -0 -P "$2" -n 64 sha256sum >/dev/null; }
   export -f floor_hash
   sum() { python3 -c "import sys; print(f'{float(sys.argv[1]) + float(sys.argv[2]):.2f}')" "$1" "$2"; }
-  builds=("$preflight_dll")
-  if [[ -n "${PREFLIGHT_BENCH_BASELINE_DLL:-}" ]]; then builds=("$PREFLIGHT_BENCH_BASELINE_DLL" "$preflight_dll"); fi
+  # Each build is "label=path/preflight.dll"; PREFLIGHT_BENCH_BUILDS adds more (space-separated), e.g. a
+  # ReadyToRun publish beside the plain build. A build that has a verdict cache runs with --no-cache: the goal is
+  # the cost of inspecting, and a warm cache would answer every run after the first.
+  builds=()
+  if [[ -n "${PREFLIGHT_BENCH_BASELINE_DLL:-}" ]]; then builds+=("baseline=$PREFLIGHT_BENCH_BASELINE_DLL"); fi
+  builds+=("this build=$preflight_dll")
+  for extra in ${PREFLIGHT_BENCH_BUILDS:-}; do builds+=("$extra"); done
   for ((r = 1; r <= runs; r++)); do
-    for dll in "${builds[@]}"; do
+    for build in "${builds[@]}"; do
+      label="${build%%=*}" dll="${build#*=}"
+      no_cache=()
+      if dotnet "$dll" check --help 2>&1 | grep -q -- '--no-cache'; then no_cache=(--no-cache); fi
       load="$(cut -d' ' -f1 /proc/loadavg)"
-      timed "$work/pf" dotnet "$dll" check "$folder" --format json >/dev/null
+      timed "$work/pf" dotnet "$dll" check "$folder" --format json "${no_cache[@]}" >/dev/null
       timed "$work/hash" bash -c 'floor_hash "$1" "$2"' _ "$folder" "$jobs"
       timed "$work/ver" dotnet "$dll" --version >/dev/null
       floor="$(sum "$(field "$work/hash" 1)" "$(field "$work/ver" 1)")"
       floor_cpu="$(sum "$(cpu "$work/hash")" "$(cpu "$work/ver")")"
-      label="this build"; if [[ "$dll" != "$preflight_dll" ]]; then label="baseline"; fi
       echo "| $r | $load | $label | $(field "$work/pf" 1) s, $(cpu "$work/pf") s, $(mb "$(field "$work/pf" 2)") MB | $floor s, $floor_cpu s | **$(ratio "$(field "$work/pf" 1)" "$floor")x** |"
     done
   done

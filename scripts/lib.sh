@@ -75,3 +75,28 @@ start_azurite() {
   export AZURITE_BLOB_PORT AZURITE_QUEUE_PORT
   export PREFLIGHT_TEST_AZURITE="DefaultEndpointsProtocol=http;AccountName=$AZURITE_ACCOUNT;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$AZURITE_BLOB_PORT/$AZURITE_ACCOUNT;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/$AZURITE_ACCOUNT;"
 }
+
+# The runtime identifier of this machine for a ReadyToRun publish (linux-x64, linux-arm64).
+dotnet_rid() {
+  case "$(uname -m)" in
+    x86_64|amd64) echo linux-x64 ;;
+    aarch64|arm64) echo linux-arm64 ;;
+    *) echo "linux-$(uname -m)" ;;
+  esac
+}
+
+# publish_cli OUTDIR ARTIFACTS: the CLI as users run it (./preflight, bench/, the Dockerfile): framework-dependent,
+# ReadyToRun-compiled for this machine, so a `check` spends its time inspecting instead of JIT-compiling the engine
+# (docs/benchmarks.md, issue 9). Quiet; prints the build log and returns 1 on failure.
+publish_cli() {
+  local out="$1" artifacts="$2" log
+  log="$(mktemp)"
+  if ! (cd "$(dirname -- "${BASH_SOURCE[0]}")/.." && DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
+        dotnet publish src/Preflight.Cli/Preflight.Cli.csproj -c Release -r "$(dotnet_rid)" --self-contained false \
+          -p:PublishReadyToRun=true -o "$out" --artifacts-path "$artifacts" --nologo -v q -clp:ErrorsOnly) >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
+}

@@ -3,6 +3,11 @@
 # collide with other builds running in the same checkout.
 
 BENCH_ARTIFACTS="${BENCH_ARTIFACTS:-/tmp/art-bench}"
+# publish_cli, dotnet_rid, ensure_*: scripts/lib.sh (a bench may have sourced it already).
+if ! declare -F publish_cli >/dev/null; then
+  # shellcheck source=../../scripts/lib.sh
+  source "$root/scripts/lib.sh"
+fi
 
 bench_dotnet_env() {
   export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -23,11 +28,12 @@ bench_build() {
   rm -f "$log"
 }
 
-# Sets $preflight_dll to the CLI that ./preflight runs (same project, Release), built privately.
+# Sets $preflight_dll to the CLI that ./preflight runs (the same ReadyToRun publish), built privately.
 bench_build_cli() {
   command -v dotnet >/dev/null 2>&1 || { echo "bench: the .NET SDK is needed (https://dot.net)" >&2; return 1; }
-  echo "bench: building the CLI (Release) into $BENCH_ARTIFACTS/cli ..." >&2
-  bench_build src/Preflight.Cli/Preflight.Cli.csproj "$BENCH_ARTIFACTS/cli"
+  echo "bench: publishing the CLI as ./preflight does (Release, ReadyToRun) into $BENCH_ARTIFACTS/cli ..." >&2
+  bench_dotnet_env
+  publish_cli "$BENCH_ARTIFACTS/cli" "$BENCH_ARTIFACTS" || { echo "bench: publishing the CLI failed" >&2; return 1; }
   preflight_dll="$BENCH_ARTIFACTS/cli/preflight.dll"
 }
 

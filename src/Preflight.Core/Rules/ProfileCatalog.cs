@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Json.Schema;
 
 namespace Preflight.Core.Rules;
 
@@ -55,8 +54,6 @@ public sealed class ProfileCatalog
     /// <summary>The JSON Schema every resolved profile must satisfy (the text of <c>docs/profile.schema.json</c>).</summary>
     public static string SchemaText { get; } = ReadResource("Preflight.ProfileSchema.json");
 
-    private static readonly Lazy<JsonSchema> SchemaDocument = new(() =>
-        JsonSchema.FromText(SchemaText, new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
 
     /// <summary>Profile names, built-ins first, in load order.</summary>
     public IReadOnlyList<string> Names => [.. _profiles.Keys];
@@ -229,7 +226,10 @@ public sealed class ProfileCatalog
 
             // "$schema" helps editors; it is not part of the rules (nor of the digest).
             resolved.Remove("$schema");
-            var validation = ValidateDocument(resolved, entry.File);
+            // The built-ins are compiled in and checked against the schema by a test
+            // (ProfileCatalogTests.BuiltInProfile_ValidatesAgainstTheSchemaInDocs); evaluating the schema costs about
+            // 0.3 s of start-up (JsonSchema.Net's first use), which every `check` would pay for nothing.
+            var validation = origin == BuiltInOrigin ? [] : ProfileSchema.Validate(resolved, entry.File);
             if (validation.Count > 0)
             {
                 errors.AddRange(validation);
@@ -291,40 +291,6 @@ public sealed class ProfileCatalog
                 target[key] = value?.DeepClone();
             }
         }
-    }
-
-    private static List<ProfileError> ValidateDocument(JsonObject document, string file)
-    {
-        var element = JsonSerializer.SerializeToElement(document);
-        var results = SchemaDocument.Value.Evaluate(element, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
-        if (results.IsValid) return [];
-        var errors = new List<ProfileError>();
-        Collect(results, file, errors);
-        if (errors.Count == 0) errors.Add(new ProfileError(file, "/", "does not match docs/profile.schema.json"));
-        return errors.Distinct().ToList();
-    }
-
-    /// <summary>Errors of failing nodes only: a branch that failed inside an <c>anyOf</c> that passed is not an error.</summary>
-    private static void Collect(EvaluationResults node, string file, List<ProfileError> errors)
-    {
-        if (node.IsValid) return;
-        var where = node.InstanceLocation.ToString();
-        if (where.Length == 0) where = "/";
-        var nullBranch = node.EvaluationPath.ToString().EndsWith("/anyOf/0", StringComparison.Ordinal);
-        foreach (var (keyword, message) in node.Errors ?? new Dictionary<string, string>())
-        {
-            // anyOf [null, rule] fails twice for a bad rule; "should be null" says nothing useful.
-            if (nullBranch && keyword == "type") continue;
-            errors.Add(new ProfileError(file, where, Explain(keyword, message, where)));
-        }
-        foreach (var child in node.Details ?? []) Collect(child, file, errors);
-    }
-
-    private static string Explain(string keyword, string message, string where)
-    {
-        if (message.Contains("false schema", StringComparison.Ordinal))
-            return $"unknown key '{where[(where.LastIndexOf('/') + 1)..]}': docs/profile.schema.json has no such rule or field here";
-        return keyword == "anyOf" ? "expected null or a rule object {\"value\": ..., \"source\": \"...\"}" : message;
     }
 
     private static List<ProfileError> Check(Profile profile, string file)

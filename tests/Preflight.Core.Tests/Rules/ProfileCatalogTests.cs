@@ -42,6 +42,21 @@ public sealed class ProfileCatalogTests : IDisposable
     }
 
     [Fact]
+    public void BuiltIn_ResolvedDocumentsValidateAgainstTheSchema()
+    {
+        // At run time the built-ins skip the schema (it is slow to load); this is where they are held to it,
+        // inheritance applied, exactly as a user profile is.
+        var schema = JsonSchema.FromText(ProfileCatalog.SchemaText, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        foreach (var name in ProfileCatalog.BuiltIn.Names)
+        {
+            var results = schema.Evaluate(System.Text.Json.JsonSerializer.SerializeToElement(ProfileCatalog.BuiltIn.DocumentOf(name)),
+                new EvaluationOptions { OutputFormat = OutputFormat.List });
+            Assert.True(results.IsValid, name + ": " + string.Join("; ", (results.Details ?? []).Where(d => d.Errors is not null)
+                .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
+        }
+    }
+
+    [Fact]
     public void BuiltIn_HasHeyGenFirstAndAtLeastThreeOtherVendors()
     {
         var names = ProfileCatalog.BuiltIn.Names;

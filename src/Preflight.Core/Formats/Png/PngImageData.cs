@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using Preflight.Core.Formats.Zlib;
 using static System.FormattableString;
 
 namespace Preflight.Core.Formats.Png;
@@ -105,32 +106,6 @@ internal static class PngImageData
                 $"PNG image data (IDAT) does not end with the Adler-32 of what it inflates to (stored 0x{stored:X8}, computed 0x{adler.Value:X8}): the image data is damaged or has bytes after its end.");
         }
         return null;
-    }
-
-    /// <summary>The zlib checksum (RFC 1950), updated in blocks small enough that the sums never overflow.</summary>
-    private struct Adler32()
-    {
-        private const uint Modulus = 65521;
-        private uint _a = 1;
-        private uint _b;
-
-        public readonly uint Value => (_b << 16) | _a;
-
-        public void Update(ReadOnlySpan<byte> data)
-        {
-            while (data.Length > 0)
-            {
-                var block = data[..Math.Min(data.Length, 5552)];
-                foreach (var value in block)
-                {
-                    _a += value;
-                    _b += _a;
-                }
-                _a %= Modulus;
-                _b %= Modulus;
-                data = data[block.Length..];
-            }
-        }
     }
 
     /// <summary>The IDAT chunks' data as one read-only stream (the zlib stream spans them).</summary>
