@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Preflight.Core.Inspection;
 using Preflight.Core.Reports;
 
@@ -26,7 +28,11 @@ public sealed class CheckCache
     public const string FolderName = "preflight";
     private const string Layout = "v1";
 
-    private static readonly JsonSerializerOptions EntryJson = PreflightJson.Compact;
+    // The cache's own files (path index, remembered profiles) with build-time metadata, as the reports have: no reflection.
+    private static readonly JsonSerializerOptions EntryJson = new(PreflightJson.Compact)
+    {
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(CheckCacheJson.Default, PreflightJson.Compact.TypeInfoResolver!),
+    };
 
     private readonly string _root;
     private readonly string _indexPath;
@@ -86,16 +92,11 @@ public sealed class CheckCache
         if (before is not { IsRegularFile: true } stat)
             return await inspect(new InspectionRequest(input.FullPath, input.DisplayPath), cancellationToken);
 
-        var fileName = Path.GetFileName(input.DisplayPath.Replace('\\', '/').TrimEnd('/'));
+        var fileName = FileNameOf(input);
         var status = stat.ToString();
 
         // Level 1: same path, same inode, size and times as last time → the SHA-256 it had, without reading a byte.
-        if (_previous.TryGetValue(input.FullPath, out var known) && SplitIndexValue(known) is var (knownStatus, knownSha) && knownStatus == status
-            && ReadReport(scope.KeyFor(knownSha, fileName)) is { } remembered)
-        {
-            _current[input.FullPath] = known;
-            return Hit(remembered, input);
-        }
+        if (Recall(input, status, fileName, scope) is { } remembered) return remembered;
 
         // Level 2: read the bytes once for their SHA-256; the same content under the same name was judged before.
         string sha256;
@@ -124,6 +125,26 @@ public sealed class CheckCache
         }
         return report;
     }
+
+    /// <summary>
+    /// The cached report when the path index knows the file unchanged (level 1: its status is read, none of its bytes),
+    /// else null. Synchronous, for the pass that answers a warm run before any inspection machinery starts.
+    /// </summary>
+    public FileReport? TryRecall(InputFile input, VerdictScope scope) =>
+        _previous.ContainsKey(input.FullPath) && FileStat.TryGet(input.FullPath) is { IsRegularFile: true } stat
+            ? Recall(input, stat.ToString(), FileNameOf(input), scope)
+            : null;
+
+    private FileReport? Recall(InputFile input, string status, string fileName, VerdictScope scope)
+    {
+        if (!_previous.TryGetValue(input.FullPath, out var known) || SplitIndexValue(known) is not { } split) return null;
+        var (knownStatus, knownSha) = split;
+        if (knownStatus != status || ReadReport(scope.KeyFor(knownSha, fileName)) is not { } remembered) return null;
+        _current[input.FullPath] = known;
+        return Hit(remembered, input);
+    }
+
+    private static string FileNameOf(InputFile input) => Path.GetFileName(input.DisplayPath.Replace('\\', '/').TrimEnd('/'));
 
     /// <summary>Writes the path index of this run (only files seen in it, so vanished files drop out).</summary>
     public void Save()
@@ -170,7 +191,8 @@ public sealed class CheckCache
         try
         {
             var bytes = File.ReadAllBytes(ReportPath(k));
-            return JsonSerializer.Deserialize<FileReport>(bytes, EntryJson);
+            // Read with the options the report writer uses: one set of report metadata per run, not two.
+            return JsonSerializer.Deserialize<FileReport>(bytes, PreflightJson.Options);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
         {
@@ -191,7 +213,7 @@ public sealed class CheckCache
         {
             return;
         }
-        WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(stored, EntryJson));
+        WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(stored, PreflightJson.Compact));
     }
 
     private static Dictionary<string, string> ReadIndex(string path)
@@ -234,3 +256,8 @@ public sealed record VerdictScope(string ProfileDigest, string? Plan, bool Deep)
 
     public string KeyFor(string sha256, string fileName) => VerdictKey.For(sha256, fileName, null, ProfileDigest, Plan, Deep);
 }
+
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(SortedDictionary<string, string>))]
+[JsonSerializable(typeof(ProfileIdentity))]
+internal sealed partial class CheckCacheJson : JsonSerializerContext;

@@ -179,12 +179,28 @@ public sealed class CheckCommand : ICliCommand
         var progress = new ProgressLine(context.Error, context.Interactive, inputs.Count);
         try
         {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(Enumerable.Range(0, inputs.Count), parallel, async (index, ct) =>
+            // Unchanged files first, one after another: a warm re-check is answered here without starting any
+            // inspection machinery (tasks, parallel loop, engine). Staged runs stage every file: they skip this pass.
+            var pending = new List<int>(inputs.Count);
+            for (var index = 0; index < inputs.Count; index++)
             {
-                reports[index] = await CheckOneAsync(inputs[index], settings, ct);
-                progress.Completed(inputs[index].DisplayPath);
-            });
+                cancellationToken.ThrowIfCancellationRequested();
+                if (settings.Stager is null && settings.Cache?.TryRecall(inputs[index], settings.Scope) is { } recalled)
+                {
+                    reports[index] = recalled;
+                    progress.Completed(inputs[index].DisplayPath);
+                }
+                else pending.Add(index);
+            }
+            if (pending.Count > 0)
+            {
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs, CancellationToken = cancellationToken };
+                await Parallel.ForEachAsync(pending, parallel, async (index, ct) =>
+                {
+                    reports[index] = await CheckOneAsync(inputs[index], settings, ct);
+                    progress.Completed(inputs[index].DisplayPath);
+                });
+            }
         }
         finally
         {
