@@ -14,7 +14,7 @@
 # Every measurement that fails prints a row that says so (never a number); the script goes on with the next one.
 # Output is Markdown for docs/capacity.md.
 #
-# usage: bench/capacity.sh [--scale K] [--skip-deep] [--skip-http] [--only REGEX]
+# usage: bench/capacity.sh [--scale K] [--skip-quick | --skip-deep] [--skip-http] [--only REGEX]
 #   --scale K    multiplies the copies per class (default 1); --only REGEX keeps the classes whose name matches.
 set -euo pipefail
 
@@ -24,11 +24,12 @@ source "$root/scripts/lib.sh"
 # shellcheck source=lib/common.sh
 source "$root/bench/lib/common.sh"
 
-scale=1 deep=1 http=1 only=""
+scale=1 quick=1 deep=1 http=1 only=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
     --skip-deep) deep=0; shift ;;
+    --skip-quick) quick=0; shift ;;
     --skip-http) http=0; shift ;;
     --only) only="$2"; shift 2 ;;
     -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
@@ -51,18 +52,19 @@ cleanup() {
 trap cleanup EXIT
 ff() { ffmpeg -v error -nostdin -y "$@"; }
 
-# name | copies quick | copies deep | ffmpeg arguments (output appended). Deep copies are fewer: each is a full decode.
+# name | copies quick | copies deep | ffmpeg arguments (output appended). Quick copies are many so that N files cost
+# well above GNU time's 10 ms resolution and the noise of a shared machine; deep copies are few (each is a decode).
 classes=(
-  "video-small.mp4|40|8|-f lavfi -i testsrc2=s=640x360:r=25 -f lavfi -i sine=frequency=440 -t 2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -movflags +faststart"
-  "video-medium.mp4|8|3|-f lavfi -i testsrc2=s=1280x720:r=25 -f lavfi -i sine=frequency=440 -t 20 -c:v libx264 -preset ultrafast -b:v 4M -pix_fmt yuv420p -c:a aac -movflags +faststart"
-  "video-large.mp4|3|2|-f lavfi -i testsrc2=s=1280x720:r=25 -f lavfi -i sine=frequency=440 -t 30 -c:v libx264 -preset ultrafast -b:v 25M -maxrate 25M -bufsize 50M -pix_fmt yuv420p -c:a aac -movflags +faststart"
-  "image-small.jpg|40|10|-f lavfi -i testsrc2=s=320x180 -frames:v 1"
-  "image-medium.jpg|20|6|-f lavfi -i testsrc2=s=1920x1080 -frames:v 1 -q:v 2"
-  "image-large.png|8|4|-f lavfi -i nullsrc=s=2000x2000,geq=random(1)*255:128:128 -frames:v 1"
-  "audio-small.wav|40|10|-f lavfi -i sine=frequency=440:sample_rate=22050 -t 3"
-  "audio-small.mp3|40|10|-f lavfi -i sine=frequency=440 -t 3 -c:a libmp3lame -b:a 64k"
-  "audio-medium.mp3|10|4|-f lavfi -i sine=frequency=440 -t 300 -c:a libmp3lame -b:a 128k"
-  "audio-large.wav|4|3|-f lavfi -i sine=frequency=440:sample_rate=44100 -ac 2 -t 280"
+  "video-small.mp4|400|8|-f lavfi -i testsrc2=s=640x360:r=25 -f lavfi -i sine=frequency=440 -t 2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -movflags +faststart"
+  "video-medium.mp4|40|3|-f lavfi -i testsrc2=s=1280x720:r=25 -f lavfi -i sine=frequency=440 -t 20 -c:v libx264 -preset ultrafast -b:v 4M -pix_fmt yuv420p -c:a aac -movflags +faststart"
+  "video-large.mp4|8|2|-f lavfi -i testsrc2=s=1280x720:r=25 -f lavfi -i sine=frequency=440 -t 30 -c:v libx264 -preset ultrafast -b:v 25M -maxrate 25M -bufsize 50M -pix_fmt yuv420p -c:a aac -movflags +faststart"
+  "image-small.jpg|400|10|-f lavfi -i testsrc2=s=320x180 -frames:v 1"
+  "image-medium.jpg|100|6|-f lavfi -i testsrc2=s=1920x1080 -frames:v 1 -q:v 2"
+  "image-large.png|20|4|-f lavfi -i nullsrc=s=2000x2000,geq=random(1)*255:128:128 -frames:v 1"
+  "audio-small.wav|400|10|-f lavfi -i sine=frequency=440:sample_rate=22050 -t 3"
+  "audio-small.mp3|400|10|-f lavfi -i sine=frequency=440 -t 3 -c:a libmp3lame -b:a 64k"
+  "audio-medium.mp3|40|4|-f lavfi -i sine=frequency=440 -t 300 -c:a libmp3lame -b:a 128k"
+  "audio-large.wav|10|3|-f lavfi -i sine=frequency=440:sample_rate=44100 -ac 2 -t 280"
 )
 
 # check_cpu FOLDER MODE -> "cpu_seconds wall_seconds peak_kb exit" of one check run (its report in $work/out.json)
@@ -95,7 +97,8 @@ server_cpu() { # server process tree CPU seconds (self + waited-for children), f
 import os, sys
 f = open(f"/proc/{sys.argv[1]}/stat").read().rsplit(")", 1)[1].split()
 ticks = sum(int(x) for x in f[11:15])
-print(f"{ticks / os.sysconf(\"SC_CLK_TCK\"):.3f}")' "$server_pid"
+clk = os.sysconf("SC_CLK_TCK")
+print(f"{ticks / clk:.3f}")' "$server_pid"
 }
 if [[ $http -eq 1 ]]; then
   mkdir -p "$work/uploads"
@@ -143,7 +146,7 @@ for entry in "${classes[@]}"; do
   if ! ff $args "$work/$name/one/$name"; then echo "| $name | – | – | – | – | ffmpeg could not make the file | | | | | | |"; continue; fi
   size="$(stat -c %s "$work/$name/one/$name")"
   mb="$(python3 -c 'import sys; print(f"{int(sys.argv[1]) / 1e6:.2f}")' "$size")"
-  modes=(quick); [[ $deep -eq 1 ]] && modes+=(deep)
+  modes=(); [[ $quick -eq 1 ]] && modes+=(quick); [[ $deep -eq 1 ]] && modes+=(deep)
   for mode in "${modes[@]}"; do
     copies=$copies_quick; [[ "$mode" == deep ]] && copies=$copies_deep
     copies=$((copies * scale))
@@ -151,9 +154,10 @@ for entry in "${classes[@]}"; do
     for ((i = 1; i <= copies; i++)); do cp "$work/$name/one/$name" "$work/$name/many/$i-$name"; done
     load="$(cut -d' ' -f1 /proc/loadavg)"
     check_cpu "$work/$name/one" "$mode" >/dev/null # page cache and first-run effects out of the way
-    read -r one _ _ code_one < <(check_cpu "$work/$name/one" "$mode")
+    one=0 code_one=- many=0 peak=0 code_many=-
+    read -r one _ _ code_one < <(check_cpu "$work/$name/one" "$mode") || true
     ok_one=0; measured "$code_one" && ok_one=1
-    read -r many _ peak code_many < <(check_cpu "$work/$name/many" "$mode")
+    read -r many _ peak code_many < <(check_cpu "$work/$name/many" "$mode") || true
     if [[ $ok_one -eq 1 ]] && measured "$code_many"; then
       python3 - "$name" "$mb" "$mode" "$copies" "$many" "$one" "$(verdict "$work/out.json")" "$peak" "$load" <<'PY'
 import sys
@@ -167,7 +171,8 @@ PY
     fi
     if [[ $http -eq 1 ]]; then
       load="$(cut -d' ' -f1 /proc/loadavg)"
-      read -r per_upload wall_http < <(http_cpu "$work/$name/one/$name" "$mode" "$copies")
+      per_upload=failed wall_http="(no answer)"
+      read -r per_upload wall_http < <(http_cpu "$work/$name/one/$name" "$mode" "$copies" || echo failed) || true
       if [[ "$per_upload" == failed ]]; then
         echo "| $name | $mb MB | $mode | HTTP | $copies | not measured: HTTP $wall_http | | | | | | $load |"
       else
