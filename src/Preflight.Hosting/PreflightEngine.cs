@@ -57,7 +57,7 @@ public static class PreflightEngine
                 "Preflight:MediaTools: ProbeTimeout and DecodeTimeout must be positive.")
             .ValidateOnStart();
         services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.SectionName)
-            .Validate(IsValidFetchOptions, "Preflight:Fetch has an invalid value (timeouts must be positive, MaxConcurrency at least 1).")
+            .Validate(IsValidFetchOptions, "Preflight:Fetch has an invalid value (timeouts must be positive, MaxConcurrency and MaxConcurrentPerHost at least 1).")
             .ValidateOnStart();
         services.AddOptions<InspectionQueueOptions>().BindConfiguration(InspectionQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

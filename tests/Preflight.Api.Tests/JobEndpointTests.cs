@@ -155,6 +155,52 @@ public sealed class JobEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostJobs_ManyAssetsOnOneHost_FetchedAtMostThePerHostBoundAtOnceAndAllChecked()
+    {
+        const int assets = 12;
+        using var factory = new PreflightApiFactory(
+            ("Preflight:Fetch:AllowPrivateNetworks", "true"),
+            ("Preflight:Fetch:MaxConcurrency", "8"),
+            ("Preflight:Fetch:MaxConcurrentPerHost", "2"),
+            ("Preflight:Jobs:MaxConcurrentAssets", "8"));
+        var png = File.ReadAllBytes(RepoPaths.TestFile("valid", "image-160x90.png"));
+        int now = 0, max = 0;
+        await using var server = await LoopbackHttpServer.StartAsync(routes => routes.MapGet("/{name}.png", async context =>
+        {
+            var at = Interlocked.Increment(ref now);
+            InterlockedMax(ref max, at);
+            try
+            {
+                // Long enough that fetches would overlap if nothing held them back.
+                await Task.Delay(100, RecordedRequest.Of(context).Cancelled);
+                await LoopbackResponses.Bytes(png, "image/png")(context);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref now);
+            }
+        }));
+        var urls = Enumerable.Range(0, assets).Select(i => new { url = server.Url($"/face{i}.png").ToString() }).ToArray();
+
+        using var response = await factory.CreateClient().PostAsJsonAsync(Jobs, new { endpoint = "photo_avatar/train", request = new { urls } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(assets, report["assets"]!.AsArray().Count);
+        Assert.All(report["assets"]!.AsArray(), a => Assert.Equal("pass", (string?)a!["verdict"]));
+        Assert.Equal(assets, server.Requests.Count);
+        Assert.InRange(max, 1, 2);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen) return;
+        }
+    }
+
+    [Fact]
     public async Task PostJobs_NotJson_Answers415()
     {
         using var response = await _factory.CreateClient().PostAsync(Jobs, new StringContent("endpoint=video/generate", Encoding.UTF8, "text/plain"));

@@ -52,6 +52,34 @@ public sealed class ProfileSelectionTests
 
     [Theory]
     [InlineData("check")]
+    [InlineData("fix")]
+    public async Task PlanOfAUserProfile_IsAcceptedAndOneItLacksIsAUsageError(string command)
+    {
+        // The plan is checked against the profile --profile selects, not against the default one.
+        using var dir = new TempDir();
+        dir.Write("a.wav", TestMedia.Wav());
+        dir.Write("acme.json", """
+            {"name": "acme", "extends": "heygen", "planOrder": ["free", "pro", "scale", "enterprise", "gold"],
+             "plans": {"gold": {"title": "Gold", "maxVideoSeconds": {"value": 3600, "source": "acme contract"},
+               "maxShortSide": {"value": 2160, "source": "acme contract"}, "maxLongSide": {"value": 3840, "source": "acme contract"},
+               "monthlyCredits": {"value": 1000, "source": "acme contract"}, "resolutionName": "4K"}}}
+            """u8.ToArray());
+
+        var gold = await CliRunner.RunInAsync(dir.Path, command, "a.wav", "--profile", dir.File("acme.json"), "--plan", "gold", "--format", "json");
+        var platinum = await CliRunner.RunInAsync(dir.Path, command, "a.wav", "--profile", dir.File("acme.json"), "--plan", "platinum");
+        var goldOnHeyGen = await CliRunner.RunInAsync(dir.Path, command, "a.wav", "--plan", "gold");
+
+        Assert.True(gold.ExitCode is 0 or 1, gold.Error);
+        Assert.Equal("acme", JsonDocument.Parse(gold.Out).RootElement.GetProperty("profile").GetString());
+        Assert.Equal(2, platinum.ExitCode);
+        Assert.Contains("unknown plan 'platinum'", platinum.Error);
+        Assert.Contains("gold", platinum.Error);
+        Assert.Equal(2, goldOnHeyGen.ExitCode);
+        Assert.Contains("unknown plan 'gold'", goldOnHeyGen.Error);
+    }
+
+    [Theory]
+    [InlineData("check")]
     [InlineData("job")]
     public async Task UnknownProfile_UsageErrorListingTheKnownNames(string command)
     {

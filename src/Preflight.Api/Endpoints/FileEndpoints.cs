@@ -59,7 +59,7 @@ internal static class FileEndpoints
             profile = CheckParameters.SelectProfile(catalog, active, profileName);
             parameters = CheckParameters.Parse(profile, plan, deep, stage);
             withPreviews = CheckParameters.ParseFlag("previews", previews);
-            batch = await receiver.ReceiveAsync(request, cancellationToken, profile);
+            batch = await receiver.ReceiveAsync(request, cancellationToken, profile, verdictFromHead: true);
         }
         catch (RequestProblemException problem)
         {
@@ -76,7 +76,8 @@ internal static class FileEndpoints
                 var report = await FileInspection.InspectAsync(runner.InspectAsync,
                     new InspectionRequest(file.FilePath, file.DisplayName) { DeclaredKind = file.DeclaredKind }, file.Ingested,
                     options, showReason: false, e => Log.EngineFailed(logger, Log.Escape(file.DisplayName), e), cancellationToken);
-                if (file.Ingested.Truncated) return report;
+                // Not kept whole (over the limit, or failed by its head): nothing to preview or stage.
+                if (file.Ingested.Truncated || file.Ingested.HeadOnly) return report;
                 report = await previewer.AttachAsync(report, file.FilePath, withPreviews, baseUrl, cancellationToken);
                 // Staged from the temp file while the batch still holds it; the hash is the one taken while receiving.
                 return parameters.Stage ? await stager.StageAsync(report, file.FilePath, baseUrl, cancellationToken) : report;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Preflight.Api.Hosting;
 using Preflight.Core.Ingest;
+using Preflight.Core.Inspection;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
 
@@ -50,7 +51,12 @@ internal sealed class UploadReceiver(IOptions<UploadOptions> options, Profile pr
         : rules.LargestMaxBytes + _options.MultipartOverheadBytes;
 
     /// <param name="selected">The request's profile (?profile=); null = the service's.</param>
-    public async Task<UploadBatch> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken, Profile? selected = null)
+    /// <param name="verdictFromHead">
+    /// A part whose first bytes already fail it, in a format the engine reads no further (HTML named .mp4, a PDF, a
+    /// ZIP…), keeps only those bytes on disk: the rest is read and hashed, never written (<see cref="IngestedFile.HeadOnly"/>).
+    /// Off for callers that need every file whole (fixes).
+    /// </param>
+    public async Task<UploadBatch> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken, Profile? selected = null, bool verdictFromHead = false)
     {
         var rules = selected ?? profile;
         var boundary = BoundaryOf(request);
@@ -77,7 +83,7 @@ internal sealed class UploadReceiver(IOptions<UploadOptions> options, Profile pr
                 if (batch.Files.Count >= _options.MaxFiles)
                     throw RequestProblemException.BadRequest($"At most {_options.MaxFiles} file parts are accepted per request.");
 
-                var file = await ReceivePartAsync(section, disposition, batch, rules, cancellationToken);
+                var file = await ReceivePartAsync(section, disposition, batch, rules, verdictFromHead, cancellationToken);
                 batch.Files.Add(file);
                 Log.UploadReceived(logger, Log.Escape(file.DisplayName), file.Bytes, file.Sha256[..12]);
             }
@@ -128,7 +134,7 @@ internal sealed class UploadReceiver(IOptions<UploadOptions> options, Profile pr
     }
 
     private async Task<ReceivedFile> ReceivePartAsync(MultipartSection section, ContentDispositionHeaderValue disposition,
-        UploadBatch batch, Profile rules, CancellationToken cancellationToken)
+        UploadBatch batch, Profile rules, bool verdictFromHead, CancellationToken cancellationToken)
     {
         var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value;
         if (string.IsNullOrEmpty(fileName)) fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
@@ -136,8 +142,16 @@ internal sealed class UploadReceiver(IOptions<UploadOptions> options, Profile pr
 
         var kind = rules.KindFromExtension(Path.GetExtension(fileName));
         // A generated name: the client's name never touches the file system (nor ffprobe's argument list).
-        var ingested = await Ingestor.ReceiveAsync(section.Body, batch.Folder.NewFilePath("upload"),
-            new IngestLimits(rules.SizeLimitFor(kind).Limits.MaxBytes.Value), cancellationToken);
+        var limits = new IngestLimits(rules.SizeLimitFor(kind).Limits.MaxBytes.Value);
+        if (verdictFromHead)
+        {
+            // Only where the report then is exactly the engine's: formats it does not read beyond what they are.
+            limits = limits with
+            {
+                DecidedByHead = sniff => HeadVerdict.ReportFollowsFromHead(sniff.Format) && HeadVerdict.Fails(rules, kind, fileName, sniff),
+            };
+        }
+        var ingested = await Ingestor.ReceiveAsync(section.Body, batch.Folder.NewFilePath("upload"), limits, cancellationToken);
         return new ReceivedFile(fileName, ingested, kind);
     }
 

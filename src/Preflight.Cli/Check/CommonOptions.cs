@@ -10,13 +10,11 @@ internal static class CommonOptions
 {
     private const int MaxJobs = 1024;
 
-    public static string? Plan(ParsedArgs parsed, Profile profile, string helpCommand)
-    {
-        var plan = parsed.Value("--plan")?.ToLowerInvariant();
-        if (plan is not null && !profile.IsKnownPlan(plan))
-            throw new CliUsageException($"unknown plan '{parsed.Value("--plan")}': use one of {string.Join(", ", profile.PlanOrder)}", helpCommand);
-        return plan;
-    }
+    /// <summary>
+    /// The --plan as written (lower case). It is checked by <see cref="CheckPlanOf"/> once the engine has resolved the
+    /// profile: a user profile (--profile FILE) may define plans the default profile does not have.
+    /// </summary>
+    public static string? Plan(ParsedArgs parsed) => parsed.Value("--plan")?.ToLowerInvariant();
 
     /// <summary>The --plan checked against the profile the engine resolved (--profile, Preflight:Profile, else heygen).</summary>
     public static void CheckPlanOf(Profile profile, string? plan, ParsedArgs parsed, string helpCommand) =>

@@ -157,7 +157,7 @@ public sealed class CheckCommand : ICliCommand
         if (parsed.Positionals.Count == 0 && watch is null) throw new CliUsageException("missing PATH: give at least one file or folder to check", HelpCommand);
 
         // Checked against the resolved profile's plans once it is known (CommonOptions.CheckPlanOf).
-        var plan = parsed.Value("--plan")?.ToLowerInvariant();
+        var plan = CommonOptions.Plan(parsed);
 
         var format = CommonOptions.Format(parsed, ReportWriters.Formats, HelpCommand);
 

@@ -103,7 +103,7 @@ public sealed class FixCommand : ICliCommand
         var profile = Profile.HeyGen;
         if (parsed.Positionals.Count == 0) throw new CliUsageException("missing PATH: give at least one file or folder to fix", HelpCommand);
 
-        var plan = CommonOptions.Plan(parsed, profile, HelpCommand);
+        var plan = CommonOptions.Plan(parsed);
 
         var format = CommonOptions.Format(parsed, Formats, HelpCommand);
 

@@ -22,6 +22,12 @@ public sealed record FetchOptions
     /// <summary>Fetches running at once through one <see cref="UrlFetcher"/>; more wait their turn.</summary>
     public int MaxConcurrency { get; init; } = 4;
 
+    /// <summary>
+    /// Fetches of URLs on one host running at once (all requests and jobs together); more wait their turn without
+    /// holding one of the <see cref="MaxConcurrency"/> slots, so other hosts go ahead.
+    /// </summary>
+    public int MaxConcurrentPerHost { get; init; } = 4;
+
     /// <summary>Bytes the first ranged request asks for (internal: tests shrink it so small files take the ranged path).</summary>
     internal int RangeHeadBytes { get; init; } = 256 * 1024;
 
@@ -34,6 +40,7 @@ public sealed record FetchOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Timeout, TimeSpan.Zero, nameof(Timeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero, nameof(ConnectTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrency, 1, nameof(MaxConcurrency));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentPerHost, 1, nameof(MaxConcurrentPerHost));
         ArgumentException.ThrowIfNullOrWhiteSpace(UserAgent, nameof(UserAgent));
     }
 }

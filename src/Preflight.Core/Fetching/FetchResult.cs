@@ -28,5 +28,17 @@ public sealed record FetchResult(
     /// </summary>
     public bool Complete { get; init; } = true;
 
+    /// <summary>
+    /// True when reading stopped because the first bytes already decide the verdict (<see cref="VerdictFromHead"/>):
+    /// there is no file, <see cref="Sniff"/> is what the body is and the source's <c>contentLength</c> its size.
+    /// </summary>
+    public bool DecidedByHead { get; init; }
+
     public bool Succeeded => FilePath is not null && !Findings.Any(f => f.Severity == Severity.Error);
 }
+
+/// <summary>
+/// Asked once what a body's first bytes are is certain (and what the server said so far): true when that alone
+/// decides the verdict, so the rest is not worth downloading.
+/// </summary>
+public delegate bool VerdictFromHead(SniffResult sniff, UrlSource source);

@@ -52,13 +52,13 @@ public sealed partial class UrlFetcher
         {
             await stream.ReadExactlyAsync(head, ct);
         }
-        tally.Bytes = head.Length;
+        trace.Spent += head.Length;
         if (HtmlPrefix.Looks(head.AsSpan(0, Math.Min(head.Length, HtmlPrefixLength))))
             return trace.Fail(UrlFindings.ReturnsHtml("the body is an HTML page"));
         if (head.Length == total)
         {
             tally.Complete = true;
-            return await IngestAsync(new MemoryStream(head, writable: false), limits, targetDirectory, trace, fromNetwork: false, ct);
+            return await IngestAsync(new MemoryStream(head, writable: false), limits, targetDirectory, trace, total, fromNetwork: false, ct);
         }
 
         var body = SparseBody.Create(NewPath(targetDirectory), total);
@@ -66,6 +66,14 @@ public sealed partial class UrlFetcher
         try
         {
             await WriteAtAsync(body, 0, head, ct);
+            // A format the quick check reads no further than what it is, and that this slot refuses: the report is
+            // already that of the whole file (its size is the total from Content-Range), so nothing more is read.
+            if (trace.VerdictFromHead is { } decides && SniffHeld(body) is { } known
+                && HeadVerdict.ReportFollowsFromHead(known.Format) && decides(known, trace.Source))
+            {
+                return trace.DecidedByHead(known);
+            }
+
             var budget = Math.Min(limits.MaxBytes, ProbeBudgetBytes);
             while (true)
             {
@@ -80,7 +88,7 @@ public sealed partial class UrlFetcher
                 // What the reader asked for, stretched to the minimum range but not over bytes already held.
                 var end = Math.Min(total, Math.Max(missing.Offset + missing.Count,
                     Math.Min(missing.Offset + _options.MinRangeBytes, body.NextHeld(missing.Offset) ?? total)));
-                if (tally.Requests >= MaxRangeRequests || tally.Bytes + (end - missing.Offset) > budget) break;
+                if (tally.Requests >= MaxRangeRequests || trace.Spent + (end - missing.Offset) > budget) break;
                 if (await FetchRangeAsync(body, missing.Offset, end, validator, uri, limits, targetDirectory, trace, ct) is { } ended)
                     return ended;
             }
@@ -113,6 +121,9 @@ public sealed partial class UrlFetcher
         Trace trace, CancellationToken ct)
     {
         var tally = trace.Ranges!;
+        // Never more than the size limit in all: ranges that would pass it are not asked for (only a body that
+        // changed or a server whose answers contradict each other gets here: every gap is within the total).
+        if (trace.Spent + (end - start) > limits.MaxBytes) return trace.Fail(UrlFindings.ReadLimitSpent(limits, trace.Spent));
         tally.Requests++;
         var sent = await SendAsync(uri, request =>
         {
@@ -127,15 +138,16 @@ public sealed partial class UrlFetcher
         if (validator.Differs(response) is { } why) return trace.Fail(UrlFindings.ChangedDuringCheck(why));
         if (status != 206)
         {
-            // Ranges ignored (same file: Differs checked it): this answer is the whole body, read as a normal download.
-            if (response.Content.Headers.ContentLength is { } declared && declared > limits.MaxBytes)
-                return trace.Fail(UrlFindings.TooLargeDeclared(declared, limits));
+            // Ranges ignored (same file: Differs checked it): this answer is the whole body, read as a normal download
+            // within what this check may still read.
             return await DownloadAsync(response, limits, targetDirectory, trace, ct);
         }
         if (response.Content.Headers.ContentRange is not { From: { } from, To: { } to } || from != start || to != end - 1
             || response.Content.Headers.ContentLength is { } length && length != end - start)
         {
-            // Not the bytes asked for: nothing this server says about ranges can be trusted. Start over, whole.
+            // Not the bytes asked for: nothing this server says about ranges can be trusted. Start over, whole (its
+            // connection given back first), within what this check may still read.
+            response.Dispose();
             return await FetchCoreAsync(uri, limits, targetDirectory, trace, partial: false, ct);
         }
 
@@ -147,7 +159,7 @@ public sealed partial class UrlFetcher
             if (read == 0) throw new EndOfStreamException("the server sent less than the range it announced");
             await WriteAtAsync(body, at, buffer.AsMemory(0, read), ct);
             at += read;
-            tally.Bytes += read;
+            trace.Spent += read;
         }
         return null;
     }
@@ -196,6 +208,21 @@ public sealed partial class UrlFetcher
 
     private readonly record struct Step(SniffResult? Sniff, (long Offset, long Count)? Missing);
 
+    /// <summary>What the fetched bytes are, when the sniffer needed no other byte (else null: not certain yet).</summary>
+    private static SniffResult? SniffHeld(SparseBody body)
+    {
+        using var stream = body.OpenGuarded();
+        try
+        {
+            var sniff = FormatSniffer.Default.Sniff(stream);
+            return stream.Missing is null ? sniff : null;
+        }
+        catch (MissingBytesException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>What the first answer said the file is; every later range must be of the same file.</summary>
     private sealed record Validator(EntityTagHeaderValue? ETag, DateTimeOffset? LastModified, long Total)
     {
@@ -231,12 +258,10 @@ public sealed partial class UrlFetcher
     }
 }
 
-/// <summary>How a body was read when ranges were served: the report's <c>bytesFetched</c>, <c>rangeRequests</c>, <c>complete</c>.</summary>
+/// <summary>How a body was read when ranges were served (or a quick check stopped early): the report's <c>rangeRequests</c> and <c>complete</c>.</summary>
 internal sealed class RangeTally
 {
     public int Requests { get; set; }
-
-    public long Bytes { get; set; }
 
     public bool Complete { get; set; }
 }

@@ -22,6 +22,7 @@ public sealed partial class UrlFetcher : IDisposable
     private readonly FetchOptions _options;
     private readonly HttpClient _client;
     private readonly SemaphoreSlim _slots;
+    private readonly HostSlots _hostSlots;
 
     public UrlFetcher(FetchOptions options, HostResolver? resolver = null)
         : this(options, resolver, gate: null, connector: null)
@@ -34,6 +35,7 @@ public sealed partial class UrlFetcher : IDisposable
         options.Validate();
         _options = options;
         _slots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
+        _hostSlots = new HostSlots(options.MaxConcurrentPerHost);
 
         var safe = new SafeConnector(
             resolver ?? SafeConnector.SystemResolver,
@@ -73,16 +75,29 @@ public sealed partial class UrlFetcher : IDisposable
     /// is then sparse: <see cref="FetchResult.Complete"/> is false and there is no SHA-256). Any other format, or a
     /// body the quick check cannot judge from its structure alone, is fetched whole.
     /// </summary>
-    public async Task<FetchResult> FetchAsync(string url, FetchLimits limits, string targetDirectory, bool partialAllowed, CancellationToken cancellationToken)
+    public Task<FetchResult> FetchAsync(string url, FetchLimits limits, string targetDirectory, bool partialAllowed, CancellationToken cancellationToken) =>
+        FetchAsync(url, limits, targetDirectory, partialAllowed, verdictFromHead: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FetchAsync(string, FetchLimits, string, bool, CancellationToken)"/>; with <paramref name="partialAllowed"/>
+    /// and <paramref name="verdictFromHead"/>, a body whose length the server announces stops being read as soon as its
+    /// first bytes decide the verdict (<see cref="FetchResult.DecidedByHead"/>). When byte ranges are served that is
+    /// done only for formats the quick check reads no further than what they are (a PDF behind a video URL), so the
+    /// report stays the one of the downloaded file; without ranges, for any format <paramref name="verdictFromHead"/> condemns.
+    /// </summary>
+    public async Task<FetchResult> FetchAsync(
+        string url, FetchLimits limits, string targetDirectory, bool partialAllowed, VerdictFromHead? verdictFromHead, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentException.ThrowIfNullOrEmpty(targetDirectory);
         if (!Directory.Exists(targetDirectory))
             throw new DirectoryNotFoundException($"The download directory '{targetDirectory}' does not exist.");
 
-        var trace = new Trace(Redact(url));
+        var trace = new Trace(Redact(url)) { VerdictFromHead = partialAllowed ? verdictFromHead : null };
         if (!TryParse(url, out var uri, out var why)) return trace.Fail(UrlFindings.Invalid(why));
 
+        // The host's slot first: fetches waiting for a busy host hold none of the process-wide slots.
+        using var hostSlot = await _hostSlots.EnterAsync(uri.IdnHost, cancellationToken);
         await _slots.WaitAsync(cancellationToken);
         try
         {
@@ -114,6 +129,7 @@ public sealed partial class UrlFetcher : IDisposable
     {
         if (!TryParse(url, out var uri, out var why)) return new Rules.HeadAnswer(null, null, null, "the URL is invalid: " + why);
 
+        using var hostSlot = await _hostSlots.EnterAsync(uri.IdnHost, cancellationToken);
         await _slots.WaitAsync(cancellationToken);
         try
         {
@@ -148,6 +164,7 @@ public sealed partial class UrlFetcher : IDisposable
 
     private async Task<FetchResult> FetchCoreAsync(Uri uri, FetchLimits limits, string targetDirectory, Trace trace, bool partial, CancellationToken ct)
     {
+        if (partial) trace.AskedForRange = true;
         var sent = await SendAsync(uri, partial ? HeadRange : null, trace, ct);
         if (sent.Failure is { } failure) return trace.Fail(failure);
         using var response = sent.Response!;
@@ -164,8 +181,6 @@ public sealed partial class UrlFetcher : IDisposable
             return trace.Fail(UrlFindings.ReturnsHtml($"Content-Type: {MimeFormats.MediaType(trace.ContentType)}"));
         if (partial && status == 206)
             return await RangedAsync(response, sent.Uri, limits, targetDirectory, trace, ct);
-        if (trace.ContentLength is { } declared && declared > limits.MaxBytes)
-            return trace.Fail(UrlFindings.TooLargeDeclared(declared, limits));
 
         return await DownloadAsync(response, limits, targetDirectory, trace, ct);
     }
@@ -233,31 +248,55 @@ public sealed partial class UrlFetcher : IDisposable
         public Sent(HttpResponseMessage response, Uri uri) : this(response, uri, null) { }
     }
 
+    /// <summary>
+    /// Reads <paramref name="response"/> as the whole body: refused at once when its Content-Length is over the limit
+    /// (or over what this check may still read), stopped past the limit, at an HTML head, or where its head decides.
+    /// </summary>
     private static async Task<FetchResult> DownloadAsync(
         HttpResponseMessage response, FetchLimits limits, string targetDirectory, Trace trace, CancellationToken ct)
     {
+        var declared = response.Content.Headers.ContentLength;
+        if (declared > limits.MaxBytes) return trace.Fail(UrlFindings.TooLargeDeclared(declared.Value, limits));
+        if (declared > trace.Unread(limits)) return trace.Fail(UrlFindings.ReadLimitSpent(limits, trace.Spent));
         await using var body = await response.Content.ReadAsStreamAsync(ct);
-        return await IngestAsync(body, limits, targetDirectory, trace, fromNetwork: true, ct);
+        return await IngestAsync(body, limits, targetDirectory, trace, declared, fromNetwork: true, ct);
     }
 
+    /// <param name="networkLength">The body's Content-Length, when it announced one.</param>
+    /// <param name="fromNetwork">False for bytes already read (and counted) by an earlier request.</param>
     private static async Task<FetchResult> IngestAsync(
-        Stream body, FetchLimits limits, string targetDirectory, Trace trace, bool fromNetwork, CancellationToken ct)
+        Stream body, FetchLimits limits, string targetDirectory, Trace trace, long? networkLength, bool fromNetwork, CancellationToken ct)
     {
         var path = NewPath(targetDirectory);
-        var ingested = await Ingestor.ReceiveAsync(body, path,
-            new IngestLimits(limits.MaxBytes, StopPastCap: true) { HeadBytes = HtmlPrefixLength, RejectHead = head => HtmlPrefix.Looks(head.Span) },
-            ct);
-        if (fromNetwork && trace.Ranges is { } tally)
+        // One check never reads more than the size limit in all, whatever earlier answers made it read again.
+        var cap = fromNetwork ? Math.Min(limits.MaxBytes, trace.Unread(limits)) : limits.MaxBytes;
+        var ingestLimits = new IngestLimits(cap, StopPastCap: true) { HeadBytes = HtmlPrefixLength, RejectHead = head => HtmlPrefix.Looks(head.Span) };
+        // A verdict from the head needs the body's size for the report: only a body whose length is announced.
+        if (fromNetwork && trace.VerdictFromHead is { } decides && networkLength is { } length)
         {
-            tally.Bytes += ingested.Bytes;
-            tally.Complete = ingested.Stop == IngestStop.None;
+            ingestLimits = ingestLimits with
+            {
+                DecidedByHead = sniff => decides(sniff, trace.Source),
+                StopWhenDecided = true,
+                KnownLength = length,
+            };
+        }
+        var ingested = await Ingestor.ReceiveAsync(body, path, ingestLimits, ct);
+        if (fromNetwork)
+        {
+            trace.Spent += ingested.Bytes;
+            if (trace.Ranges is null && ingested.Stop == IngestStop.HeadDecided)
+                trace.Ranges = new RangeTally { Requests = trace.AskedForRange ? 1 : 0 };
+            if (trace.Ranges is { } tally) tally.Complete = ingested.Stop == IngestStop.None;
         }
         switch (ingested.Stop)
         {
             case IngestStop.PastCap:
-                return trace.Fail(UrlFindings.TooLargeStreamed(limits));
+                return trace.Fail(cap < limits.MaxBytes ? UrlFindings.ReadLimitSpent(limits, trace.Spent) : UrlFindings.TooLargeStreamed(limits));
             case IngestStop.HeadRejected:
                 return trace.Fail(UrlFindings.ReturnsHtml("the body is an HTML page"));
+            case IngestStop.HeadDecided:
+                return trace.DecidedByHead(ingested.Sniff!);
         }
         return Whole(ingested, trace);
     }
@@ -379,9 +418,28 @@ public sealed partial class UrlFetcher : IDisposable
         /// <summary>Set once a range was served (206): what the report's source then says about the reading.</summary>
         public RangeTally? Ranges { get; set; }
 
+        /// <summary>Whether the first request asked for a byte range (a quick check).</summary>
+        public bool AskedForRange { get; set; }
+
+        /// <summary>Body bytes read from the network so far, over every request of this check.</summary>
+        public long Spent { get; set; }
+
+        /// <summary>What decides a verdict from a body's first bytes (quick checks only).</summary>
+        public VerdictFromHead? VerdictFromHead { get; init; }
+
+        /// <summary>Body bytes this check may still read: the size limit is for all its requests together.</summary>
+        public long Unread(FetchLimits limits) => Math.Max(0, limits.MaxBytes - Spent);
+
+        /// <summary>Reading stopped at a head that decides the verdict: no file, what the body is, and what was read.</summary>
+        public FetchResult DecidedByHead(SniffResult sniff)
+        {
+            Ranges!.Complete = false;
+            return new FetchResult(null, 0, null, Source, []) { Sniff = sniff, Complete = false, DecidedByHead = true };
+        }
+
         public UrlSource Source => new(url, FinalUrl, HttpStatus, ContentType, ContentLength, Redirects)
         {
-            BytesFetched = Ranges?.Bytes,
+            BytesFetched = Ranges is null ? null : Spent,
             RangeRequests = Ranges?.Requests,
             Complete = Ranges?.Complete,
         };

@@ -87,6 +87,15 @@ internal static class UrlFindings
             actual: "> " + limits.MaxBytes.ToString(CultureInfo.InvariantCulture),
             limit: limits.MaxBytes.ToString(CultureInfo.InvariantCulture));
 
+    public static Finding ReadLimitSpent(FetchLimits limits, long spent) =>
+        Finding.Error(FindingCodes.UrlHttpError,
+            "The server stopped answering byte ranges consistently (a later range came back as the whole file or as other bytes than asked), "
+            + $"and reading the file again whole would take this check past {Megabytes(limits.MaxBytes)} read in all, the size limit of "
+            + $"{limits.Label}{SourceNote(limits)}; {Megabytes(spent)} had been read, so Preflight stopped.",
+            actual: spent.ToString(CultureInfo.InvariantCulture),
+            limit: limits.MaxBytes.ToString(CultureInfo.InvariantCulture),
+            fix: "Serve the file with consistent byte ranges (or without range support), e.g. from a storage bucket or CDN.");
+
     public static Finding ChangedDuringCheck(string why) =>
         Finding.Error(FindingCodes.UrlChangedDuringCheck,
             $"The file changed while Preflight was reading it ({why}): the parts read do not belong to one version of the file.",

@@ -56,13 +56,29 @@ public sealed class UrlInspector(UrlFetcher fetcher, Profile profile)
         var rules = options.Profile ?? profile;
         var uri = Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed : null;
         var kindBeforeFetch = kind ?? (uri is null ? null : UrlKindHints.FromPath(uri));
+        // The engine reads the extension from the display path: give it the URL's path, never its query string.
+        var displayPath = uri?.GetLeftPart(UriPartial.Path) ?? url;
+        var fileName = HeadVerdict.FileNameOf(displayPath);
         var urlFindings = UrlRules.BeforeFetch(rules.Url, url).ToList();
+        // A quick check stops reading a body whose first bytes already fail it (a ZIP behind a video URL).
+        VerdictFromHead decides = (sniff, source) =>
+            HeadVerdict.Fails(rules, Declared(rules, kindBeforeFetch ?? UrlKindHints.FromContentType(source.ContentType), sniff), fileName, sniff);
         var fetched = await fetcher.FetchAsync(url, FetchLimits.For(rules, kindBeforeFetch), folder,
-            partialAllowed: !wholeBody && !options.Deep, cancellationToken);
+            partialAllowed: !wholeBody && !options.Deep, decides, cancellationToken);
         var kindAfterHeaders = kindBeforeFetch ?? UrlKindHints.FromContentType(fetched.Source.ContentType);
         urlFindings.AddRange(UrlRules.AfterFetch(rules.Url, fetched.Source));
         if (UrlRules.WantsHead(rules.Url) && fetched.Source.HttpStatus is not null)
             urlFindings.AddRange(UrlRules.Head(rules.Url, await fetcher.HeadAsync(url, cancellationToken)));
+
+        if (fetched is { DecidedByHead: true, Sniff: { } head, Source.ContentLength: { } size })
+        {
+            var early = HeadVerdict.Report(rules, displayPath, Declared(rules, kindAfterHeaders, head), head, size, sha256: null);
+            return early.WithFindings([.. fetched.Findings, .. urlFindings, .. Mismatch(fetched.Source, head.Format)]) with
+            {
+                Path = url,
+                Source = fetched.Source,
+            };
+        }
 
         if (fetched.FilePath is null)
         {
@@ -80,18 +96,14 @@ public sealed class UrlInspector(UrlFetcher fetcher, Profile profile)
         {
             // Sniffed once, while the body arrived: the kind, the engine and the Content-Type check all use that answer.
             var sniffed = fetched.Sniff ?? FormatSniffer.Default.Sniff(fetched.FilePath);
-            var declared = kindAfterHeaders ?? rules.KindAccepting(sniffed.Format) ?? FormatFamilies.FamilyOf(sniffed.Format);
-            // The engine reads the extension from the display path: give it the URL's path, never its query string.
-            var displayPath = uri?.GetLeftPart(UriPartial.Path) ?? url;
+            var declared = Declared(rules, kindAfterHeaders, sniffed);
             var inspected = await FileInspection.InspectAsync(new InspectFile(inspect),
                 // A partly fetched body has no hash: a stand-in keeps the engine from hashing the sparse file, and goes again below.
                 new InspectionRequest(fetched.FilePath, displayPath) { DeclaredKind = declared, Sha256 = fetched.Sha256 ?? NotHashed, Sniff = sniffed },
                 fetched.Ingested, options, ShowEngineFailureReason, OnEngineFailure, cancellationToken);
 
-            var mismatch = inspected.Detected is { } detected
-                ? UrlKindHints.ContentTypeMismatch(fetched.Source.ContentType, detected.Format)
-                : null;
-            var report = inspected.WithFindings([.. fetched.Findings, .. urlFindings, .. mismatch is null ? [] : new[] { mismatch }]) with
+            var mismatch = inspected.Detected is { } detected ? Mismatch(fetched.Source, detected.Format) : [];
+            var report = inspected.WithFindings([.. fetched.Findings, .. urlFindings, .. mismatch]) with
             {
                 Path = url,
                 Source = fetched.Source,
@@ -104,6 +116,13 @@ public sealed class UrlInspector(UrlFetcher fetcher, Profile profile)
             TryDelete(fetched.FilePath);
         }
     }
+
+    /// <summary>The kind a URL asset is judged as: the caller's or its hints', else what its bytes are.</summary>
+    private static AssetKind Declared(Profile rules, AssetKind? hinted, SniffResult sniff) =>
+        hinted ?? rules.KindAccepting(sniff.Format) ?? FormatFamilies.FamilyOf(sniff.Format);
+
+    private static Finding[] Mismatch(UrlSource source, string format) =>
+        UrlKindHints.ContentTypeMismatch(source.ContentType, format) is { } mismatch ? [mismatch] : [];
 
     private static void TryDelete(string path)
     {

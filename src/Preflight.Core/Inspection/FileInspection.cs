@@ -36,6 +36,12 @@ public static class FileInspection
             var kind = request.DeclaredKind ?? options.Profile.KindFromExtension(Path.GetExtension(request.DisplayPath));
             return OversizeReport.Create(options.Profile, request.DisplayPath, sniff, ingested.Bytes, sha256, kind);
         }
+        if (ingested is { HeadOnly: true, Sha256: { } hash, Sniff: { } format })
+        {
+            // Only the head is on disk, kept so because it decides the verdict (for a format the engine does not read
+            // further, this is the very report the engine gives).
+            return HeadVerdict.Report(options.Profile, request.DisplayPath, request.DeclaredKind, format, ingested.Bytes, hash);
+        }
 
         if (ingested is not null) request = request with { Sha256 = ingested.Sha256, Sniff = ingested.Sniff };
         try

@@ -88,24 +88,23 @@ public sealed class Inspector(MediaTools mediaTools)
             return Report(request, declaredKind, size, sha256, sniff, media: null, findings);
         }
 
-        findings.AddRange(FileRules.Format(profile, declaredKind, fileName, sniff));
-
-        // Limits follow what the bytes are when a kind accepts them (a PNG named .mp4 is still judged as an image).
-        var effectiveKind = profile.KindAccepting(sniff.Format) ?? FamilyOrDeclared(sniff.Format, declaredKind);
         var probe = size == 0 ? null : await ProbeAsync(request.FilePath, contents, fileName, sniff.Format, options.Deep, cancellationToken);
-        var media = probe?.Media;
-        if (probe is not null)
+        if (probe is null)
         {
-            findings.AddRange(probe.Findings);
-            if (!probe.HasErrors)
-            {
-                findings.AddRange(FileRules.Media(profile, effectiveKind, fileName, probe.Media, options.Plan));
-                findings.AddRange(MissingStreams(effectiveKind, sniff.Format, probe.Media));
-            }
+            // Nothing is read beyond what the bytes are: the same findings a verdict from the head alone gives.
+            findings.AddRange(HeadVerdict.Findings(profile, declaredKind, fileName, sniff, size, unprobed: true));
+            return Report(request, declaredKind, size, sha256, sniff, media: null, findings);
         }
-        else if (size > 0 && KindRules.NotChecked(profile.LimitsFor(effectiveKind), sniff.Format, profile.KindAccepting(sniff.Format) == effectiveKind) is { } notChecked)
+
+        findings.AddRange(FileRules.Format(profile, declaredKind, fileName, sniff));
+        // Limits follow what the bytes are when a kind accepts them (a PNG named .mp4 is still judged as an image).
+        var effectiveKind = HeadVerdict.EffectiveKind(profile, sniff.Format, declaredKind);
+        var media = probe.Media;
+        findings.AddRange(probe.Findings);
+        if (!probe.HasErrors)
         {
-            findings.Add(notChecked);
+            findings.AddRange(FileRules.Media(profile, effectiveKind, fileName, probe.Media, options.Plan));
+            findings.AddRange(MissingStreams(effectiveKind, sniff.Format, probe.Media));
         }
 
         findings.AddRange(FileRules.Size(profile, effectiveKind == AssetKind.Unknown ? declaredKind : effectiveKind, fileName, size, media));
@@ -124,12 +123,6 @@ public sealed class Inspector(MediaTools mediaTools)
         Media = media,
         Findings = findings,
     };
-
-    private static AssetKind FamilyOrDeclared(string format, AssetKind declared)
-    {
-        var family = FormatFamilies.FamilyOf(format);
-        return family == AssetKind.Unknown ? declared : family;
-    }
 
     /// <summary>
     /// Runs the prober the registry declares for the sniffed format. Formats we do not accept have none and are not

@@ -114,17 +114,30 @@ public sealed class JobChecker(Profile profile, AssetInspector inspectAsset, Job
         };
     }
 
-    /// <summary>Each distinct URL is fetched and inspected once, a few at a time.</summary>
+    /// <summary>
+    /// Each distinct URL is fetched and inspected once, a few at a time, taken from each host in turn: the fetcher
+    /// bounds fetches per host (<c>Preflight:Fetch:MaxConcurrentPerHost</c>), so assets of other hosts go ahead
+    /// instead of queueing behind one busy host.
+    /// </summary>
     private async Task<Dictionary<string, FileReport>> InspectAssetsAsync(IReadOnlyList<JobAsset> assets, string? plan, CancellationToken cancellationToken)
     {
         var distinct = assets.DistinctBy(a => a.Url).ToList();
         var results = new FileReport[distinct.Count];
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, distinct.Count),
+            InterleavedByHost(distinct),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentAssets), CancellationToken = cancellationToken },
             async (i, ct) => results[i] = await inspectAsset(distinct[i], plan, ct));
         return distinct.Select((a, i) => (a.Url, Report: results[i])).ToDictionary(x => x.Url, x => x.Report);
     }
+
+    /// <summary>The indexes of <paramref name="assets"/>: the first of every host, then the second of every host, and so on.</summary>
+    internal static IEnumerable<int> InterleavedByHost(IReadOnlyList<JobAsset> assets) =>
+        Enumerable.Range(0, assets.Count)
+            .GroupBy(i => Uri.TryCreate(assets[i].Url, UriKind.Absolute, out var uri) ? uri.IdnHost.ToLowerInvariant() : "")
+            .SelectMany(host => host.Select((index, turn) => (Index: index, Turn: turn)))
+            .OrderBy(x => x.Turn)
+            .ThenBy(x => x.Index)
+            .Select(x => x.Index);
 
     private static IEnumerable<JobFinding> AssetFindings(IReadOnlyList<JobAsset> assets, Dictionary<string, FileReport> reports)
     {

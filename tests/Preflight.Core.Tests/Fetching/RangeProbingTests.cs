@@ -358,9 +358,9 @@ public sealed class RangeProbingTests
         Assert.False(Assert.Single(server.Requests).Headers.ContainsKey("Range"));
     }
 
-    private static async Task<FileReport> InspectAsync(string url, bool wholeBody)
+    internal static async Task<FileReport> InspectAsync(string url, bool wholeBody, FetchOptions? options = null)
     {
-        using var fetcher = new UrlFetcher(SmallRanges);
+        using var fetcher = new UrlFetcher(options ?? SmallRanges);
         using var folder = new TempDir();
         var inspector = new UrlInspector(fetcher, Profile.HeyGen);
         var report = await inspector.InspectAsync(url, null, new InspectionOptions(), folder.Path, Engine.InspectAsync, null, wholeBody,
@@ -369,6 +369,6 @@ public sealed class RangeProbingTests
         return report;
     }
 
-    private static string Describe(FileReport report) =>
+    internal static string Describe(FileReport report) =>
         $"{report.Verdict} {report.Kind}\n" + string.Join("\n", report.Findings.Select(f => $"{f.Code} {f.Severity} {f.Message} | {f.Actual} | {f.Limit} | {f.Fix}"));
 }

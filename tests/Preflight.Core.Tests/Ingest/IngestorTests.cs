@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
+using System.Text;
 using Preflight.Core.Ingest;
 using Preflight.Core.Sniffing;
+using Preflight.Core.Tests.Fetching;
 using Preflight.TestSupport;
 
 namespace Preflight.Core.Tests.Ingest;
@@ -156,6 +158,129 @@ public sealed class IngestorTests : IDisposable
         using var folder = PrivateTempFolder.Create(null, "preflight-test-");
         Assert.StartsWith(Path.GetTempPath(), folder.Path, StringComparison.Ordinal);
         Assert.True(Directory.Exists(folder.Path));
+    }
+
+    /// <summary>An HTML page of <paramref name="length"/> bytes: what a share link answers instead of a video.</summary>
+    internal static byte[] HtmlPage(int length)
+    {
+        var page = new StringBuilder("<!doctype html><html><head><title>Shared video</title></head><body>\n");
+        while (page.Length < length - 20) page.Append("<p>Sign in to watch this video.</p>\n");
+        page.Append("</body></html>\n");
+        return Encoding.ASCII.GetBytes(page.ToString());
+    }
+
+    private static bool IsHtml(SniffResult sniff) => sniff.Format == KnownFormats.Html;
+
+    [Fact]
+    public async Task ReceiveAsync_HeadDecidesVerdict_StoresOnlyTheHeadButHashesAndCountsEveryByte()
+    {
+        var html = HtmlPage(3_000_000);
+        var path = _dir.File("in");
+        long largestOnDisk = 0;
+        var source = new TrickleStream(html, 64 * 1024)
+        {
+            OnRead = _ => largestOnDisk = Math.Max(largestOnDisk, File.Exists(path) ? new FileInfo(path).Length : 0),
+        };
+
+        var file = await Ingestor.ReceiveAsync(source, path, new IngestLimits(100_000_000) { DecidedByHead = IsHtml }, CancellationToken.None);
+
+        Assert.True(file.HeadOnly);
+        Assert.False(file.Truncated);
+        Assert.Equal(IngestStop.None, file.Stop);
+        Assert.Equal(html.Length, file.Bytes);
+        Assert.Equal(Sha(html), file.Sha256);
+        // The sniff of the whole body, decided from its head.
+        Assert.Equal(FormatSniffer.Default.Sniff(new MemoryStream(html)), file.Sniff);
+        // Decided at the first read that held enough to be sure, before that read was stored: not even one 64 KB chunk.
+        Assert.Equal(0, file.StoredBytes);
+        Assert.Equal(0, largestOnDisk);
+        Assert.Equal(0, new FileInfo(path).Length);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_HeadDecidesInSmallReads_StoresOnlyWhatCameBeforeTheDecision()
+    {
+        var html = HtmlPage(1_000_000);
+        var path = _dir.File("in");
+
+        var file = await Ingestor.ReceiveAsync(new TrickleStream(html, 1000), path, new IngestLimits(100_000_000) { DecidedByHead = IsHtml }, CancellationToken.None);
+
+        Assert.True(file.HeadOnly);
+        Assert.InRange(file.StoredBytes, 1, HeadSniff.UsualBytes);
+        Assert.Equal(file.StoredBytes, new FileInfo(path).Length);
+        Assert.Equal(Sha(html), file.Sha256);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_HeadDecidesAndStopWhenDecided_StopsReadingAndLeavesNoFile()
+    {
+        var html = HtmlPage(3_000_000);
+        var source = new TrickleStream(html, 4096);
+        var path = _dir.File("in");
+
+        var file = await Ingestor.ReceiveAsync(source, path,
+            new IngestLimits(100_000_000, StopPastCap: true) { DecidedByHead = IsHtml, StopWhenDecided = true, KnownLength = html.Length },
+            CancellationToken.None);
+
+        Assert.Equal(IngestStop.HeadDecided, file.Stop);
+        Assert.Equal(KnownFormats.Html, file.Sniff!.Format);
+        Assert.Null(file.Sha256);
+        Assert.InRange(source.Position, HeadSniff.UsualBytes, HeadSniff.UsualBytes + 4096);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_HeadDoesNotDecide_StoredWholeAsBefore()
+    {
+        var png = Png().Concat(new byte[100_000]).ToArray();
+        var path = _dir.File("in");
+        var asked = 0;
+
+        var file = await Ingestor.ReceiveAsync(new TrickleStream(png, 4096), path,
+            new IngestLimits(1_000_000) { DecidedByHead = _ => { asked++; return false; } }, CancellationToken.None);
+
+        Assert.Equal(1, asked);
+        Assert.False(file.HeadOnly);
+        Assert.Equal(png.Length, file.StoredBytes);
+        Assert.Equal(png, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_OverCapWhileDeciding_SniffsThenGivesTheDiskBack()
+    {
+        var body = Png().Concat(new byte[300_000]).ToArray();
+        var path = _dir.File("in");
+        var expected = await Ingestor.ReceiveAsync(new MemoryStream(body), _dir.File("reference"), new IngestLimits(100_000), CancellationToken.None);
+
+        var file = await Ingestor.ReceiveAsync(new TrickleStream(body, 777), path,
+            new IngestLimits(100_000) { DecidedByHead = _ => false }, CancellationToken.None);
+
+        Assert.True(file.Truncated);
+        Assert.False(file.HeadOnly);
+        Assert.Equal(body.Length, file.Bytes);
+        Assert.Equal(Sha(body), file.Sha256);
+        // The same answer as today's sniff of the capped copy, while nothing of it stays on disk.
+        Assert.Equal(expected.Sniff, file.Sniff);
+        Assert.Equal(0, new FileInfo(path).Length);
+    }
+
+    [Theory]
+    [MemberData(nameof(RangeProbingTests.TestDataFiles), MemberType = typeof(RangeProbingTests))]
+    public void HeadSniff_WhenCertain_IsTheSniffOfTheWholeBody(string relative)
+    {
+        var original = File.ReadAllBytes(Path.Combine(RepoPaths.TestData, relative));
+        // The file as it is, and followed by more bytes (a longer body with the same head).
+        foreach (var bytes in new[] { original, original.Concat(new byte[70_000]).ToArray() })
+        {
+            var whole = FormatSniffer.Default.Sniff(new MemoryStream(bytes));
+            foreach (var held in new[] { 1, 100, 4096, 8192, HeadSniff.UsualBytes, 40_000, 65_536 }.Where(n => n <= bytes.Length))
+            {
+                var prefix = bytes.AsMemory(0, held);
+                if (HeadSniff.Certain(prefix, null) is { } unknownLength) Assert.Equal(whole, unknownLength);
+                if (HeadSniff.Certain(prefix, bytes.Length) is { } knownLength) Assert.Equal(whole, knownLength);
+            }
+            if (bytes.Length > 0) Assert.Equal(whole, HeadSniff.Certain(bytes, bytes.Length));
+        }
     }
 
     /// <summary>Delivers a body a few bytes per read, like a network stream; counts what was read.</summary>

@@ -391,4 +391,17 @@ public sealed class JobCheckerTests
     [InlineData("video/translate", "video_translate")]
     public void Normalise_Spellings_MapToCanonicalName(string given, string expected) =>
         Assert.Equal(expected, GenerationEndpoints.Normalise(given));
+
+    [Fact]
+    public void InterleavedByHost_TakesEachHostInTurn()
+    {
+        JobAsset Asset(string url) => new(url, AssetKind.Image, "/x");
+        var assets = new[]
+        {
+            Asset("https://a.example/1.png"), Asset("https://a.example/2.png"), Asset("https://A.EXAMPLE/3.png"),
+            Asset("https://b.example/1.png"), Asset("https://c.example/1.png"), Asset("https://b.example/2.png"),
+        };
+
+        Assert.Equal([0, 3, 4, 1, 5, 2], JobChecker.InterleavedByHost(assets));
+    }
 }

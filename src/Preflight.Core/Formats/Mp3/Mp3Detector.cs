@@ -4,8 +4,8 @@ namespace Preflight.Core.Formats.Mp3;
 
 /// <summary>
 /// MP3 has no magic: an 11-bit sync is found by chance every few KB of random data. So, after any ID3v2 tags, a valid
-/// Layer III header must sit exactly where the audio starts, and a second one from the same stream exactly one frame
-/// length later.
+/// Layer III header (<see cref="MpegAudioFrameHeader"/>) must sit exactly where the audio starts, and a second one from
+/// the same stream exactly one frame length later; frames found by searching past the tag's end must chain three deep.
 /// </summary>
 internal sealed class Mp3Detector : IFormatDetector
 {
@@ -26,7 +26,7 @@ internal sealed class Mp3Detector : IFormatDetector
         while (zeros < window.Length && zeros < MaxZeroPadding && window[zeros] == 0) zeros++;
 
         var firstAt = start.Offset + zeros;
-        if (!MpegAudioFrameHeader.TryParse(window[zeros..], out var first)
+        if (!MpegAudioFrameHeader.TryParse(window[zeros..], out var first) || first.Layer != 3
             || !MpegAudioFrameHeader.TryParse(context.ReadAt(firstAt + first.FrameLength, 4), out var second) || !first.Continues(second))
         {
             return start.HasTag ? AfterGap(context, start) : null;
@@ -44,8 +44,13 @@ internal sealed class Mp3Detector : IFormatDetector
     /// <summary>Frames a little after where the tag says it ends: still MP3 (the tag is what is damaged).</summary>
     private static SniffResult? AfterGap(SniffContext context, Id3Skip start)
     {
-        var window = context.ReadAt(start.Offset, MaxGapAfterTag + 4).ToArray();
-        var at = MpegAudioFrameHeader.FindChained(window, offset => context.ReadAt(start.Offset + offset, 4).ToArray());
+        var window = context.ReadAt(start.Offset, MaxGapAfterTag + 4);
+        var at = MpegAudioFrameHeader.FindChained(window, start.Offset, context.Length ?? long.MaxValue, (offset, destination) =>
+        {
+            var bytes = context.ReadAt(offset, destination.Length);
+            bytes.CopyTo(destination);
+            return bytes.Length;
+        });
         if (at <= 0) return null;
         var first = start.Offset + at;
         return Sniffed.As(KnownFormats.Mp3,

@@ -1,4 +1,4 @@
-using NAudio.Wave;
+using Preflight.Core.Formats.Id3;
 
 namespace Preflight.Core.Formats.Mp3;
 
@@ -8,20 +8,20 @@ internal sealed record Mp3WalkResult(
     double Seconds,
     int SampleRate,
     int Channels,
-    MpegLayer Layer,
+    int Layer,
     XingInfo? Xing,
     long GarbageBytes,
     string? Corruption);
 
 /// <summary>
-/// Walks MPEG audio frames with NAudio's <see cref="Mp3Frame.LoadFromStream(Stream)"/> and accounts for every byte
-/// between them. NAudio silently resynchronises over garbage, so we compare where each frame starts with where the
-/// previous one ended. A frame only counts as audio when it chains with a neighbour (same version, layer and
-/// rate, starting exactly where the other ends): lone "frames" are sync patterns found by chance inside junk.
+/// Walks MPEG audio frames (headers read by <see cref="MpegAudioFrameHeader"/>) and accounts for every byte between
+/// them. The search resynchronises over garbage, so we compare where each frame starts with where the previous one
+/// ended. A frame only counts as audio when it chains with a neighbour (same version, layer and rate, starting
+/// exactly where the other ends): lone "frames" are sync patterns found by chance inside junk.
 /// </summary>
 internal static class Mp3FrameWalk
 {
-    // NAudio refuses frames above 16 KB; the search window always leaves room for one whole frame.
+    // The search window always leaves room for one whole frame (the longest real one is 2,880 bytes).
     private const int MaxFrameBytes = 16 * 1024 + 4;
 
     /// <summary>
@@ -32,16 +32,16 @@ internal static class Mp3FrameWalk
 
     public static Mp3WalkResult Run(Stream file, long audioStart, long audioEnd)
     {
-        var window = new WindowStream(file) { Position = audioStart };
+        var window = new WindowReader(file);
         var allowance = GarbageAllowance(audioEnd - audioStart);
         var garbage = new GarbageTracker();
-        var state = new Accumulator();
+        var state = new Accumulator(window);
 
-        Mp3Frame? firstFrame = null;
-        Mp3Frame? pending = null;
+        (long Offset, MpegAudioFrameHeader Header)? firstFrame = null;
+        MpegAudioFrameHeader? pending = null;
         long pendingStart = 0;
         var inRun = false;
-        (MpegVersion, MpegLayer, int) runKey = default;
+        (int, int, int) runKey = default;
         var expected = audioStart;
         var overflow = false;
         string? cut = null;
@@ -49,31 +49,32 @@ internal static class Mp3FrameWalk
         while (true)
         {
             window.Limit = Math.Min(audioEnd, expected + Math.Max(0, allowance - garbage.Total) + MaxFrameBytes);
-            window.Position = expected;
-            Mp3Frame? frame;
+            Found found;
             try
             {
-                frame = Mp3Frame.LoadFromStream(window);
-            }
-            catch (EndOfStreamException)
-            {
-                if (window.Position >= audioEnd)
-                {
-                    cut = $"The last MPEG frame (after offset {expected:N0}) is cut off at the end of the audio: the file is truncated.";
-                    if (pending is not null) garbage.Add(pendingStart, expected);
-                    pending = null;
-                    break;
-                }
-                frame = null; // the search window ran out: too much junk, handled below
+                found = Search(window, expected);
             }
             catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
             {
                 return Failed(state, garbage, $"An MPEG frame header after offset {expected:N0} cannot be read: {e.Message}");
             }
 
-            if (frame is null)
+            if (found.Start >= 0 && found.Start + found.Header.FrameLength > window.Length)
             {
-                var stoppedAt = Math.Min(window.Position, window.Limit);
+                // A frame runs past the window: the end of the audio (a cut frame), or too much junk (handled below).
+                if (window.Length >= audioEnd)
+                {
+                    cut = $"The last MPEG frame (after offset {expected:N0}) is cut off at the end of the audio: the file is truncated.";
+                    if (pending is not null) garbage.Add(pendingStart, expected);
+                    pending = null;
+                    break;
+                }
+                found = Found.None;
+            }
+
+            if (found.Start < 0)
+            {
+                var stoppedAt = window.Length;
                 if (pending is not null) garbage.Add(pendingStart, expected);
                 pending = null;
                 garbage.Add(expected, Math.Max(expected, stoppedAt));
@@ -83,15 +84,16 @@ internal static class Mp3FrameWalk
                 break;
             }
 
-            firstFrame ??= frame;
-            var end = window.Position;
-            var start = end - frame.FrameLength;
-            var key = (frame.MpegVersion, frame.MpegLayer, frame.SampleRate);
+            var frame = found.Header;
+            var start = found.Start;
+            var end = start + frame.FrameLength;
+            firstFrame ??= (start, frame);
+            var key = (frame.Version, frame.Layer, frame.SampleRate);
             if (start == expected && (pending is not null || inRun) && key == runKey)
             {
-                if (pending is not null) state.Accept(pending);
+                if (pending is { } previous) state.Accept(previous, pendingStart);
                 pending = null;
-                state.Accept(frame);
+                state.Accept(frame, start);
                 inRun = true;
             }
             else
@@ -115,7 +117,7 @@ internal static class Mp3FrameWalk
 
         if (state.AudioFrames == 0)
         {
-            var why = firstFrame is not null && XingInfo.Read(firstFrame) is not null ? " (only a Xing/Info header frame)"
+            var why = firstFrame is { } only && state.XingAt(only.Header, only.Offset) is not null ? " (only a Xing/Info header frame)"
                 : cut is not null ? " (the only frame is cut off)"
                 : "";
             return Failed(state, garbage, $"The file contains no MPEG audio frames{why}.");
@@ -142,25 +144,80 @@ internal static class Mp3FrameWalk
     private static Mp3WalkResult Failed(Accumulator state, GarbageTracker garbage, string message) =>
         state.ToResult(garbage.Total, message);
 
+    /// <summary>A frame header found by <see cref="Search"/> (<see cref="Start"/> -1: none).</summary>
+    private readonly record struct Found(long Start, MpegAudioFrameHeader Header)
+    {
+        public static Found None => new(-1, default);
+    }
+
+    /// <summary>
+    /// The first frame at or after <paramref name="from"/> in the window: one ID3v2 tag there is skipped (a tagger
+    /// that appended a second file), then the first valid header followed by two more of the same stream, or by fewer
+    /// when the window ends first. A chain broken within one frame of the window's end still counts (the next search
+    /// reports what follows). The rules are those NAudio's <c>Mp3Frame.LoadFromStream</c> applied when it did this.
+    /// </summary>
+    private static Found Search(WindowReader window, long from)
+    {
+        var length = window.Length;
+        if (length - from >= Id3v2Tags.HeaderSize
+            && Id3v2Tags.TryReadTagLength(window.Peek(from, Id3v2Tags.HeaderSize), out var tagLength, out _)
+            && from + tagLength <= length)
+        {
+            from += tagLength;
+        }
+
+        var at = from;
+        while (at + 4 <= length)
+        {
+            var chunk = window.Peek(at, 8192);
+            var sync = chunk[..^3].IndexOf((byte)0xFF);
+            if (sync < 0)
+            {
+                at += chunk.Length - 3;
+                continue;
+            }
+            at += sync;
+            if (MpegAudioFrameHeader.TryParse(window.Peek(at, 4), out var header) && IsLikelySequence(window, at, header, length))
+                return new Found(at, header);
+            at++;
+        }
+        return Found.None;
+    }
+
+    private static bool IsLikelySequence(WindowReader window, long at, MpegAudioFrameHeader first, long length)
+    {
+        var next = at;
+        var previousLength = first.FrameLength;
+        for (var i = 0; i < 2; i++)
+        {
+            next += previousLength;
+            if (next > length - 4) return true;
+            if (!MpegAudioFrameHeader.TryParse(window.Peek(next, 4), out var header) || !first.Continues(header))
+                return next + first.FrameLength >= length;
+            previousLength = header.FrameLength;
+        }
+        return true;
+    }
+
     private static int ReadByteAt(Stream stream, long offset)
     {
         stream.Position = offset;
         return stream.ReadByte();
     }
 
-    private sealed class Accumulator
+    private sealed class Accumulator(WindowReader window)
     {
         private int _delaySamples;
         public int AudioFrames { get; private set; }
         public double Seconds { get; private set; }
         public int SampleRate { get; private set; }
         public int Channels { get; private set; }
-        public MpegLayer Layer { get; private set; }
+        public int Layer { get; private set; }
         public XingInfo? Xing { get; private set; }
 
-        public void Accept(Mp3Frame frame)
+        public void Accept(MpegAudioFrameHeader frame, long offset)
         {
-            if (AudioFrames == 0 && Xing is null && XingInfo.Read(frame) is { } xing)
+            if (AudioFrames == 0 && Xing is null && XingAt(frame, offset) is { } xing)
             {
                 Xing = xing;
                 _delaySamples = xing.EncoderDelay + xing.Padding;
@@ -169,12 +226,16 @@ internal static class Mp3FrameWalk
             if (AudioFrames == 0)
             {
                 SampleRate = frame.SampleRate;
-                Channels = frame.ChannelMode == ChannelMode.Mono ? 1 : 2;
-                Layer = frame.MpegLayer;
+                Channels = frame.Channels;
+                Layer = frame.Layer;
             }
             AudioFrames++;
-            Seconds += (double)frame.SampleCount / frame.SampleRate;
+            Seconds += (double)frame.SamplesPerFrame / frame.SampleRate;
         }
+
+        /// <summary>The Xing/Info/VBRI header in the frame at <paramref name="offset"/> (inside the window), if any.</summary>
+        public XingInfo? XingAt(MpegAudioFrameHeader frame, long offset) =>
+            XingInfo.Read(frame, window.Peek(offset, frame.FrameLength));
 
         public Mp3WalkResult ToResult(long garbage, string? corruption)
         {

@@ -1,11 +1,10 @@
-using NAudio.Wave;
 using Preflight.Core.Probing;
 using Preflight.Core.Reports;
 
 namespace Preflight.Core.Formats.Mp3;
 
 /// <summary>
-/// Quick MP3 probe by frame walking (NAudio's <c>Mp3FileReader</c> needs Windows ACM, so it is not used):
+/// Quick MP3 probe by frame walking (<see cref="Mp3FrameWalk"/>; NAudio's <c>Mp3FileReader</c> needs Windows ACM):
 /// skips ID3v2 at the start and ID3v1/APEv2/Lyrics3 at the end, then walks every frame. Never throws for a bad file.
 /// </summary>
 public sealed class Mp3Prober
@@ -31,7 +30,7 @@ public sealed class Mp3Prober
                 ? MediaFacts.Empty
                 : new MediaFacts
                 {
-                    AudioCodec = walk.Layer switch { MpegLayer.Layer1 => "mp1", MpegLayer.Layer2 => "mp2", _ => "mp3" },
+                    AudioCodec = walk.Layer switch { 1 => "mp1", 2 => "mp2", _ => "mp3" },
                     SampleRate = walk.SampleRate,
                     Channels = walk.Channels,
                     DurationSeconds = Math.Round(walk.Seconds, 3),
@@ -42,7 +41,7 @@ public sealed class Mp3Prober
                 // The frames are whole and ffmpeg plays them; only the tag's size is off (issue 10, defect 7).
                 findings.Add(Finding.Warning(FindingCodes.FileHeaderMismatch,
                     $"The ID3v2 tag says it ends at byte {audioStart:N0}, but the first MPEG audio frame starts at byte {firstFrame:N0}: " +
-                    $"the {firstFrame - audioStart:N0} bytes in between belong to neither (bytes inserted into the tag, or a wrong size field). " +
+                    $"the {firstFrame - audioStart:N0} bytes in between belong to neither (bytes inserted into the tag, padding its size does not count, or a wrong size field). " +
                     "Players skip them; a remux rewrites the tag.",
                     actual: $"{firstFrame - audioStart:N0} bytes between tag and audio", limit: "0",
                     fix: Rules.FixCommands.RemuxMp3(displayName)));

@@ -22,18 +22,21 @@ internal static class Mp3Tags
     }
 
     /// <summary>
-    /// When the bytes right after the ID3v2 tag(s) are not audio (and not the zero padding broken taggers leave) but
-    /// chained frames start a little later: where they start. Null when the audio starts where the tag says.
+    /// Where the audio really starts when it does not start where the ID3v2 tag(s) say (bytes inserted into a tag, a
+    /// wrong size field): the first Layer III frame of a chain (<see cref="MpegAudioFrameHeader.FindChained"/>, so a
+    /// sync pattern in random bytes is not taken for audio) within <see cref="Mp3Detector.MaxGapAfterTag"/> bytes.
+    /// Null when a frame header sits right where the tag ends (the walk reports what follows) or when no chain is found.
+    /// Zero bytes in the gap are no exception: padding the tag's size does not count looks the same as zeros inserted
+    /// into the tag, and either way the tag's size is wrong.
     /// </summary>
     public static long? GapAfterTag(Stream stream, long audioStart, long audioEnd)
     {
         var window = new byte[(int)Math.Min(Mp3Detector.MaxGapAfterTag + 4, Math.Max(0, audioEnd - audioStart))];
-        if (!Read(stream, audioStart, window)) return null;
-        if (window.Length >= 4 && (window[0] == 0 || MpegAudioFrameHeader.TryParse(window, out _))) return null;
-        var at = MpegAudioFrameHeader.FindChained(window, offset =>
+        if (window.Length < 4 || !Read(stream, audioStart, window) || MpegAudioFrameHeader.TryParse(window, out _)) return null;
+        var at = MpegAudioFrameHeader.FindChained(window, audioStart, audioEnd, (offset, destination) =>
         {
-            var four = new byte[4];
-            return Read(stream, audioStart + offset, four) ? four : [];
+            var length = (int)Math.Clamp(audioEnd - offset, 0, destination.Length);
+            return Read(stream, offset, destination[..length]) ? length : 0;
         });
         return at > 0 ? audioStart + at : null;
     }

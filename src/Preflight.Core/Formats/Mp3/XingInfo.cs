@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using NAudio.Wave;
 
 namespace Preflight.Core.Formats.Mp3;
 
@@ -15,37 +14,35 @@ internal sealed record XingInfo(string Tag, long? DeclaredFrames, int EncoderDel
     /// </summary>
     public bool CountsAudioFramesExactly { get; init; }
 
-    public static XingInfo? Read(Mp3Frame frame)
+    /// <summary>The tag in a Layer III frame (<paramref name="data"/>: the whole frame, header included), or null.</summary>
+    public static XingInfo? Read(MpegAudioFrameHeader frame, ReadOnlySpan<byte> data)
     {
-        var data = frame.RawData;
-        if (data is null || frame.MpegLayer != MpegLayer.Layer3) return null;
+        if (frame.Layer != 3) return null;
 
-        var mono = frame.ChannelMode == ChannelMode.Mono;
-        var sideInfo = frame.MpegVersion == MpegVersion.Version1 ? (mono ? 17 : 32) : (mono ? 9 : 17);
-        // The tag follows the side information; with a CRC (protection bit 0) two more bytes come first.
-        var crcBytes = (data[1] & 0x01) == 0 ? 2 : 0;
-        foreach (var offset in new[] { 4 + sideInfo, 4 + sideInfo + crcBytes })
+        // The tag follows the side information; with a CRC two more bytes come first (some writers skip them).
+        var afterSideInfo = 4 + frame.SideInfoLength;
+        foreach (var offset in (ReadOnlySpan<int>)[afterSideInfo, afterSideInfo + (frame.HasCrc ? 2 : 0)])
         {
             if (offset + 8 > data.Length) continue;
-            var tag = data.AsSpan(offset, 4);
+            var tag = data.Slice(offset, 4);
             if (tag.SequenceEqual("Xing"u8) || tag.SequenceEqual("Info"u8))
                 return ReadXing(data, offset, System.Text.Encoding.ASCII.GetString(tag));
         }
 
         const int vbriOffset = 4 + 32;
-        if (vbriOffset + 18 <= data.Length && data.AsSpan(vbriOffset, 4).SequenceEqual("VBRI"u8))
-            return new XingInfo("VBRI", BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(vbriOffset + 14)), 0, 0);
+        if (vbriOffset + 18 <= data.Length && data.Slice(vbriOffset, 4).SequenceEqual("VBRI"u8))
+            return new XingInfo("VBRI", BinaryPrimitives.ReadUInt32BigEndian(data[(vbriOffset + 14)..]), 0, 0);
         return null;
     }
 
-    private static XingInfo ReadXing(byte[] data, int offset, string tag)
+    private static XingInfo ReadXing(ReadOnlySpan<byte> data, int offset, string tag)
     {
-        var flags = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(offset + 4));
+        var flags = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(offset + 4));
         var cursor = offset + 8;
         long? frames = null;
         if ((flags & 1) != 0 && cursor + 4 <= data.Length)
         {
-            frames = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(cursor));
+            frames = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(cursor));
             cursor += 4;
         }
         if ((flags & 2) != 0) cursor += 4;   // byte count
@@ -55,11 +52,11 @@ internal sealed record XingInfo(string Tag, long? DeclaredFrames, int EncoderDel
         // LAME extension: 9-byte encoder string, then delay (12 bits) and padding (12 bits) at byte 21.
         int delay = 0, padding = 0;
         var exact = false;
-        if (cursor + 24 <= data.Length && IsEncoderName(data.AsSpan(cursor, 4)))
+        if (cursor + 24 <= data.Length && IsEncoderName(data.Slice(cursor, 4)))
         {
             delay = (data[cursor + 21] << 4) | (data[cursor + 22] >> 4);
             padding = ((data[cursor + 22] & 0x0F) << 8) | data[cursor + 23];
-            exact = data.AsSpan(cursor, 4).SequenceEqual("LAME"u8) || data.AsSpan(cursor, 3).SequenceEqual("Lav"u8);
+            exact = data.Slice(cursor, 4).SequenceEqual("LAME"u8) || data.Slice(cursor, 3).SequenceEqual("Lav"u8);
         }
         return new XingInfo(tag, frames is 0 ? null : frames, delay, padding) { CountsAudioFramesExactly = exact };
     }

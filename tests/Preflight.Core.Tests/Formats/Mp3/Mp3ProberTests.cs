@@ -196,6 +196,47 @@ public sealed class Mp3ProberTests(AudioFilesFixture files) : IClassFixture<Audi
         Assert.Empty(result.Findings);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFD, 0x90, 0xC0 }, 522, "mp2", 44100, 1, 1152)] // MPEG-1 Layer II, mono
+    [InlineData(new byte[] { 0xFF, 0xFF, 0x90, 0x00 }, 312, "mp1", 44100, 2, 384)] // MPEG-1 Layer I: 4-byte slots
+    [InlineData(new byte[] { 0xFF, 0xF5, 0x80, 0x40 }, 417, "mp2", 22050, 2, 1152)] // MPEG-2 Layer II, joint stereo
+    [InlineData(new byte[] { 0xFF, 0xF3, 0x80, 0x00 }, 208, "mp3", 22050, 2, 576)] // MPEG-2 Layer III
+    [InlineData(new byte[] { 0xFF, 0xE3, 0x80, 0xC0 }, 417, "mp3", 11025, 1, 576)] // MPEG-2.5 Layer III
+    public void Probe_FramesOfEveryVersionAndLayer_AreWalked(byte[] header, int frameLength, string codec, int rate, int channels, int samples)
+    {
+        var frame = Samples.Pad(header, frameLength);
+        var bytes = Samples.Concat(Enumerable.Repeat(frame, 200).ToArray());
+
+        var result = ProbeBytes(bytes);
+
+        Assert.Empty(result.Findings);
+        Assert.Equal(codec, result.Media.AudioCodec);
+        Assert.Equal(rate, result.Media.SampleRate);
+        Assert.Equal(channels, result.Media.Channels);
+        Assert.Equal(Math.Round(200.0 * samples / rate, 3), result.Media.DurationSeconds);
+    }
+
+    [Fact]
+    public void Probe_FreeFormatFrames_HaveNoFrames()
+    {
+        // Bitrate index 0: the frame length is not in the header, so there is nothing to chain (ffmpeg rarely meets these).
+        ProbeAssert.Corrupt(ProbeBytes(Samples.Mp3Frames(50, [0xFF, 0xFB, 0x00, 0x00])), "no MPEG audio frames");
+    }
+
+    [Fact]
+    public void Probe_PaddedFramesMixedWithUnpadded_EveryFrameCounts()
+    {
+        // 44.1 kHz streams alternate 417- and 418-byte frames; padding is part of the length.
+        var frames = Enumerable.Range(0, 100)
+            .Select(i => i % 3 == 0 ? Samples.Pad([0xFF, 0xFB, 0x92, 0x00], 418) : Samples.Pad([0xFF, 0xFB, 0x90, 0x00], 417))
+            .ToArray();
+
+        var result = ProbeBytes(Samples.Concat(frames));
+
+        Assert.Empty(result.Findings);
+        Assert.Equal(Math.Round(100 * 1152 / 44100.0, 3), result.Media.DurationSeconds);
+    }
+
     [Fact]
     public void Probe_WavBytes_HaveNoFrames()
     {
