@@ -28,6 +28,8 @@ root="$(cd -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.." && pwd)
 source "$root/scripts/lib.sh"
 # shellcheck source=lib/common.sh
 source "$root/bench/lib/common.sh"
+# shellcheck source=lib/corpus.sh
+source "$root/bench/lib/corpus.sh"
 
 copies=9 runs=2 memory=1 large=0
 while [[ $# -gt 0 ]]; do
@@ -49,32 +51,10 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/preflight-bench-check.XXXXXX")"
 trap 'rm -rf -- "$work"' EXIT
 jobs="$(nproc)"
 
-# ---- corpus ---------------------------------------------------------------------------------------------
+# ---- corpus (bench/lib/corpus.sh: the same folders bench/cache-speed.sh checks) ----------------------------
 folder="$work/mixed"
-categories=(valid mislabeled corrupt limits real-world unsupported)
-for ((c = 1; c <= copies; c++)); do
-  mkdir -p "$folder/copy$c"
-  for category in "${categories[@]}"; do cp -r "$root/testdata/$category" "$folder/copy$c/"; done
-done
-if [[ "$large" == 1 ]]; then
-  gen="$work/generated"
-  mkdir -p "$gen"
-  ffmpeg -v error -nostdin -f lavfi -i testsrc2=s=1280x720:r=25 -f lavfi -i sine=frequency=440:sample_rate=48000 \
-    -t 30 -c:v libx264 -preset ultrafast -b:v 3400k -pix_fmt yuv420p -c:a aac -b:a 128k -movflags +faststart \
-    "$gen/generated-720p-30s.mp4"
-  ffmpeg -v error -nostdin -f lavfi -i sine=frequency=440:sample_rate=44100 -ac 2 -t 35 -c:a pcm_s16le "$gen/generated-35s.wav"
-  ffmpeg -v error -nostdin -f lavfi -i sine=frequency=440:sample_rate=44100 -ac 2 -t 120 -c:a libmp3lame -b:a 128k \
-    "$gen/generated-120s.mp3"
-  for ((c = 1; c <= copies; c++)); do
-    cp "$gen"/* "$folder/copy$c/"
-    for ((k = 1; k <= 5; k++)); do
-      mkdir -p "$folder/copy$c/more$k"
-      for f in "$root"/testdata/valid/* "$root"/testdata/real-world/*; do
-        if [[ -f "$f" ]]; then cp "$f" "$folder/copy$c/more$k/"; fi
-      done
-    done
-  done
-fi
+categories=("${bench_corpus_categories[@]}")
+if [[ "$large" == 1 ]]; then bench_corpus_large "$folder" "$copies" "$work"; else bench_corpus_mixed "$folder" "$copies"; fi
 files="$(find "$folder" -type f | wc -l)"
 bytes="$(du -sb "$folder" | cut -f1)"
 

@@ -27,6 +27,9 @@ public sealed record CliContext
     /// <summary>The clock of <c>check --watch</c> (settle times, polling); tests use a fake one.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Called when <c>check</c> builds its engine (tests only: a warm re-check must not).</summary>
+    internal Action? EngineBuilt { get; init; }
+
     /// <summary>Replaces the engine (tests only: e.g. to make it throw).</summary>
     internal Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>>? InspectOverride { get; init; }
 

@@ -35,6 +35,75 @@ public sealed class CheckCacheTests
     }
 
     [Fact]
+    public async Task Check_WarmRun_DoesNotBuildTheEngine()
+    {
+        using var files = new TempDir();
+        using var cache = new TempDir();
+        files.Write("a.wav", TestMedia.Wav());
+        files.Write("b/c.png", File.ReadAllBytes(RepoPaths.TestFile("mislabeled", "png-named.jpg")));
+        var builds = 0;
+        Task<CliResult> Run(params string[] args) =>
+            CliRunner.RunAsync(c => c with { CacheFolder = cache.Path, EngineBuilt = () => Interlocked.Increment(ref builds) }, ["check", files.Path, .. args]);
+
+        var first = await Run("--format", "json");
+        var afterFirst = builds;
+        var warm = await Run("--format", "json");
+        var badPlan = await Run("--plan", "gold");
+
+        Assert.Equal(1, afterFirst);
+        Assert.Equal(1, builds);
+        Assert.Equal(first.ExitCode, warm.ExitCode);
+        Assert.Equal(2, Regex.Count(warm.Out, "\"cached\": true"));
+        Assert.Equal(WithoutRunFacts(first.Out), WithoutRunFacts(warm.Out));
+        // The remembered profile still checks --plan, with the same message as the engine's profile.
+        Assert.Equal(2, badPlan.ExitCode);
+        Assert.StartsWith("preflight: unknown plan 'gold': use one of free, pro, scale, enterprise.", badPlan.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_ChangedFileAfterWarmRun_BuildsTheEngineForThatFileOnly()
+    {
+        using var files = new TempDir();
+        using var cache = new TempDir();
+        files.Write("a.wav", TestMedia.Wav());
+        var b = files.Write("b.wav", TestMedia.Wav());
+        var builds = 0;
+        Task<CliResult> Run() =>
+            CliRunner.RunAsync(c => c with { CacheFolder = cache.Path, EngineBuilt = () => Interlocked.Increment(ref builds) }, ["check", files.Path, "--format", "json"]);
+
+        await Run();
+        File.WriteAllBytes(b, TestMedia.Wav(seconds: 0.2));
+        var second = await Run();
+
+        Assert.Equal(2, builds);
+        Assert.Equal(1, Regex.Count(second.Out, "\"cached\": true"));
+        Assert.Equal(0, second.ExitCode);
+    }
+
+    [Fact]
+    public async Task Cache_ProfileFileEdited_ResolvedAgainNotRemembered()
+    {
+        using var files = new TempDir();
+        using var cache = new TempDir();
+        files.Write("media/a.wav", TestMedia.Wav());
+        static byte[] Profile(long maxBytes) => System.Text.Encoding.UTF8.GetBytes(
+            """{"name": "acme", "extends": "heygen", "kinds": {"audio": {"maxBytes": {"value": """ + maxBytes + """, "source": "test"}}}}""");
+        var profile = files.Write("acme.json", Profile(100));
+        Task<CliResult> Run() => Check(cache, files.File("media"), "--profile", profile, "--format", "json");
+
+        var strict = await Run();
+        File.WriteAllBytes(profile, Profile(1_000_000));
+        var relaxed = await Run();
+        var again = await Run();
+
+        Assert.Equal(1, strict.ExitCode);
+        Assert.Equal(0, relaxed.ExitCode);
+        Assert.DoesNotContain("\"cached\"", relaxed.Out, StringComparison.Ordinal);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("\"cached\": true", again.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cache_UnchangedFile_NotReadAgainNorInspected()
     {
         using var files = new TempDir();

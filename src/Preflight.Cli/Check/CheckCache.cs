@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Preflight.Core.Inspection;
 using Preflight.Core.Reports;
 
@@ -15,6 +17,8 @@ namespace Preflight.Cli.Check;
 /// mode, engine version, file name). Files with the same bytes and name share one entry.</item>
 /// <item><c>paths/ID.json</c>: for one set of PATH arguments, each file's path and status (device, inode, size, mtime,
 /// ctime) with the SHA-256 it had, so an unchanged file is not even read again.</item>
+/// <item><c>profiles/FINGERPRINT.json</c>: the resolved profile's <see cref="ProfileIdentity"/> by what resolving it
+/// read, so a run whose files all hit loads no profile.</item>
 /// </list>
 /// Entries are written to a temp file and renamed, so a reader never sees half of one; an unreadable entry is a miss.
 /// The cache is an optimisation: any failure to read or write it just means the file is inspected.
@@ -24,7 +28,11 @@ public sealed class CheckCache
     public const string FolderName = "preflight";
     private const string Layout = "v1";
 
-    private static readonly JsonSerializerOptions EntryJson = PreflightJson.Compact;
+    // The cache's own files (path index, remembered profiles) with build-time metadata, as the reports have: no reflection.
+    private static readonly JsonSerializerOptions EntryJson = new(PreflightJson.Compact)
+    {
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(CheckCacheJson.Default, PreflightJson.Compact.TypeInfoResolver!),
+    };
 
     private readonly string _root;
     private readonly string _indexPath;
@@ -66,28 +74,29 @@ public sealed class CheckCache
     {
         CreatePrivateDirectory(Path.Combine(folder, Layout, "paths"));
         CreatePrivateDirectory(Path.Combine(folder, Layout, "reports"));
+        CreatePrivateDirectory(Path.Combine(folder, Layout, "profiles"));
         var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\0', roots))))[..32];
         return new CheckCache(folder, id);
     }
 
     /// <summary>The cached report for <paramref name="input"/>, or a new inspection (then cached when it may be).</summary>
+    public Task<FileReport> CheckAsync(
+        InputFile input, InspectionOptions options, Func<InspectionRequest, CancellationToken, Task<FileReport>> inspect, CancellationToken cancellationToken) =>
+        CheckAsync(input, VerdictScope.Of(options), inspect, cancellationToken);
+
+    /// <summary>The same, with the verdict keys made from <paramref name="scope"/> (no profile needed for a hit).</summary>
     public async Task<FileReport> CheckAsync(
-        InputFile input, InspectionOptions options, Func<InspectionRequest, CancellationToken, Task<FileReport>> inspect, CancellationToken cancellationToken)
+        InputFile input, VerdictScope scope, Func<InspectionRequest, CancellationToken, Task<FileReport>> inspect, CancellationToken cancellationToken)
     {
         var before = FileStat.TryGet(input.FullPath);
         if (before is not { IsRegularFile: true } stat)
             return await inspect(new InspectionRequest(input.FullPath, input.DisplayPath), cancellationToken);
 
-        var fileName = Path.GetFileName(input.DisplayPath.Replace('\\', '/').TrimEnd('/'));
+        var fileName = FileNameOf(input);
         var status = stat.ToString();
 
         // Level 1: same path, same inode, size and times as last time → the SHA-256 it had, without reading a byte.
-        if (_previous.TryGetValue(input.FullPath, out var known) && SplitIndexValue(known) is var (knownStatus, knownSha) && knownStatus == status
-            && ReadReport(VerdictKey.For(knownSha, fileName, null, options)) is { } remembered)
-        {
-            _current[input.FullPath] = known;
-            return Hit(remembered, input);
-        }
+        if (Recall(input, status, fileName, scope) is { } remembered) return remembered;
 
         // Level 2: read the bytes once for their SHA-256; the same content under the same name was judged before.
         string sha256;
@@ -100,7 +109,7 @@ public sealed class CheckCache
         {
             return await inspect(new InspectionRequest(input.FullPath, input.DisplayPath), cancellationToken);
         }
-        var key = VerdictKey.For(sha256, fileName, null, options);
+        var key = scope.KeyFor(sha256, fileName);
         if (ReadReport(key) is { } cached)
         {
             _current[input.FullPath] = $"{status} {sha256}";
@@ -117,6 +126,26 @@ public sealed class CheckCache
         return report;
     }
 
+    /// <summary>
+    /// The cached report when the path index knows the file unchanged (level 1: its status is read, none of its bytes),
+    /// else null. Synchronous, for the pass that answers a warm run before any inspection machinery starts.
+    /// </summary>
+    public FileReport? TryRecall(InputFile input, VerdictScope scope) =>
+        _previous.ContainsKey(input.FullPath) && FileStat.TryGet(input.FullPath) is { IsRegularFile: true } stat
+            ? Recall(input, stat.ToString(), FileNameOf(input), scope)
+            : null;
+
+    private FileReport? Recall(InputFile input, string status, string fileName, VerdictScope scope)
+    {
+        if (!_previous.TryGetValue(input.FullPath, out var known) || SplitIndexValue(known) is not { } split) return null;
+        var (knownStatus, knownSha) = split;
+        if (knownStatus != status || ReadReport(scope.KeyFor(knownSha, fileName)) is not { } remembered) return null;
+        _current[input.FullPath] = known;
+        return Hit(remembered, input);
+    }
+
+    private static string FileNameOf(InputFile input) => Path.GetFileName(input.DisplayPath.Replace('\\', '/').TrimEnd('/'));
+
     /// <summary>Writes the path index of this run (only files seen in it, so vanished files drop out).</summary>
     public void Save()
     {
@@ -124,6 +153,24 @@ public sealed class CheckCache
         var json = JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, string>(_current, StringComparer.Ordinal), EntryJson);
         WriteAtomically(_indexPath, json);
     }
+
+    /// <summary>The profile resolved last time with this <see cref="ProfileIdentity.Fingerprint"/>, or null.</summary>
+    public ProfileIdentity? RecallProfile(string fingerprint)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ProfileIdentity>(File.ReadAllBytes(ProfilePath(fingerprint)), EntryJson);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    public void RememberProfile(string fingerprint, ProfileIdentity profile) =>
+        WriteAtomically(ProfilePath(fingerprint), JsonSerializer.SerializeToUtf8Bytes(profile, EntryJson));
+
+    private string ProfilePath(string fingerprint) => Path.Combine(_root, "profiles", fingerprint + ".json");
 
     private FileReport Hit(FileReport cached, InputFile input)
     {
@@ -144,7 +191,8 @@ public sealed class CheckCache
         try
         {
             var bytes = File.ReadAllBytes(ReportPath(k));
-            return JsonSerializer.Deserialize<FileReport>(bytes, EntryJson);
+            // Read with the options the report writer uses: one set of report metadata per run, not two.
+            return JsonSerializer.Deserialize<FileReport>(bytes, PreflightJson.Options);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
         {
@@ -165,7 +213,7 @@ public sealed class CheckCache
         {
             return;
         }
-        WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(stored, EntryJson));
+        WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(stored, PreflightJson.Compact));
     }
 
     private static Dictionary<string, string> ReadIndex(string path)
@@ -200,3 +248,16 @@ public sealed class CheckCache
         else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 }
+
+/// <summary>What a verdict was judged against besides the bytes and the name: the profile's digest, the plan and the mode.</summary>
+public sealed record VerdictScope(string ProfileDigest, string? Plan, bool Deep)
+{
+    public static VerdictScope Of(InspectionOptions options) => new(VerdictKey.ProfileDigest(options.Profile), options.Plan, options.Deep);
+
+    public string KeyFor(string sha256, string fileName) => VerdictKey.For(sha256, fileName, null, ProfileDigest, Plan, Deep);
+}
+
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(SortedDictionary<string, string>))]
+[JsonSerializable(typeof(ProfileIdentity))]
+internal sealed partial class CheckCacheJson : JsonSerializerContext;

@@ -17,13 +17,17 @@ internal static class CommonOptions
     public static string? Plan(ParsedArgs parsed) => parsed.Value("--plan")?.ToLowerInvariant();
 
     /// <summary>The --plan checked against the profile the engine resolved (--profile, Preflight:Profile, else heygen).</summary>
-    public static void CheckPlanOf(Profile profile, string? plan, ParsedArgs parsed, string helpCommand)
+    public static void CheckPlanOf(Profile profile, string? plan, ParsedArgs parsed, string helpCommand) =>
+        CheckPlanOf(profile.Name, profile.PlanOrder, profile.IsKnownPlan, plan, parsed, helpCommand);
+
+    public static void CheckPlanOf(
+        string profileName, IReadOnlyList<string> planOrder, Func<string, bool> isKnownPlan, string? plan, ParsedArgs parsed, string helpCommand)
     {
-        if (plan is not null && !profile.IsKnownPlan(plan))
+        if (plan is not null && !isKnownPlan(plan))
         {
-            throw new CliUsageException(profile.PlanOrder.Count == 0
-                ? $"unknown plan '{parsed.Value("--plan")}': the '{profile.Name}' profile has no plans"
-                : $"unknown plan '{parsed.Value("--plan")}': use one of {string.Join(", ", profile.PlanOrder)}", helpCommand);
+            throw new CliUsageException(planOrder.Count == 0
+                ? $"unknown plan '{parsed.Value("--plan")}': the '{profileName}' profile has no plans"
+                : $"unknown plan '{parsed.Value("--plan")}': use one of {string.Join(", ", planOrder)}", helpCommand);
         }
     }
 

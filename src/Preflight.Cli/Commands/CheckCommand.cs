@@ -8,7 +8,7 @@ using Preflight.Core.Reports;
 using Preflight.Core.Reports.Writers;
 using Preflight.Core.Rules;
 using Preflight.Staging;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Preflight.Hosting;
 
 namespace Preflight.Cli.Commands;
@@ -90,16 +90,19 @@ public sealed class CheckCommand : ICliCommand
             overrides.Add(new(StagingOptions.Section + ":" + nameof(StagingOptions.ConnectionString), connectionString));
         if (parsed.Value("--profile") is { } profileName) overrides.Add(new(PreflightEngine.ProfileKey, profileName));
         var configuration = CliHost.Configuration(configurationArgs, overrides);
-        await using var engine = CliHost.Engine(configuration, context);
-        options = WithProfile(options, engine.GetRequiredService<Profile>(), parsed);
-        var settings = new Settings(options, engine.GetRequiredService<InspectFile>(),
-            parsed.Has("--stage") ? engine.GetRequiredService<Stager>() : null,
+        // Built when first needed: a re-check answered wholly from the verdict cache never builds it.
+        await using var engine = new OnDemandEngine(configuration, context);
+        var cache = CheckArgs.Cache(parsed, context, options.Watch is null
+            ? parsed.Positionals.Select(p => Path.GetFullPath(p, context.WorkingDirectory)).ToList()
+            : [options.Watch.Folder], HelpCommand);
+        var profile = ResolveProfile(configuration, engine, cache);
+        CommonOptions.CheckPlanOf(profile.Name, profile.PlanOrder, profile.IsKnownPlan, options.Plan, parsed, HelpCommand);
+        var settings = new Settings(options, profile, engine,
+            parsed.Has("--stage") ? engine.Get<Stager>() : null,
             // The local store's URLs: Preflight:PublicBaseUrl, else where `preflight serve` listens by default.
             StagingSetup.PublicBaseUrl(configuration) ?? StagingSetup.DefaultServiceUrl)
         {
-            Cache = CheckArgs.Cache(parsed, context, options.Watch is null
-                ? parsed.Positionals.Select(p => Path.GetFullPath(p, context.WorkingDirectory)).ToList()
-                : [options.Watch.Folder], HelpCommand),
+            Cache = cache,
         };
         if (options.Watch is not null) return await WatchAsync(settings, context, cancellationToken);
         var clock = Stopwatch.StartNew();
@@ -108,7 +111,7 @@ public sealed class CheckCommand : ICliCommand
         await using var reportFile = settings.Output is null ? null : ReportFile.Create(settings.Output, context.WorkingDirectory);
         var reports = await InspectAllAsync(inputs, settings, context, cancellationToken);
         if (settings.Format == ReportWriters.Html)
-            reports = await HtmlPreviews.AddAsync(reports, inputs, engine.GetRequiredService<MediaTools>(), settings.Jobs, cancellationToken);
+            reports = await HtmlPreviews.AddAsync(reports, inputs, engine.Get<MediaTools>(), settings.Jobs, cancellationToken);
         var report = CheckReport.Create(settings.Profile.Name, settings.Plan, reports, clock.Elapsed);
 
         await CommonOptions.WriteReportAsync(report, settings.Format, reportFile, context, cancellationToken);
@@ -116,25 +119,44 @@ public sealed class CheckCommand : ICliCommand
         return report.Summary.Failed > 0 ? ExitCodes.Fail : ExitCodes.Pass;
     }
 
-    private sealed record Options(Profile Profile, string? Plan, bool Deep, string Format, string? Output, int Jobs, WatchSettings? Watch);
+    private sealed record Options(string? Plan, bool Deep, string Format, string? Output, int Jobs, WatchSettings? Watch);
 
-    private sealed record Settings(Options Options, InspectFile Inspect, Stager? Stager, string PublicBaseUrl)
+    private sealed record Settings(Options Options, ProfileIdentity Profile, OnDemandEngine Engine, Stager? Stager, string PublicBaseUrl)
     {
-        public Profile Profile => Options.Profile;
         public string? Plan => Options.Plan;
         public bool Deep => Options.Deep;
         public string Format => Options.Format;
         public string? Output => Options.Output;
         public int Jobs => Options.Jobs;
         public CheckCache? Cache { get; init; }
+
+        /// <summary>What cached verdicts of this run are keyed by; needs no engine.</summary>
+        public VerdictScope Scope => field ??= new VerdictScope(Profile.Digest, Plan, Deep);
+
+        /// <summary>The engine's options for this run (the engine's resolved profile): built with the engine, on the first miss.</summary>
+        public InspectionOptions InspectionOptions => field ??= new InspectionOptions { Profile = Engine.Get<Profile>(), Plan = Plan, Deep = Deep };
+    }
+
+    /// <summary>
+    /// The profile's name, digest and plans: remembered by the verdict cache for what resolving it read (so a warm run
+    /// loads no profile), else from the engine, which resolves and validates it.
+    /// </summary>
+    private static ProfileIdentity ResolveProfile(IConfiguration configuration, OnDemandEngine engine, CheckCache? cache)
+    {
+        if (cache is null) return ProfileIdentity.Of(engine.Get<Profile>());
+        var fingerprint = ProfileIdentity.Fingerprint(configuration);
+        if (cache.RecallProfile(fingerprint) is { } remembered) return remembered;
+        var resolved = ProfileIdentity.Of(engine.Get<Profile>());
+        cache.RememberProfile(fingerprint, resolved);
+        return resolved;
     }
 
     private static Options Validate(ParsedArgs parsed, CliContext context)
     {
-        var profile = Profile.HeyGen;
         var watch = CheckArgs.Watch(parsed, context, HelpCommand);
         if (parsed.Positionals.Count == 0 && watch is null) throw new CliUsageException("missing PATH: give at least one file or folder to check", HelpCommand);
 
+        // Checked against the resolved profile's plans once it is known (CommonOptions.CheckPlanOf).
         var plan = CommonOptions.Plan(parsed);
 
         var format = CommonOptions.Format(parsed, ReportWriters.Formats, HelpCommand);
@@ -147,30 +169,38 @@ public sealed class CheckCommand : ICliCommand
         if (watch is not null && (format == ReportWriters.JUnit || parsed.Value("--output") is not null))
             throw new CliUsageException("--watch prints one line per file: use --format table or json, without --output", HelpCommand);
 
-        return new Options(profile, plan, parsed.Has("--deep"), format, parsed.Value("--output"), jobs, watch is null ? null : watch with { Jobs = jobs });
-    }
-
-    /// <summary>The profile the engine resolved (--profile, Preflight:Profile, else heygen), and the plan checked against it.</summary>
-    private static Options WithProfile(Options options, Profile profile, ParsedArgs parsed)
-    {
-        CommonOptions.CheckPlanOf(profile, options.Plan, parsed, HelpCommand);
-        return options with { Profile = profile };
+        return new Options(plan, parsed.Has("--deep"), format, parsed.Value("--output"), jobs, watch is null ? null : watch with { Jobs = jobs });
     }
 
     /// <summary>Checks the files in parallel (at most <c>Jobs</c> at once); the reports keep the input order.</summary>
     private static async Task<FileReport[]> InspectAllAsync(IReadOnlyList<InputFile> inputs, Settings settings, CliContext context, CancellationToken cancellationToken)
     {
-        var options = new InspectionOptions { Profile = settings.Profile, Plan = settings.Plan, Deep = settings.Deep };
         var reports = new FileReport[inputs.Count];
         var progress = new ProgressLine(context.Error, context.Interactive, inputs.Count);
         try
         {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(Enumerable.Range(0, inputs.Count), parallel, async (index, ct) =>
+            // Unchanged files first, one after another: a warm re-check is answered here without starting any
+            // inspection machinery (tasks, parallel loop, engine). Staged runs stage every file: they skip this pass.
+            var pending = new List<int>(inputs.Count);
+            for (var index = 0; index < inputs.Count; index++)
             {
-                reports[index] = await CheckOneAsync(inputs[index], settings, options, ct);
-                progress.Completed(inputs[index].DisplayPath);
-            });
+                cancellationToken.ThrowIfCancellationRequested();
+                if (settings.Stager is null && settings.Cache?.TryRecall(inputs[index], settings.Scope) is { } recalled)
+                {
+                    reports[index] = recalled;
+                    progress.Completed(inputs[index].DisplayPath);
+                }
+                else pending.Add(index);
+            }
+            if (pending.Count > 0)
+            {
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs, CancellationToken = cancellationToken };
+                await Parallel.ForEachAsync(pending, parallel, async (index, ct) =>
+                {
+                    reports[index] = await CheckOneAsync(inputs[index], settings, ct);
+                    progress.Completed(inputs[index].DisplayPath);
+                });
+            }
         }
         finally
         {
@@ -181,11 +211,11 @@ public sealed class CheckCommand : ICliCommand
     }
 
     /// <summary>One file: from the verdict cache or the engine, then staged when asked.</summary>
-    private static async Task<FileReport> CheckOneAsync(InputFile input, Settings settings, InspectionOptions options, CancellationToken cancellationToken)
+    private static async Task<FileReport> CheckOneAsync(InputFile input, Settings settings, CancellationToken cancellationToken)
     {
         var report = settings.Cache is null
-            ? await InspectOneAsync(settings.Inspect, input, new InspectionRequest(input.FullPath, input.DisplayPath), options, cancellationToken)
-            : await settings.Cache.CheckAsync(input, options, (request, ct) => InspectOneAsync(settings.Inspect, input, request, options, ct), cancellationToken);
+            ? await InspectOneAsync(settings, input, new InspectionRequest(input.FullPath, input.DisplayPath), cancellationToken)
+            : await settings.Cache.CheckAsync(input, settings.Scope, (request, ct) => InspectOneAsync(settings, input, request, ct), cancellationToken);
         return settings.Stager is null ? report : await settings.Stager.StageAsync(report, input.FullPath, settings.PublicBaseUrl, cancellationToken);
     }
 
@@ -193,24 +223,22 @@ public sealed class CheckCommand : ICliCommand
     private static async Task<int> WatchAsync(Settings settings, CliContext context, CancellationToken cancellationToken)
     {
         var watch = settings.Options.Watch!;
-        var options = new InspectionOptions { Profile = settings.Profile, Plan = settings.Plan, Deep = settings.Deep };
         await context.Error.WriteLineAsync(
             $"preflight: watching '{watch.Folder}' (files are checked once unchanged for {watch.Settle.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; Ctrl-C stops)");
-        var watcher = new FolderWatcher(watch, (input, ct) => CheckOneAsync(input, settings, options, ct), settings.Format, context.Out, context.Error, context.Time);
+        var watcher = new FolderWatcher(watch, (input, ct) => CheckOneAsync(input, settings, ct), settings.Format, context.Out, context.Error, context.Time);
         await watcher.RunAsync(cancellationToken);
         return ExitCodes.Pass;
     }
 
-    private static async Task<FileReport> InspectOneAsync(
-        InspectFile inspect,
-        InputFile input, InspectionRequest request, InspectionOptions options, CancellationToken cancellationToken)
+    private static async Task<FileReport> InspectOneAsync(Settings settings, InputFile input, InspectionRequest request, CancellationToken cancellationToken)
     {
+        var options = settings.InspectionOptions;
         if (SpecialFiles.IsPipe(input.FullPath))
         {
             return Unchecked(input, options, FindingCodes.FileUnreadable,
                 "This is a named pipe (FIFO), not a file: it was not read, since reading it would wait for a writer.");
         }
-        return await FileInspection.InspectAsync(inspect, request, ingested: null, options, showReason: true, onEngineFailure: null, cancellationToken);
+        return await FileInspection.InspectAsync(settings.Engine.Get<InspectFile>(), request, ingested: null, options, showReason: true, onEngineFailure: null, cancellationToken);
     }
 
     private static FileReport Unchecked(InputFile input, InspectionOptions options, string code, string message) =>

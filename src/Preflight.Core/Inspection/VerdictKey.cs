@@ -31,14 +31,21 @@ public static class VerdictKey
     /// <param name="sha256">SHA-256 of the file's bytes (lower-case hex).</param>
     /// <param name="fileName">The name the report judges (extension, and the name fix commands use).</param>
     /// <param name="declaredKind">A kind given by the caller instead of the extension's, if any.</param>
-    public static string For(string sha256, string fileName, AssetKind? declaredKind, InspectionOptions options)
+    public static string For(string sha256, string fileName, AssetKind? declaredKind, InspectionOptions options) =>
+        For(sha256, fileName, declaredKind, ProfileDigest(options.Profile), options.Plan, options.Deep);
+
+    /// <summary>
+    /// The same key from the profile's <see cref="ProfileDigest"/> instead of the profile: for a caller that remembers
+    /// the digest of a resolved profile (the CLI's cache), so a cache hit needs no profile loaded.
+    /// </summary>
+    public static string For(string sha256, string fileName, AssetKind? declaredKind, string profileDigest, string? plan, bool deep)
     {
         var material = string.Join('\n',
             "preflight-verdict/1",
             sha256,
-            ProfileDigest(options.Profile),
-            options.Plan ?? "-",
-            options.Deep ? "deep" : "quick",
+            profileDigest,
+            plan ?? "-",
+            deep ? "deep" : "quick",
             EngineVersion,
             declaredKind?.ToString() ?? "-",
             fileName);
