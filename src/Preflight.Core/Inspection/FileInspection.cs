@@ -87,20 +87,11 @@ public static class OversizeReport
     public static FileReport Create(Profile profile, string displayName, SniffResult sniff, long sizeBytes, string sha256, AssetKind declaredKind)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        var fileName = Path.GetFileName(displayName.Replace('\\', '/').TrimEnd('/'));
+        var fileName = HeadVerdict.FileNameOf(displayName);
         var sizeKind = profile.SizeLimitFor(declaredKind == AssetKind.Unknown ? null : declaredKind).Kind;
         var findings = FileRules.Format(profile, declaredKind, fileName, sniff)
             .Concat(FileRules.Size(profile, sizeKind, fileName, sizeBytes, media: null))
             .ToList();
-        return new FileReport
-        {
-            Path = displayName,
-            Kind = declaredKind,
-            Verdict = FileReport.VerdictOf(findings),
-            SizeBytes = sizeBytes,
-            Sha256 = sha256,
-            Detected = DetectedFormat.From(sniff),
-            Findings = findings,
-        };
+        return HeadVerdict.ReportOf(displayName, declaredKind, sniff, sizeBytes, sha256, findings);
     }
 }
