@@ -92,6 +92,6 @@ public static class OversizeReport
         var findings = FileRules.Format(profile, declaredKind, fileName, sniff)
             .Concat(FileRules.Size(profile, sizeKind, fileName, sizeBytes, media: null))
             .ToList();
-        return HeadVerdict.ReportOf(displayName, declaredKind, sniff, sizeBytes, sha256, findings);
+        return FileReport.Of(displayName, declaredKind, sniff, sizeBytes, sha256, media: null, findings);
     }
 }

@@ -47,20 +47,8 @@ public static class HeadVerdict
         // A verdict from the head is only ever given to bytes that were there: never to an empty file.
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sizeBytes);
         var findings = Findings(profile, kind, fileName, sniff, sizeBytes, unprobed: ReportFollowsFromHead(sniff.Format)).ToList();
-        return ReportOf(displayPath, kind, sniff, sizeBytes, sha256, findings);
+        return FileReport.Of(displayPath, kind, sniff, sizeBytes, sha256, media: null, findings);
     }
-
-    /// <summary>A report without media facts: what the first bytes are, the size, the hash and the findings.</summary>
-    internal static FileReport ReportOf(string displayPath, AssetKind kind, SniffResult sniff, long sizeBytes, string? sha256, List<Finding> findings) => new()
-    {
-        Path = displayPath,
-        Kind = kind,
-        Verdict = FileReport.VerdictOf(findings),
-        SizeBytes = sizeBytes,
-        Sha256 = sha256,
-        Detected = DetectedFormat.From(sniff),
-        Findings = findings,
-    };
 
     /// <summary>The engine's findings for a file that is not probed: format, the rules it could not check, size.</summary>
     internal static IEnumerable<Finding> Findings(Profile profile, AssetKind declaredKind, string fileName, SniffResult sniff, long sizeBytes, bool unprobed)

@@ -85,7 +85,7 @@ public sealed class Inspector(MediaTools mediaTools)
         {
             findings.AddRange(damaged.Findings);
             findings.AddRange(FileRules.Size(profile, declaredKind, fileName, size, media: null));
-            return Report(request, declaredKind, size, sha256, sniff, media: null, findings);
+            return FileReport.Of(request.DisplayPath, declaredKind, sniff, size, sha256, media: null, findings);
         }
 
         var probe = size == 0 ? null : await ProbeAsync(request.FilePath, contents, fileName, sniff.Format, options.Deep, cancellationToken);
@@ -93,7 +93,7 @@ public sealed class Inspector(MediaTools mediaTools)
         {
             // Nothing is read beyond what the bytes are: the same findings a verdict from the head alone gives.
             findings.AddRange(HeadVerdict.Findings(profile, declaredKind, fileName, sniff, size, unprobed: true));
-            return Report(request, declaredKind, size, sha256, sniff, media: null, findings);
+            return FileReport.Of(request.DisplayPath, declaredKind, sniff, size, sha256, media: null, findings);
         }
 
         findings.AddRange(FileRules.Format(profile, declaredKind, fileName, sniff));
@@ -109,20 +109,8 @@ public sealed class Inspector(MediaTools mediaTools)
 
         findings.AddRange(FileRules.Size(profile, effectiveKind == AssetKind.Unknown ? declaredKind : effectiveKind, fileName, size, media));
 
-        return Report(request, declaredKind, size, sha256, sniff, media, findings);
+        return FileReport.Of(request.DisplayPath, declaredKind, sniff, size, sha256, media, findings);
     }
-
-    private static FileReport Report(InspectionRequest request, AssetKind kind, long size, string sha256, SniffResult sniff, MediaFacts? media, List<Finding> findings) => new()
-    {
-        Path = request.DisplayPath,
-        Kind = kind,
-        Verdict = FileReport.VerdictOf(findings),
-        SizeBytes = size,
-        Sha256 = sha256,
-        Detected = DetectedFormat.From(sniff),
-        Media = media,
-        Findings = findings,
-    };
 
     /// <summary>
     /// Runs the prober the registry declares for the sniffed format. Formats we do not accept have none and are not

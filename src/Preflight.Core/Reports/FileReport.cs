@@ -117,6 +117,19 @@ public sealed record FileReport
     public static Verdict VerdictOf(IEnumerable<Finding> findings) =>
         findings.Any(f => f.Severity == Severity.Error) ? Verdict.Fail : Verdict.Pass;
 
+    /// <summary>The report of one inspected file: the verdict follows from <paramref name="findings"/>.</summary>
+    public static FileReport Of(string path, AssetKind kind, SniffResult sniff, long sizeBytes, string? sha256, MediaFacts? media, List<Finding> findings) => new()
+    {
+        Path = path,
+        Kind = kind,
+        Verdict = VerdictOf(findings),
+        SizeBytes = sizeBytes,
+        Sha256 = sha256,
+        Detected = DetectedFormat.From(sniff),
+        Media = media,
+        Findings = findings,
+    };
+
     /// <summary>Returns a copy with more findings, the verdict recomputed.</summary>
     public FileReport WithFindings(IEnumerable<Finding> more)
     {
