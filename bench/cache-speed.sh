@@ -61,7 +61,7 @@ run_check() {
   local corpus="$1" mode="$2" label="$3"; shift 3
   local flag=(); [[ "$mode" == deep ]] && flag=(--deep)
   local load; load="$(cut -d' ' -f1 /proc/loadavg)"
-  timed "$work/t" dotnet "$preflight_dll" check "${paths[@]}" --format json "${flag[@]}" "$@" >"$work/out.json" 2>"$work/err.txt"
+  timed "$work/t" "${preflight_cli[@]}" check "${paths[@]}" --format json "${flag[@]}" "$@" >"$work/out.json" 2>"$work/err.txt"
   read -r wall rss user sys _ < <(tail -n 1 "$work/t")
   last_wall="$wall"
   last_cpu="$(python3 -c 'import sys; print(f"{float(sys.argv[1]) + float(sys.argv[2]):.2f}")' "$user" "$sys")"
@@ -95,7 +95,7 @@ ratios=()
 for corpus in "${corpora[@]}"; do
   folder="$work/$corpus"
   # Untimed first pass: the page cache holds the corpus for every timed run, the first included.
-  dotnet "$preflight_dll" check "$folder" --format json --no-cache >/dev/null 2>&1 || true
+  "${preflight_cli[@]}" check "$folder" --format json --no-cache >/dev/null 2>&1 || true
   modes=(quick); [[ $deep -eq 1 ]] && modes+=(deep)
   for mode in "${modes[@]}"; do
     paths=("$folder")

@@ -71,7 +71,7 @@ classes=(
 check_cpu() {
   local flag=(); [[ "$2" == deep ]] && flag=(--deep)
   rm -f "$work/t"
-  timed "$work/t" dotnet "$preflight_dll" check "$1" --format json --no-cache --jobs 1 "${flag[@]}" >"$work/out.json" 2>"$work/err.txt"
+  timed "$work/t" "${preflight_cli[@]}" check "$1" --format json --no-cache --jobs 1 "${flag[@]}" >"$work/out.json" 2>"$work/err.txt"
   read -r wall rss user sys code < <(tail -n 1 "$work/t")
   python3 -c 'import sys; print(f"{float(sys.argv[1]) + float(sys.argv[2]):.3f} {sys.argv[3]} {sys.argv[4]} {sys.argv[5]}")' "$user" "$sys" "$wall" "$rss" "$code"
 }
@@ -104,7 +104,7 @@ if [[ $http -eq 1 ]]; then
   mkdir -p "$work/uploads"
   Preflight__RateLimit__PermitLimit=0 Preflight__Cache__Enabled=false Preflight__Upload__TempFolder="$work/uploads" \
     Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
-    dotnet "$preflight_dll" serve --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
+    "${preflight_cli[@]}" serve --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
   if ! curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then

@@ -13,10 +13,11 @@
 #     the six categories above, every valid/ and real-world/ file 5 more times in subfolders (so the mix keeps its
 #     proportions) and three generated files (a ~13 MB H.264/AAC MP4, a ~6 MB 16-bit WAV and a ~2 MB MP3, made
 #     once by ffmpeg in the temp folder and copied into each copy). Only `preflight check` is timed (no ffprobe
-#     loop), beside the machine's floor: `sha256sum` over every file (one read + SHA-256 of every byte, $(nproc) at
-#     a time) plus `dotnet preflight.dll --version` (.NET start). Target: quick check within 3x of that floor.
+#     loop), beside the machine's floor: `openssl dgst -sha256` over every file (one read + SHA-256 of every byte,
+#     $(nproc) at a time, with the CPU's SHA instructions as .NET uses them) plus `preflight --version` (start-up). Target: quick check within 3x of that floor.
 #     PREFLIGHT_BENCH_BASELINE_DLL=/path/preflight.dll also times that build on the same folder (before/after);
-#     PREFLIGHT_BENCH_BUILDS="label=/path/preflight.dll ..." adds more builds (e.g. a ReadyToRun publish).
+#     PREFLIGHT_BENCH_BUILDS="label=/path/preflight.dll label=/path/preflight ..." adds more builds (a .dll runs
+#     under dotnet, anything else is run as an executable).
 #
 # usage: bench/check-speed.sh [--copies N] [--runs N] [--skip-memory] [--large]
 # Needs the .NET SDK, ffmpeg/ffprobe (installed from Debian if missing), GNU time (idem), python3.
@@ -85,30 +86,33 @@ echo
 
 if [[ "$large" == 1 ]]; then
   # Untimed first pass: warms the page cache (the floor below reads from it too).
-  dotnet "$preflight_dll" check "$folder" --format json >"$work/check.json" || true
+  "${preflight_cli[@]}" check "$folder" --format json >"$work/check.json" || true
   python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))["summary"]; f, p, x = s["files"], s["passed"], s["failed"]; print(f"- preflight verdicts: {f} files, {p} pass, {x} fail")' "$work/check.json"
   echo
-  echo "| run | load (1 min) | build | preflight check (quick): wall, CPU, peak RSS | floor = sha256sum of every file + --version: wall, CPU | wall / floor |"
+  echo "| run | load (1 min) | build | preflight check (quick): wall, CPU, peak RSS | floor = openssl sha256 of every file + --version: wall, CPU | wall / floor |"
   echo "| --- | --- | --- | --- | --- | --- |"
-  floor_hash() { find "$1" -type f -print0 | xargs -0 -P "$2" -n 64 sha256sum >/dev/null; }
+  # The floor hashes with OpenSSL, as .NET does (SHA-NI where the CPU has it); coreutils' sha256sum is several
+  # times slower on such CPUs and would flatter the ratio.
+  floor_hash() { find "$1" -type f -print0 | xargs -0 -P "$2" -n 64 openssl dgst -sha256 >/dev/null; }
   export -f floor_hash
   sum() { python3 -c "import sys; print(f'{float(sys.argv[1]) + float(sys.argv[2]):.2f}')" "$1" "$2"; }
-  # Each build is "label=path/preflight.dll"; PREFLIGHT_BENCH_BUILDS adds more (space-separated), e.g. a
-  # ReadyToRun publish beside the plain build. A build that has a verdict cache runs with --no-cache: the goal is
+  # Each build is "label=path" (path/preflight.dll, run by dotnet, or a native executable); PREFLIGHT_BENCH_BUILDS
+  # adds more (space-separated), e.g. a ReadyToRun publish beside the Native AOT one. A build that has a verdict cache runs with --no-cache: the goal is
   # the cost of inspecting, and a warm cache would answer every run after the first.
   builds=()
   if [[ -n "${PREFLIGHT_BENCH_BASELINE_DLL:-}" ]]; then builds+=("baseline=$PREFLIGHT_BENCH_BASELINE_DLL"); fi
-  builds+=("this build=$preflight_dll")
+  builds+=("this build=${preflight_cli[-1]}")
   for extra in ${PREFLIGHT_BENCH_BUILDS:-}; do builds+=("$extra"); done
   for ((r = 1; r <= runs; r++)); do
     for build in "${builds[@]}"; do
-      label="${build%%=*}" dll="${build#*=}"
+      label="${build%%=*}" path="${build#*=}"
+      if [[ "$path" == *.dll ]]; then cmd=(dotnet "$path"); else cmd=("$path"); fi
       no_cache=()
-      if dotnet "$dll" check --help 2>&1 | grep -q -- '--no-cache'; then no_cache=(--no-cache); fi
+      if "${cmd[@]}" check --help 2>&1 | grep -q -- '--no-cache'; then no_cache=(--no-cache); fi
       load="$(cut -d' ' -f1 /proc/loadavg)"
-      timed "$work/pf" dotnet "$dll" check "$folder" --format json "${no_cache[@]}" >/dev/null
+      timed "$work/pf" "${cmd[@]}" check "$folder" --format json "${no_cache[@]}" >/dev/null
       timed "$work/hash" bash -c 'floor_hash "$1" "$2"' _ "$folder" "$jobs"
-      timed "$work/ver" dotnet "$dll" --version >/dev/null
+      timed "$work/ver" "${cmd[@]}" --version >/dev/null
       floor="$(sum "$(field "$work/hash" 1)" "$(field "$work/ver" 1)")"
       floor_cpu="$(sum "$(cpu "$work/hash")" "$(cpu "$work/ver")")"
       echo "| $r | $load | $label | $(field "$work/pf" 1) s, $(cpu "$work/pf") s, $(mb "$(field "$work/pf" 2)") MB | $floor s, $floor_cpu s | **$(ratio "$(field "$work/pf" 1)" "$floor")x** |"
@@ -120,7 +124,7 @@ if [[ "$large" == 1 ]]; then
 fi
 
 # Untimed first pass: warms the page cache for everyone and gives the verdict split.
-dotnet "$preflight_dll" check "$folder" --format json >"$work/check.json" || true
+"${preflight_cli[@]}" check "$folder" --format json >"$work/check.json" || true
 python3 - "$work/check.json" <<'EOF'
 import json, sys
 s = json.load(open(sys.argv[1]))["summary"]
@@ -135,7 +139,7 @@ echo "| run | load (1 min) | preflight check (quick): wall, CPU, peak RSS | ffpr
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for ((r = 1; r <= runs; r++)); do
   load="$(cut -d' ' -f1 /proc/loadavg)"
-  timed "$work/pf" dotnet "$preflight_dll" check "$folder" --format json >/dev/null
+  timed "$work/pf" "${preflight_cli[@]}" check "$folder" --format json >/dev/null
   timed "$work/seq" bash -c 'ffprobe_sequential "$1"' _ "$folder"
   timed "$work/par" bash -c 'ffprobe_parallel "$1" "$2"' _ "$folder" "$jobs"
   pf="$(field "$work/pf" 1)" seq="$(field "$work/seq" 1)" par="$(field "$work/par" 1)"
@@ -144,7 +148,7 @@ for ((r = 1; r <= runs; r++)); do
 done
 echo
 # Where the time goes: the fixed cost of starting .NET, loading the engine and printing nothing.
-timed "$work/one" dotnet "$preflight_dll" check "$root/testdata/valid/image-160x90.png" --format json >/dev/null
+timed "$work/one" "${preflight_cli[@]}" check "$root/testdata/valid/image-160x90.png" --format json >/dev/null
 echo "- fixed cost: \`preflight check\` on one 2 kB PNG takes $(field "$work/one" 1) s wall, $(cpu "$work/one") s CPU, peak $(mb "$(field "$work/one" 2)") MB (.NET start-up and engine load)"
 echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
@@ -163,9 +167,9 @@ if [[ "$memory" == 1 ]]; then
   for ((r = 1; r <= runs; r++)); do
     for mode in quick deep; do
       flag=(); [[ "$mode" == deep ]] && flag=(--deep)
-      timed "$work/mem" dotnet "$preflight_dll" check "$big" "${flag[@]}" --format json >/dev/null
+      timed "$work/mem" "${preflight_cli[@]}" check "$big" "${flag[@]}" --format json >/dev/null
       python3 "$root/bench/lib/peak_rss.py" --stdout "$work/mem.json" -- \
-        dotnet "$preflight_dll" check "$big" "${flag[@]}" --format json >"$work/tree.json"
+        "${preflight_cli[@]}" check "$big" "${flag[@]}" --format json >"$work/tree.json"
       python3 - "$work/tree.json" "$work/mem.json" "$r" "$mode" "$(field "$work/mem" 1)" "$(field "$work/mem" 2)" <<'EOF'
 import json, sys
 tree = json.load(open(sys.argv[1])); report = json.load(open(sys.argv[2]))

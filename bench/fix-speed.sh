@@ -152,7 +152,7 @@ for op in $ops; do
       for ((r = 1; r <= runs; r++)); do
         rm -rf "$work/out" "$calls"/call.* "$work/hand-out."*
         Preflight__MediaTools__BinaryFolder="$shim" timed "$work/tp" \
-          dotnet "$preflight_dll" fix "$input" --out "$work/out" --format json --output "$work/report.json" "${args[@]}" \
+          "${preflight_cli[@]}" fix "$input" --out "$work/out" --format json --output "$work/report.json" "${args[@]}" \
           >/dev/null 2>"$work/fix-err.txt"
         read -r wall cpu < <(times_of "$work/tp"); pw+=("$wall"); pc+=("$cpu")
         status="$(python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["files"][0]["fix"]; print(f["status"] + (" → " + f["after"]["verdict"] if f.get("after") else ""))' "$work/report.json" 2>/dev/null || echo "error: $(head -c 200 "$work/fix-err.txt")")"
@@ -168,8 +168,8 @@ for op in $ops; do
       deep_wall="–" deep_cpu="–"
       fixed="$(find "$work/out" -type f | head -n 1)"
       if [[ $deep -eq 1 && -n "$fixed" ]]; then
-        timed "$work/tq" dotnet "$preflight_dll" check "$fixed" --format json "${check_args[@]}" >/dev/null 2>&1
-        timed "$work/td" dotnet "$preflight_dll" check "$fixed" --format json --deep "${check_args[@]}" >/dev/null 2>&1
+        timed "$work/tq" "${preflight_cli[@]}" check "$fixed" --format json "${check_args[@]}" >/dev/null 2>&1
+        timed "$work/td" "${preflight_cli[@]}" check "$fixed" --format json --deep "${check_args[@]}" >/dev/null 2>&1
         read -r qw qc < <(times_of "$work/tq"); read -r dw dc < <(times_of "$work/td")
         deep_wall="$(python3 -c 'import sys; print(f"{float(sys.argv[1]) - float(sys.argv[2]):+.2f} s")' "$dw" "$qw")"
         deep_cpu="$(python3 -c 'import sys; print(f"{float(sys.argv[1]) - float(sys.argv[2]):+.2f} s")' "$dc" "$qc")"

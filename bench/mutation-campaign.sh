@@ -72,13 +72,14 @@ fi
 
 # check_run BUILD DLL MODE RUN: one timed `preflight check` of every file into $work/BUILD-MODE-RUN.json.
 check_run() {
-  local build="$1" dll="$2" mode="$3" r="$4" flag=() load_before
+  local build="$1" dll="$2" mode="$3" r="$4" flag=() load_before cmd
+  if [[ "$dll" == *.dll ]]; then cmd=(dotnet "$dll"); else cmd=("$dll"); fi
   [[ "$mode" == deep ]] && flag+=(--deep)
   # A verdict cache would answer the second run from the first; builds from before the cache have no such flag.
-  dotnet "$dll" check --help 2>&1 | grep -q -- '--no-cache' && flag+=(--no-cache)
+  "${cmd[@]}" check --help 2>&1 | grep -q -- '--no-cache' && flag+=(--no-cache)
   echo "bench: preflight check ($build build, $mode, run $r) ..." >&2
   load_before="$(cut -d' ' -f1 /proc/loadavg)"
-  timed "$work/time-$build-$mode-$r" dotnet "$dll" check "$work/files" --format json --output "$work/$build-$mode-$r.json" "${flag[@]}"
+  timed "$work/time-$build-$mode-$r" "${cmd[@]}" check "$work/files" --format json --output "$work/$build-$mode-$r.json" "${flag[@]}"
   echo "$load_before" >"$work/load-$build-$mode-$r"
 }
 
@@ -86,7 +87,7 @@ check_run() {
 [[ -z "$baseline" || -f "$baseline" ]] || { echo "bench: PREFLIGHT_BENCH_BASELINE_DLL=$baseline does not exist" >&2; exit 2; }
 for mode in quick deep; do
   for ((r = 1; r <= runs; r++)); do
-    check_run new "$preflight_dll" "$mode" "$r"
+    check_run new "${preflight_cli[-1]}" "$mode" "$r"
     [[ -n "$baseline" && "$r" == 1 ]] && check_run base "$baseline" "$mode" 1
   done
 done

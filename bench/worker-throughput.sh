@@ -67,7 +67,7 @@ start_worker() {
     Preflight__Worker__PollInterval=00:00:00.100 \
     ${concurrency:+Preflight__Worker__Concurrency="$concurrency"} \
     Preflight__Staging__Container="staged-$1" \
-    dotnet "$preflight_dll" worker >"$2" 2>&1 &
+    "${preflight_cli[@]}" worker >"$2" 2>&1 &
   worker_pids+=($!)
 }
 

@@ -85,18 +85,46 @@ dotnet_rid() {
   esac
 }
 
-# publish_cli OUTDIR ARTIFACTS: the CLI as users run it (./preflight, bench/, the Dockerfile): framework-dependent,
-# ReadyToRun-compiled for this machine, so a `check` spends its time inspecting instead of JIT-compiling the engine
-# (docs/benchmarks.md, issue 9). Quiet; prints the build log and returns 1 on failure.
+# publish_cli OUTDIR ARTIFACTS: the CLI as users run it (./preflight and bench/): a Native AOT executable compiled
+# for this machine's CPU (IlcInstructionSet=native: the AVX2 checksum and SHA paths are compiled in, not behind a
+# JIT), so a `check` spends its time inspecting instead of starting a runtime and JIT-compiling the engine
+# (docs/benchmarks.md, issues 9 and 14). Native AOT needs a C toolchain (gcc or clang); without one, or if the AOT
+# step fails, the ReadyToRun framework-dependent build is published instead, with one line saying so.
+# The Dockerfile keeps ReadyToRun: a long-running `serve`/`worker` gains nothing from AOT and must run on any CPU.
+# Quiet; prints the build log and returns 1 on failure. cli_command OUTDIR then says how to run what was built.
 publish_cli() {
   local out="$1" artifacts="$2" log
   log="$(mktemp)"
-  if ! (cd "$(dirname -- "${BASH_SOURCE[0]}")/.." && DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
-        dotnet publish src/Preflight.Cli/Preflight.Cli.csproj -c Release -r "$(dotnet_rid)" --self-contained false \
-          -p:PublishReadyToRun=true -o "$out" --artifacts-path "$artifacts" --nologo -v q -clp:ErrorsOnly) >"$log" 2>&1; then
+  rm -rf "$out"
+  if [[ "${PREFLIGHT_CLI_BUILD:-aot}" == aot ]] && (command -v gcc >/dev/null 2>&1 || command -v clang >/dev/null 2>&1) \
+     && dotnet_publish_cli "$out" "$artifacts/aot" -p:PublishAot=true -p:IlcInstructionSet=native -p:DebugType=none >"$log" 2>&1; then
+    rm -f "$log"
+    return 0
+  fi
+  if [[ "${PREFLIGHT_CLI_BUILD:-aot}" == aot ]]; then
+    echo "preflight: the Native AOT build was not possible here (see below); using the ReadyToRun build instead." >&2
+    grep -E "error|not found" "$log" | head -5 >&2 || true
+  fi
+  rm -rf "$out"
+  if ! dotnet_publish_cli "$out" "$artifacts" --self-contained false -p:PublishReadyToRun=true >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log"
     return 1
   fi
   rm -f "$log"
+}
+
+# dotnet_publish_cli OUTDIR ARTIFACTS [MSBUILD ARGS...]: `dotnet publish` of the CLI for this machine's runtime id.
+dotnet_publish_cli() {
+  local out="$1" artifacts="$2"
+  shift 2
+  (cd "$(dirname -- "${BASH_SOURCE[0]}")/.." && DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
+    dotnet publish src/Preflight.Cli/Preflight.Cli.csproj -c Release -r "$(dotnet_rid)" "$@" \
+      -o "$out" --artifacts-path "$artifacts" --nologo -v q -clp:ErrorsOnly)
+}
+
+# cli_command OUTDIR: sets the array preflight_cli to the command that runs the CLI publish_cli put in OUTDIR (the
+# native executable, or `dotnet preflight.dll` for the ReadyToRun fallback).
+cli_command() {
+  if [[ -f "$1/preflight.dll" ]]; then preflight_cli=(dotnet "$1/preflight.dll"); else preflight_cli=("$1/preflight"); fi
 }

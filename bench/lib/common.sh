@@ -28,13 +28,14 @@ bench_build() {
   rm -f "$log"
 }
 
-# Sets $preflight_dll to the CLI that ./preflight runs (the same ReadyToRun publish), built privately.
+# Sets the array $preflight_cli to the CLI that ./preflight runs (the same publish: Native AOT, else ReadyToRun),
+# built privately. Run it as "${preflight_cli[@]}" ARGS.
 bench_build_cli() {
   command -v dotnet >/dev/null 2>&1 || { echo "bench: the .NET SDK is needed (https://dot.net)" >&2; return 1; }
-  echo "bench: publishing the CLI as ./preflight does (Release, ReadyToRun) into $BENCH_ARTIFACTS/cli ..." >&2
+  echo "bench: publishing the CLI as ./preflight does (Release, Native AOT) into $BENCH_ARTIFACTS/cli ..." >&2
   bench_dotnet_env
   publish_cli "$BENCH_ARTIFACTS/cli" "$BENCH_ARTIFACTS" || { echo "bench: publishing the CLI failed" >&2; return 1; }
-  preflight_dll="$BENCH_ARTIFACTS/cli/preflight.dll"
+  cli_command "$BENCH_ARTIFACTS/cli"
 }
 
 ensure_gnu_time() {
