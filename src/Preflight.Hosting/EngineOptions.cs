@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using Preflight.Core.Jobs;
 
 namespace Preflight.Hosting;
@@ -9,20 +9,27 @@ public sealed class InspectionQueueOptions
     public const string SectionName = "Preflight:Inspection";
 
     /// <summary>Files inspected at the same time. Inspection is CPU and I/O bound: a couple per core.</summary>
-    [Range(1, 1024)]
     public int MaxConcurrent { get; set; } = 2 * Environment.ProcessorCount;
 
     /// <summary>Requests admitted beyond <see cref="MaxConcurrent"/> that wait their turn; more get 503.</summary>
-    [Range(0, 100_000)]
     public int MaxQueue { get; set; } = 64;
 
     /// <summary>Whole-request budget, upload included.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>URL assets accepted in one request.</summary>
-    [Range(1, 1000)]
     public int MaxAssets { get; set; } = 50;
+
+    /// <summary>What is wrong with these settings, or null.</summary>
+    public string? Validate()
+    {
+        if (MaxConcurrent is < 1 or > 1024) return $"{SectionName}:MaxConcurrent must be between 1 and 1024.";
+        if (MaxQueue is < 0 or > 100_000) return $"{SectionName}:MaxQueue must be between 0 and 100000.";
+        if (RequestTimeout < TimeSpan.FromSeconds(1) || RequestTimeout > TimeSpan.FromDays(1))
+            return $"{SectionName}:RequestTimeout must be between 1 second and 1 day.";
+        if (MaxAssets is < 1 or > 1000) return $"{SectionName}:MaxAssets must be between 1 and 1000.";
+        return null;
+    }
 }
 
 /// <summary><c>Preflight:Jobs</c>: job checks (<c>POST /v1/preflight/jobs</c> and <c>preflight job</c>).</summary>
@@ -31,16 +38,23 @@ public sealed class JobOptions
     public const string SectionName = "Preflight:Jobs";
 
     /// <summary>Enterprise plans have a negotiated video length; empty = no length limit is checked on Enterprise.</summary>
-    [Range(1, 7 * 24 * 3600)]
     public double? EnterpriseMaxVideoSeconds { get; set; }
 
     /// <summary>Asset URLs of one job fetched and inspected at once (the fetcher's and inspection's own bounds still apply).</summary>
-    [Range(1, 64)]
     public int MaxConcurrentAssets { get; set; } = 4;
 
     /// <summary>Distinct asset URLs one job may name; more is a 400 before anything is fetched.</summary>
-    [Range(1, 10_000)]
     public int MaxAssets { get; set; } = new JobCheckerOptions().MaxAssets;
+
+    /// <summary>What is wrong with these settings, or null.</summary>
+    public string? Validate()
+    {
+        if (EnterpriseMaxVideoSeconds is { } enterprise && (double.IsNaN(enterprise) || enterprise < 1 || enterprise > 7 * 24 * 3600))
+            return $"{SectionName}:EnterpriseMaxVideoSeconds must be between 1 and 604800 (seconds), or empty.";
+        if (MaxConcurrentAssets is < 1 or > 64) return $"{SectionName}:MaxConcurrentAssets must be between 1 and 64.";
+        if (MaxAssets is < 1 or > 10_000) return $"{SectionName}:MaxAssets must be between 1 and 10000.";
+        return null;
+    }
 
     public JobCheckerOptions ToCheckerOptions() => new()
     {
@@ -48,4 +62,15 @@ public sealed class JobOptions
         MaxConcurrentAssets = MaxConcurrentAssets,
         MaxAssets = MaxAssets,
     };
+}
+
+/// <summary>
+/// Validates options that say themselves what is wrong with them (a plain method instead of data annotations, whose
+/// validation needs reflection the Native AOT CLI doesn't have). The message names the configuration key.
+/// </summary>
+internal sealed class SelfValidating<TOptions>(Func<TOptions, string?> validate) : IValidateOptions<TOptions>
+    where TOptions : class
+{
+    public ValidateOptionsResult Validate(string? name, TOptions options) =>
+        validate(options) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

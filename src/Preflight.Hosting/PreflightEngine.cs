@@ -59,8 +59,10 @@ public static class PreflightEngine
         services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.SectionName)
             .Validate(IsValidFetchOptions, "Preflight:Fetch has an invalid value (timeouts must be positive, MaxConcurrency and MaxConcurrentPerHost at least 1).")
             .ValidateOnStart();
-        services.AddOptions<InspectionQueueOptions>().BindConfiguration(InspectionQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<JobOptions>().BindConfiguration(JobOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InspectionQueueOptions>().BindConfiguration(InspectionQueueOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<InspectionQueueOptions>>(new SelfValidating<InspectionQueueOptions>(o => o.Validate()));
+        services.AddOptions<JobOptions>().BindConfiguration(JobOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JobOptions>>(new SelfValidating<JobOptions>(o => o.Validate()));
 
         services.AddSingleton(TimeProvider.System);
         // Preflight:ProfilePaths (files or folders of user profiles) beside the built-ins; Preflight:Profile selects one.

@@ -40,7 +40,7 @@ public sealed class BlobVerdictStore : IVerdictStore
         {
             var download = await _container.GetBlobClient(VerdictName(key)).DownloadContentAsync(cancellationToken);
             if (IsExpired(download.Value.Details.LastModified)) return null;
-            return JsonSerializer.Deserialize<FileReport>(download.Value.Content.ToMemory().Span, PreflightJson.Compact);
+            return JsonSerializer.Deserialize(download.Value.Content.ToMemory().Span, PreflightJson.Compact.Info<FileReport>());
         }
         catch (Exception e) when (IsStoreFailure(e) && !cancellationToken.IsCancellationRequested)
         {
@@ -51,7 +51,7 @@ public sealed class BlobVerdictStore : IVerdictStore
     public async Task PutAsync(string key, FileReport report, CancellationToken cancellationToken)
     {
         var blob = _container.GetBlobClient(VerdictName(key));
-        var json = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(report, PreflightJson.Compact));
+        var json = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(report, PreflightJson.Compact.Info<FileReport>()));
         try
         {
             await EnsureContainerAsync(cancellationToken);

@@ -216,7 +216,7 @@ public sealed partial class BlobPreflightStage(
         await operation.WaitForCompletionAsync(cancellationToken);
 
         var reportClient = _rejected.GetBlobClient(name + ".preflight.json");
-        var json = JsonSerializer.SerializeToUtf8Bytes(report, PreflightJson.Options);
+        var json = JsonSerializer.SerializeToUtf8Bytes(report, PreflightJson.Options.Info<FileReport>());
         await reportClient.UploadAsync(new BinaryData(json), new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },

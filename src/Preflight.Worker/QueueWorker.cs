@@ -26,6 +26,9 @@ public sealed partial class QueueWorker(
     private readonly QueueClient _poison = queues.GetQueueClient(options.PoisonQueue);
     private readonly CancellationTokenSource _abandon = new();
 
+    // Result and poison messages: the report shape, described at build time.
+    private static readonly JsonSerializerOptions MessageJson = PreflightJson.With(PreflightJson.Compact, WorkerJsonContext.Default);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!await CreateQueuesAsync(stoppingToken)) return;
@@ -175,7 +178,7 @@ public sealed partial class QueueWorker(
                     LogIgnored(logger, message.MessageId);
                     return;
                 }
-                await _results.SendMessageAsync(JsonSerializer.Serialize(result, PreflightJson.Compact), cancellationToken);
+                await _results.SendMessageAsync(JsonSerializer.Serialize(result, MessageJson.Info<WorkResult>()), cancellationToken);
                 await lease.StopAsync();
                 await _requests.DeleteMessageAsync(message.MessageId, lease.PopReceipt, cancellationToken);
                 metrics.Completed(result.Verdict == Verdict.Pass);
@@ -235,7 +238,7 @@ public sealed partial class QueueWorker(
     private async Task PoisonAsync(QueueMessage message, string reason, string? popReceipt = null)
     {
         var poison = new PoisonMessage(reason, message.DequeueCount, message.MessageId, DateTimeOffset.UtcNow, message.MessageText);
-        await _poison.SendMessageAsync(JsonSerializer.Serialize(poison, PreflightJson.Compact));
+        await _poison.SendMessageAsync(JsonSerializer.Serialize(poison, MessageJson.Info<PoisonMessage>()));
         try
         {
             await _requests.DeleteMessageAsync(message.MessageId, popReceipt ?? message.PopReceipt);

@@ -38,3 +38,8 @@ public sealed record WorkResult
 
 /// <summary>What the poison queue receives: the original message and why it was given up.</summary>
 public sealed record PoisonMessage(string Reason, long DequeueCount, string MessageId, DateTimeOffset FailedAt, string OriginalMessage);
+
+/// <summary>Build-time JSON metadata of the worker's queue messages, in the report shape (<see cref="PreflightJson.Compact"/>).</summary>
+[JsonSerializable(typeof(WorkResult))]
+[JsonSerializable(typeof(PoisonMessage))]
+internal sealed partial class WorkerJsonContext : JsonSerializerContext;

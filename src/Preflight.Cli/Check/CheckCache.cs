@@ -29,10 +29,7 @@ public sealed class CheckCache
     private const string Layout = "v1";
 
     // The cache's own files (path index, remembered profiles) with build-time metadata, as the reports have: no reflection.
-    private static readonly JsonSerializerOptions EntryJson = new(PreflightJson.Compact)
-    {
-        TypeInfoResolver = JsonTypeInfoResolver.Combine(CheckCacheJson.Default, PreflightJson.Compact.TypeInfoResolver!),
-    };
+    private static readonly JsonSerializerOptions EntryJson = PreflightJson.With(PreflightJson.Compact, CheckCacheJson.Default);
 
     private readonly string _root;
     private readonly string _indexPath;
@@ -150,7 +147,7 @@ public sealed class CheckCache
     public void Save()
     {
         if (_current.Count == _previous.Count && _current.All(e => _previous.TryGetValue(e.Key, out var v) && v == e.Value)) return;
-        var json = JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, string>(_current, StringComparer.Ordinal), EntryJson);
+        var json = JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, string>(_current, StringComparer.Ordinal), EntryJson.Info<SortedDictionary<string, string>>());
         WriteAtomically(_indexPath, json);
     }
 
@@ -159,7 +156,7 @@ public sealed class CheckCache
     {
         try
         {
-            return JsonSerializer.Deserialize<ProfileIdentity>(File.ReadAllBytes(ProfilePath(fingerprint)), EntryJson);
+            return JsonSerializer.Deserialize(File.ReadAllBytes(ProfilePath(fingerprint)), EntryJson.Info<ProfileIdentity>());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
         {
@@ -168,7 +165,7 @@ public sealed class CheckCache
     }
 
     public void RememberProfile(string fingerprint, ProfileIdentity profile) =>
-        WriteAtomically(ProfilePath(fingerprint), JsonSerializer.SerializeToUtf8Bytes(profile, EntryJson));
+        WriteAtomically(ProfilePath(fingerprint), JsonSerializer.SerializeToUtf8Bytes(profile, EntryJson.Info<ProfileIdentity>()));
 
     private string ProfilePath(string fingerprint) => Path.Combine(_root, "profiles", fingerprint + ".json");
 
@@ -192,7 +189,7 @@ public sealed class CheckCache
         {
             var bytes = File.ReadAllBytes(ReportPath(k));
             // Read with the options the report writer uses: one set of report metadata per run, not two.
-            return JsonSerializer.Deserialize<FileReport>(bytes, PreflightJson.Options);
+            return JsonSerializer.Deserialize(bytes, PreflightJson.Options.Info<FileReport>());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
         {
@@ -213,14 +210,14 @@ public sealed class CheckCache
         {
             return;
         }
-        WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(stored, PreflightJson.Compact));
+        WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(stored, PreflightJson.Compact.Info<FileReport>()));
     }
 
     private static Dictionary<string, string> ReadIndex(string path)
     {
         try
         {
-            return JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllBytes(path), EntryJson) ?? [];
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), EntryJson.Info<Dictionary<string, string>>()) ?? [];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {

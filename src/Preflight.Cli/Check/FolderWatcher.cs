@@ -122,7 +122,7 @@ public sealed class FolderWatcher(
 
     private async Task EmitAsync(FileReport report, CancellationToken cancellationToken)
     {
-        var line = format == ReportWriters.Json ? JsonSerializer.Serialize(report, PreflightJson.Compact) : TableLine(report);
+        var line = format == ReportWriters.Json ? JsonSerializer.Serialize(report, PreflightJson.Compact.Info<FileReport>()) : TableLine(report);
         await _write.WaitAsync(cancellationToken);
         try
         {
@@ -157,7 +157,7 @@ public sealed class FolderWatcher(
             target = MoveToFreeName(file.FullPath, target);
             if (report.Verdict == Verdict.Fail)
             {
-                var json = JsonSerializer.SerializeToUtf8Bytes(report, PreflightJson.Options);
+                var json = JsonSerializer.SerializeToUtf8Bytes(report, PreflightJson.Options.Info<FileReport>());
                 await File.WriteAllBytesAsync(target + ReportSuffix, json, cancellationToken);
             }
         }

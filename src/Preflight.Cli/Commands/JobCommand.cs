@@ -89,7 +89,7 @@ public sealed class JobCommand : ICliCommand
             }
 
             if (format == "json")
-                await context.Out.WriteLineAsync(JsonSerializer.Serialize(report, PreflightJson.Options));
+                await context.Out.WriteLineAsync(JsonSerializer.Serialize(report, PreflightJson.Options.Info<JobReport>()));
             else
                 await WriteTableAsync(report, context.Out);
             return report.Verdict == Verdict.Pass ? ExitCodes.Pass : ExitCodes.Fail;
@@ -106,7 +106,7 @@ public sealed class JobCommand : ICliCommand
             using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw new CliSetupException($"{path}: the job must be a JSON object {{\"endpoint\", \"request\", ...}}");
-            return document.RootElement.Deserialize<JobCheckRequest>(PreflightJson.Options)
+            return document.RootElement.Deserialize(PreflightJson.Options.Info<JobCheckRequest>())
                 ?? throw new CliSetupException($"{path}: empty job");
         }
         catch (JsonException e)

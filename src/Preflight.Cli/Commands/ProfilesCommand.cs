@@ -58,7 +58,7 @@ public sealed class ProfilesCommand : ICliCommand
             case "show" when rest.Count == 1:
                 var profile = Resolve(catalog, rest[0], context.WorkingDirectory);
                 await context.Out.WriteAsync(format == "json"
-                    ? JsonSerializer.Serialize(profile, Json) + Environment.NewLine
+                    ? JsonSerializer.Serialize(profile, Json.Info<Profile>()) + Environment.NewLine
                     : Describe(profile));
                 return ExitCodes.Pass;
             case "validate" when rest.Count == 1:
@@ -125,7 +125,7 @@ public sealed class ProfilesCommand : ICliCommand
     }
 
     private static string ListJson(ProfileCatalog catalog) =>
-        JsonSerializer.Serialize(catalog.All.Select(ProfileSummary.Of), Json) + Environment.NewLine;
+        JsonSerializer.Serialize(catalog.All.Select(ProfileSummary.Of), Json.Info<IEnumerable<ProfileSummary>>()) + Environment.NewLine;
 
     /// <summary>Every rule of the profile, one line each, with its source (and note, page and day read).</summary>
     public static string Describe(Profile profile)

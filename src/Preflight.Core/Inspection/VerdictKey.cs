@@ -26,7 +26,7 @@ public static class VerdictKey
 
     /// <summary>SHA-256 of the profile as resolved (every limit), so an edited profile is a new key.</summary>
     public static string ProfileDigest(Profile profile) =>
-        ProfileDigests.GetValue(profile, p => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(p, PreflightJson.Compact))));
+        ProfileDigests.GetValue(profile, p => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(p, PreflightJson.Compact.Info<Profile>()))));
 
     /// <param name="sha256">SHA-256 of the file's bytes (lower-case hex).</param>
     /// <param name="fileName">The name the report judges (extension, and the name fix commands use).</param>

@@ -6,13 +6,13 @@ public sealed record PreviewStoreOptions
     public const string Section = "Preflight:Previews";
 
     /// <summary>How long a preview is served after the file was inspected.</summary>
-    public TimeSpan Ttl { get; init; } = TimeSpan.FromMinutes(30);
+    public TimeSpan Ttl { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Previews kept at most; the oldest go first.</summary>
-    public int MaxCount { get; init; } = 500;
+    public int MaxCount { get; set; } = 500;
 
     /// <summary>Bytes of previews kept at most; the oldest go first.</summary>
-    public long MaxBytes { get; init; } = 32L * 1024 * 1024;
+    public long MaxBytes { get; set; } = 32L * 1024 * 1024;
 }
 
 /// <summary>

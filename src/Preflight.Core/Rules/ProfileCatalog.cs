@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Preflight.Core.Reports;
 
 namespace Preflight.Core.Rules;
 
@@ -239,7 +240,7 @@ public sealed class ProfileCatalog
             Profile profile;
             try
             {
-                profile = Profile.Normalise(resolved.Deserialize<Profile>(Profile.ReadOptions)
+                profile = Profile.Normalise(resolved.Deserialize(Profile.ReadOptions.Info<Profile>())
                     ?? throw new JsonException("The document is null."));
             }
             catch (JsonException e)

@@ -16,7 +16,9 @@ internal static class ProfileSchema
 
     public static List<ProfileError> Validate(JsonObject document, string file)
     {
-        var element = JsonSerializer.SerializeToElement(document);
+        // JsonNode → JsonElement without reflection: write the node, read it back as a document.
+        using var parsed = JsonDocument.Parse(document.ToJsonString());
+        var element = parsed.RootElement;
         var results = Document.Value.Evaluate(element, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
         if (results.IsValid) return [];
         var errors = new List<ProfileError>();

@@ -9,17 +9,17 @@ namespace Preflight.Core.Probing.Video;
 public sealed record MediaToolsOptions
 {
     /// <summary>Folder holding ffprobe and ffmpeg; null = search PATH.</summary>
-    public string? BinaryFolder { get; init; }
-    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan DecodeTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public string? BinaryFolder { get; set; }
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan DecodeTimeout { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>Address-space cap for each ffprobe/ffmpeg process (via prlimit); 0 or less = no cap.</summary>
-    public long MemoryLimitBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+    public long MemoryLimitBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
     /// <summary>A fix's ffmpeg run may take this long plus <see cref="ConvertTimeoutPerMediaSecond"/> per second of media.</summary>
-    public TimeSpan ConvertTimeoutBase { get; init; } = TimeSpan.FromSeconds(60);
-    public TimeSpan ConvertTimeoutPerMediaSecond { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ConvertTimeoutBase { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ConvertTimeoutPerMediaSecond { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>The longest any one fix's ffmpeg run may take, whatever the media's duration.</summary>
-    public TimeSpan ConvertTimeoutMax { get; init; } = TimeSpan.FromHours(2);
+    public TimeSpan ConvertTimeoutMax { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>The timeout of a conversion of <paramref name="mediaSeconds"/> of media (the decode timeout when unknown).</summary>
     public TimeSpan ConvertTimeoutFor(double? mediaSeconds)

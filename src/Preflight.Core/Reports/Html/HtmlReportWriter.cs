@@ -52,7 +52,7 @@ public sealed class HtmlReportWriter : Writers.IReportWriter
             .Append("<div class=\"cards\" id=\"cards\"></div>\n")
             .Append("<noscript><p>The cards need JavaScript; the report's JSON is in this file's source (report-data).</p></noscript>\n")
             .Append("</main>\n<script type=\"application/json\" id=\"report-data\">")
-            .Append(JsonSerializer.Serialize(report, EmbeddedJson)).Append("</script>\n")
+            .Append(JsonSerializer.Serialize(report, EmbeddedJson.Info<CheckReport>())).Append("</script>\n")
             .Append("<script>").Append(cards).Append("</script>\n")
             .Append("<script>").Append(script).Append("</script>\n</body>\n</html>\n");
 

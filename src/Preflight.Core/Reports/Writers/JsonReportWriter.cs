@@ -11,7 +11,7 @@ public sealed class JsonReportWriter : IReportWriter
 
     public async Task WriteAsync(CheckReport report, TextWriter output, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.Serialize(report, PreflightJson.Options);
+        var json = JsonSerializer.Serialize(report, PreflightJson.Options.Info<CheckReport>());
         await output.WriteAsync(json.AsMemory(), cancellationToken);
         await output.WriteAsync(Environment.NewLine.AsMemory(), cancellationToken);
         await output.FlushAsync(cancellationToken);

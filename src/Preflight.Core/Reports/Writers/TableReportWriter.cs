@@ -76,7 +76,7 @@ public sealed class TableReportWriter(TableWriterOptions options) : IReportWrite
     /// <summary>"  fix: fixed → clip.mp4 (remux, faststart)" under the file's row.</summary>
     private string FixLine(Remediation.FixInfo fix)
     {
-        var status = System.Text.Json.JsonSerializer.Serialize(fix.Status).Trim('"');
+        var status = System.Text.Json.JsonSerializer.Serialize(fix.Status, PreflightJson.Options.Info<Remediation.FixStatus>()).Trim('"');
         var line = new StringBuilder("  fix: ").Append(status);
         if (fix.Output is not null) line.Append(" → ").Append(OneLine(fix.Output));
         if (fix.Operations.Count > 0) line.Append(" (").Append(string.Join(", ", fix.Operations.Select(o => o.Op).Distinct())).Append(')');

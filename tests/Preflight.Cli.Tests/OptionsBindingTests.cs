@@ -1,0 +1,92 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Preflight.Core.Fetching;
+using Preflight.Core.Probing.Video;
+using Preflight.Hosting;
+
+namespace Preflight.Cli.Tests;
+
+/// <summary>
+/// Configuration is bound by the build-time binder (the CLI is a Native AOT binary). That binder silently skips
+/// init-only properties, which the reflection binder used to set: a key in the README would then do nothing.
+/// </summary>
+public sealed class OptionsBindingTests
+{
+    /// <summary>Every options class a configuration section binds: those that name their section, and MediaTools.</summary>
+    public static TheoryData<string> OptionsTypes()
+    {
+        var types = new[] { "Preflight.Core", "Preflight.Staging", "Preflight.Hosting", "Preflight.Worker", "Preflight.Api" }
+            .Select(Assembly.Load)
+            .SelectMany(a => a.GetTypes())
+            .Where(t => t.GetFields(BindingFlags.Public | BindingFlags.Static)
+                .Any(f => f is { IsLiteral: true, Name: "Section" or "SectionName" } && f.GetRawConstantValue() is string s && s.StartsWith("Preflight:", StringComparison.Ordinal)))
+            .Append(typeof(MediaToolsOptions))
+            .Select(t => t.AssemblyQualifiedName!)
+            .ToList();
+        Assert.True(types.Count >= 10, "expected the options classes of every project, found " + types.Count);
+        return [.. types];
+    }
+
+    [Theory]
+    [MemberData(nameof(OptionsTypes))]
+    public void OptionsClass_EveryPublicProperty_HasASetterTheBinderUses(string typeName)
+    {
+        var type = Type.GetType(typeName, throwOnError: true)!;
+        var initOnly = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.SetMethod is { IsPublic: true } setter
+                        && setter.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(IsExternalInit)))
+            .Select(p => p.Name)
+            .ToList();
+
+        Assert.True(initOnly.Count == 0, $"{type.Name}: init-only properties are never bound from configuration: {string.Join(", ", initOnly)}");
+    }
+
+    [Fact]
+    public void Engine_FetchAndMediaToolsKeys_AreBound()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Preflight:Fetch:AllowPrivateNetworks"] = "true",
+            ["Preflight:Fetch:MaxRedirects"] = "2",
+            ["Preflight:Fetch:Timeout"] = "00:00:07",
+            ["Preflight:Fetch:MaxConcurrentPerHost"] = "3",
+            ["Preflight:MediaTools:BinaryFolder"] = "/opt/ffmpeg/bin",
+            ["Preflight:MediaTools:ProbeTimeout"] = "00:00:09",
+            ["Preflight:Inspection:MaxQueue"] = "5",
+            ["Preflight:Jobs:MaxAssets"] = "7",
+        }).Build();
+        using var services = new ServiceCollection().AddPreflightEngine(configuration).BuildServiceProvider();
+
+        var fetch = services.GetRequiredService<IOptions<FetchOptions>>().Value;
+        var tools = services.GetRequiredService<IOptions<MediaToolsOptions>>().Value;
+        Assert.True(fetch.AllowPrivateNetworks);
+        Assert.Equal(2, fetch.MaxRedirects);
+        Assert.Equal(TimeSpan.FromSeconds(7), fetch.Timeout);
+        Assert.Equal(3, fetch.MaxConcurrentPerHost);
+        Assert.Equal("/opt/ffmpeg/bin", tools.BinaryFolder);
+        Assert.Equal(TimeSpan.FromSeconds(9), tools.ProbeTimeout);
+        Assert.Equal(5, services.GetRequiredService<IOptions<InspectionQueueOptions>>().Value.MaxQueue);
+        Assert.Equal(7, services.GetRequiredService<IOptions<JobOptions>>().Value.MaxAssets);
+    }
+
+    [Theory]
+    [InlineData("Preflight:Inspection:MaxConcurrent", "0", "Preflight:Inspection:MaxConcurrent must be between 1 and 1024.")]
+    [InlineData("Preflight:Inspection:RequestTimeout", "00:00:00.5", "Preflight:Inspection:RequestTimeout must be between 1 second and 1 day.")]
+    [InlineData("Preflight:Jobs:MaxConcurrentAssets", "65", "Preflight:Jobs:MaxConcurrentAssets must be between 1 and 64.")]
+    [InlineData("Preflight:Jobs:EnterpriseMaxVideoSeconds", "0", "Preflight:Jobs:EnterpriseMaxVideoSeconds must be between 1 and 604800 (seconds), or empty.")]
+    public void Engine_OutOfRangeSetting_FailsNamingTheKey(string key, string value, string message)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        using var services = new ServiceCollection().AddPreflightEngine(configuration).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() =>
+        {
+            _ = services.GetRequiredService<IOptions<InspectionQueueOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<JobOptions>>().Value;
+        });
+        Assert.Equal(message, Assert.Single(error.Failures));
+    }
+}
