@@ -31,11 +31,14 @@ internal sealed class FfmpegToolset
 
     public bool StatusKnown => _status.IsValueCreated;
 
-    /// <summary>The folder to hand FFMpegCore as <c>BinaryFolder</c> (created on first use).</summary>
+    /// <summary>
+    /// The folder to hand FFMpegCore as <c>BinaryFolder</c> (created on first use), with a wrapper for each tool that
+    /// <see cref="Status"/> found working: only those, so a wrapper may answer FFMpegCore's own <c>-version</c> check.
+    /// </summary>
     public string WrapperFolder => OperatingSystem.IsWindows()
         // No prlimit and no exec on Windows: point FFMpegCore straight at the real folder.
         ? Path.GetDirectoryName(_ffprobe ?? _ffmpeg) ?? throw new InvalidOperationException("no tool found")
-        : FfmpegWrapperFolders.For(_ffprobe, _ffmpeg, _memoryLimitBytes);
+        : FfmpegWrapperFolders.For(Status.FfprobeAvailable ? _ffprobe : null, Status.FfmpegAvailable ? _ffmpeg : null, _memoryLimitBytes);
 
     private ToolStatus Check()
     {

@@ -53,6 +53,33 @@ public sealed class FfprobeWrapperFoldersTests
         Assert.True(File.Exists(Path.Combine(marked.Path, PeakMemory.PidFileName)));
     }
 
+    [Fact]
+    public async Task Wrapper_VersionAloneIsAnsweredWithoutStartingTheTool_AnythingElseReachesIt()
+    {
+        // FFMpegCore runs "ffmpeg -version" once per process to learn whether the tool runs; Preflight's own check
+        // ran that binary already, so the wrapper answers. /bin/false fails whatever it is asked: it must not be run.
+        var folder = FfmpegWrapperFolders.For(null, "/bin/false", 0);
+        using var work = new TempDir();
+
+        var version = await RunCapturingAsync(Path.Combine(folder, "ffmpeg"), work.Path, "-version");
+        var other = await RunCapturingAsync(Path.Combine(folder, "ffmpeg"), work.Path, "-version", "-hide_banner");
+        var input = await RunCapturingAsync(Path.Combine(folder, "ffmpeg"), work.Path, "-i", "x.mp4");
+
+        Assert.Equal((0, "ffmpeg: checked by Preflight"), version);
+        Assert.Equal(1, other.ExitCode);
+        Assert.Equal(1, input.ExitCode);
+    }
+
+    private static async Task<(int ExitCode, string Out)> RunCapturingAsync(string script, string workingDirectory, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(script) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output.Trim());
+    }
+
     private static async Task RunAsync(string script, string workingDirectory)
     {
         using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(script) { WorkingDirectory = workingDirectory })!;
