@@ -15,8 +15,10 @@ COPY src/Preflight.Hosting/Preflight.Hosting.csproj src/Preflight.Hosting/
 COPY src/Preflight.Worker/Preflight.Worker.csproj src/Preflight.Worker/
 COPY src/Preflight.Api/Preflight.Api.csproj src/Preflight.Api/
 COPY src/Preflight.Cli/Preflight.Cli.csproj src/Preflight.Cli/
-# ReadyToRun for the target architecture (as ./preflight publishes it): precompiled code instead of JIT at start,
-# which is most of a `check`'s CPU on small files (docs/benchmarks.md, issue 9). TARGETARCH is amd64 or arm64.
+# ReadyToRun for the target architecture: precompiled code instead of JIT at start (docs/benchmarks.md, issue 9).
+# Not Native AOT, which ./preflight builds for short CLI runs on the machine it runs on: the image runs long-lived
+# `serve`/`worker` processes (start-up is paid once; tiered JIT then optimises the hot paths) on CPUs the build
+# machine cannot know. TARGETARCH is amd64 or arm64.
 ARG TARGETARCH
 RUN dotnet restore src/Preflight.Cli/Preflight.Cli.csproj -a "$TARGETARCH" -p:PublishReadyToRun=true
 COPY src/ src/
