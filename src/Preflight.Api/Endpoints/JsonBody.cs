@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
 using Preflight.Api.Hosting;
 using Preflight.Api.Uploads;
@@ -51,12 +52,16 @@ internal static class JsonBody
         }
     }
 
-    /// <summary>The element as <typeparamref name="T"/>; a type mismatch (a number where text belongs …) is a 400.</summary>
+    /// <summary>
+    /// The element as <typeparamref name="T"/>, read with the app's JSON options (build-time metadata from their
+    /// resolvers, no reflection); a type mismatch (a number where text belongs …) is a 400.
+    /// </summary>
     public static T? Bind<T>(JsonElement element, JsonSerializerOptions options)
     {
+        var typeInfo = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
         try
         {
-            return element.Deserialize<T>(options);
+            return element.Deserialize(typeInfo);
         }
         catch (JsonException e)
         {
