@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
@@ -104,6 +105,27 @@ public sealed class AotReadinessTests : IDisposable
         };
 
         Assert.Equal(JsonSerializer.Serialize(report, PreflightJson.Compact), JsonSerializer.Serialize(report, Json()));
+    }
+
+    /// <summary>
+    /// The 400's detail names what reading by reflection named: an init-only member's own type, the whole type for a
+    /// constructor parameter (positional records).
+    /// </summary>
+    [Theory]
+    [InlineData("/v1/preflight/jobs", "{\"endpoint\": 5}", "could not be converted to System.String. Path: $.endpoint | LineNumber: 0 | BytePositionInLine: 14.")]
+    [InlineData("/v1/preflight/jobs", "{\"Endpoint\": \"video/generate\", \"creditsRemaining\": \"lots\"}",
+        "could not be converted to System.Nullable`1[System.Double]. Path: $.creditsRemaining | LineNumber: 0 | BytePositionInLine: 57.")]
+    [InlineData("/v1/preflight/urls", "{\"assets\": [{\"url\": 1}]}", "could not be converted to Preflight.Api.Endpoints.UrlAsset. Path: $.assets[0].url")]
+    [InlineData("/v1/preflight/urls", "{\"deep\": \"yes\"}", "could not be converted to Preflight.Api.Endpoints.UrlCheckRequest. Path: $.deep")]
+    [InlineData("/v1/fix/urls", "{\"trim\": \"yes\"}", "could not be converted to Preflight.Api.Endpoints.UrlFixRequest. Path: $.trim")]
+    [InlineData("/v1/fix/urls", "{\"assets\": \"no\"}", "could not be converted to System.Collections.Generic.IReadOnlyList`1[Preflight.Api.Endpoints.UrlAsset]. Path: $.assets")]
+    public async Task Post_MistypedMember_DetailAsReadingByReflectionGaveIt(string path, string body, string expected)
+    {
+        using var response = await _factory.CreateClient().PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>();
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, (string?)problem!["detail"], StringComparison.Ordinal);
     }
 
     [Fact]
