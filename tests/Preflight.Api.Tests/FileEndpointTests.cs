@@ -164,6 +164,10 @@ public sealed class FileEndpointTests : IDisposable
     [Theory]
     [InlineData("Preflight:Inspection:MaxConcurrent", "0")]
     [InlineData("Preflight:RateLimit:Window", "00:00:00")]
+    [InlineData("Preflight:RateLimit:PermitLimit", "-1")]
+    [InlineData("Preflight:Upload:MinRateGracePeriod", "00:10:01")]
+    [InlineData("Preflight:Upload:MaxFiles", "0")]
+    [InlineData("Preflight:Previews:Ttl", "00:00:00")]
     [InlineData("Preflight:Fetch:MaxConcurrency", "0")]
     public void Startup_InvalidOption_FailsAtStartNotAtFirstRequest(string key, string value)
     {

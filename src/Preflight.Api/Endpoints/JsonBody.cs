@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
 using Preflight.Api.Hosting;
 using Preflight.Api.Uploads;
@@ -51,17 +52,37 @@ internal static class JsonBody
         }
     }
 
-    /// <summary>The element as <typeparamref name="T"/>; a type mismatch (a number where text belongs …) is a 400.</summary>
+    /// <summary>
+    /// The element as <typeparamref name="T"/>, read with the app's JSON options (build-time metadata from their
+    /// resolvers, no reflection); a type mismatch (a number where text belongs …) is a 400.
+    /// </summary>
     public static T? Bind<T>(JsonElement element, JsonSerializerOptions options)
     {
+        var typeInfo = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
         try
         {
-            return element.Deserialize<T>(options);
+            return element.Deserialize(typeInfo);
         }
         catch (JsonException e)
         {
-            throw RequestProblemException.BadRequest("The body is not valid JSON for this endpoint: " + e.Message);
+            throw RequestProblemException.BadRequest("The body is not valid JSON for this endpoint: " + MessageOf(e, typeInfo));
         }
+    }
+
+    /// <summary>
+    /// Build-time metadata sets init-only properties through the type's constructor, and System.Text.Json then names
+    /// the whole type where a value does not fit one of them ("could not be converted to …JobCheckRequest"). Reading by
+    /// reflection set them as properties and named the property's type: that is named again, so the 400's detail stays
+    /// the same. (Constructor parameters, as in a positional record, were always reported with the whole type.)
+    /// </summary>
+    private static string MessageOf(JsonException e, JsonTypeInfo typeInfo)
+    {
+        var wholeType = $"The JSON value could not be converted to {typeInfo.Type}.";
+        if (!e.Message.StartsWith(wholeType, StringComparison.Ordinal) || e.Path is not { } path || !path.StartsWith("$.", StringComparison.Ordinal))
+            return e.Message;
+        var property = typeInfo.Properties.FirstOrDefault(p =>
+            p.AssociatedParameter is { IsMemberInitializer: true } && string.Equals(p.Name, path[2..], StringComparison.OrdinalIgnoreCase));
+        return property is null ? e.Message : $"The JSON value could not be converted to {property.PropertyType}." + e.Message[wholeType.Length..];
     }
 
     private static RequestProblemException TooLarge() =>

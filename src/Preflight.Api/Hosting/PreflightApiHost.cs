@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Preflight.Api.Endpoints;
 using Preflight.Api.Page;
@@ -30,9 +32,12 @@ public static class PreflightApiHost
         services.AddOptions<ApiKeyOptions>().Configure<IConfiguration>((options, configuration) =>
             options.Keys = configuration.GetSection(ApiKeyOptions.SectionName).Get<string[]>()?
                 .Where(key => !string.IsNullOrWhiteSpace(key)).ToArray() ?? []);
-        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations()
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateOnStart();
+        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName)
             .Validate(CanCreateTempFolder, "Preflight:Upload:TempFolder cannot be created.").ValidateOnStart();
+        // The [Range] checks, by generated validators (ValidateDataAnnotations reflects over the options at run time).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>());
         services.AddSingleton<ApiKeyValidator>();
         services.AddSingleton<UploadReceiver>();
         services.AddSingleton<FixGate>();
@@ -47,6 +52,12 @@ public static class PreflightApiHost
             json.SerializerOptions.DefaultIgnoreCondition = report.DefaultIgnoreCondition;
             json.SerializerOptions.Encoder = report.Encoder;
             json.SerializerOptions.WriteIndented = false;
+            // Build-time metadata only: the reflection resolver the framework starts with is removed in every build, so
+            // a type the AOT binary could not write fails the ordinary tests too. (Problem details and OpenAPI add theirs.)
+            var chain = json.SerializerOptions.TypeInfoResolverChain;
+            for (var i = chain.Count - 1; i >= 0; i--)
+                if (chain[i] is DefaultJsonTypeInfoResolver) chain.RemoveAt(i);
+            chain.Insert(0, ApiJsonContext.Default);
         });
         services.AddPreflightRateLimiting();
         services.AddRequestTimeouts();

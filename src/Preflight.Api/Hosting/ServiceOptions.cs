@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Microsoft.Extensions.Options;
 
 namespace Preflight.Api.Hosting;
 
@@ -22,7 +24,7 @@ public sealed class RateLimitOptions
     [Range(0, int.MaxValue)]
     public int PermitLimit { get; set; } = 600;
 
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }
 
@@ -49,10 +51,36 @@ public sealed class UploadOptions
     [Range(1, double.MaxValue)]
     public double MinBytesPerSecond { get; set; } = 4096;
 
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan MinRateGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
     public string ResolvedTempFolder => string.IsNullOrWhiteSpace(TempFolder)
         ? Path.Combine(Path.GetTempPath(), "preflight-uploads")
         : Path.GetFullPath(TempFolder);
+}
+
+/// <summary>Checks the <see cref="RangeAttribute"/>s of <see cref="RateLimitOptions"/> with code generated at build time.</summary>
+[OptionsValidator]
+internal sealed partial class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>;
+
+/// <summary>Checks the <see cref="RangeAttribute"/>s of <see cref="UploadOptions"/> with code generated at build time.</summary>
+[OptionsValidator]
+internal sealed partial class UploadOptionsValidator : IValidateOptions<UploadOptions>;
+
+/// <summary>
+/// <c>[Range(typeof(TimeSpan), min, max)]</c> without its run-time <c>TypeConverter</c> lookup, which trimming and Native
+/// AOT cannot see through. Same bounds (inclusive) and the same message.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class TimeSpanRangeAttribute(string minimum, string maximum)
+    : ValidationAttribute("The field {0} must be between {1} and {2}.")
+{
+    public TimeSpan Minimum { get; } = TimeSpan.Parse(minimum, CultureInfo.InvariantCulture);
+
+    public TimeSpan Maximum { get; } = TimeSpan.Parse(maximum, CultureInfo.InvariantCulture);
+
+    public override bool IsValid(object? value) => value is not TimeSpan span || (span >= Minimum && span <= Maximum);
+
+    public override string FormatErrorMessage(string name) =>
+        string.Format(CultureInfo.CurrentCulture, ErrorMessageString, name, Minimum, Maximum);
 }
