@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README and .ci/run call this). On a fresh Debian machine it installs what the
-# suite needs (Debian ffmpeg and chromium, Azurite from npm into .tools/), starts Azurite on free loopback ports,
-# runs every test project, stops Azurite, and prints one closing line: "N passed, N failed".
+# suite needs (Debian ffmpeg and chromium, Azurite from npm into .tools/), publishes the CLI users run (PREFLIGHT_TEST_CLI),
+# starts Azurite on free loopback ports, runs every test project, stops Azurite, and prints one closing line: "N passed, N failed".
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +25,19 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+# The CLI users run (./preflight: Native AOT, ReadyToRun without a C toolchain), published once:
+# PublishedCliTests compare it with the JIT build the other tests run. A failed publish shows as their failures (counted below).
+if publish_cli "$work/cli" "$work/cli-art" 2>"$work/publish.log"; then
+  cli_command "$work/cli"
+  export PREFLIGHT_TEST_CLI="${preflight_cli[-1]}"
+  if [[ "${preflight_cli[0]}" == dotnet ]]; then build="ReadyToRun fallback (Native AOT not possible here)"; else build="Native AOT"; fi
+  echo "preflight: published CLI under test: $build, $PREFLIGHT_TEST_CLI"
+else
+  export PREFLIGHT_TEST_CLI="$work/cli/publish-failed"
+  echo "preflight: publishing the CLI failed; PublishedCliTests will fail. The log:"
+fi
+cat "$work/publish.log"
 
 start_azurite "$work/azurite"   # sets azurite_pid and exports PREFLIGHT_TEST_AZURITE
 echo "preflight: Azurite listening on 127.0.0.1:$AZURITE_BLOB_PORT (blob), :$AZURITE_QUEUE_PORT (queue)"

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Preflight.TestSupport;
 
@@ -44,40 +43,8 @@ public sealed class ProcessTests
         string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         // The CLI project is referenced, so its entry assembly sits next to this test assembly.
-        var dll = Path.Combine(AppContext.BaseDirectory, "preflight.dll");
-        Assert.True(File.Exists(dll), "preflight.dll not found next to the tests: " + dll);
-
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // The verdict cache goes beside the test's files, not into the user's cache folder.
-        start.Environment["XDG_CACHE_HOME"] = Path.Combine(workingDirectory, ".cache");
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        foreach (var (name, value) in environment)
-        {
-            if (value is null) start.Environment.Remove(name);
-            else start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout, await stderr);
+        Assert.True(File.Exists(CliBuild.JitDll), "preflight.dll not found next to the tests: " + CliBuild.JitDll);
+        var (code, stdout, stderr) = await CliBuild.Jit.RunAsync(workingDirectory, environment, args);
+        return (code, stdout, stderr);
     }
 }
