@@ -38,9 +38,7 @@ internal static class PreviewSetup
 {
     public static IServiceCollection AddPreflightPreviews(this IServiceCollection services)
     {
-        // Its properties are init-only, which the build-time binder leaves alone: read by hand (PreviewOptionsFactory).
-        services.AddSingleton<IOptionsFactory<PreviewStoreOptions>, PreviewOptionsFactory>();
-        services.AddOptions<PreviewStoreOptions>()
+        services.AddOptions<PreviewStoreOptions>().BindConfiguration(PreviewStoreOptions.Section)
             .Validate(o => o.Ttl > TimeSpan.Zero && o.MaxCount >= 0 && o.MaxBytes >= 0,
                 "Preflight:Previews: Ttl must be positive, MaxCount and MaxBytes not negative.")
             .ValidateOnStart();
@@ -49,29 +47,5 @@ internal static class PreviewSetup
         services.AddSingleton(sp => new PreviewMaker(sp.GetRequiredService<MediaTools>()));
         services.AddSingleton<PreviewAttacher>();
         return services;
-    }
-}
-
-/// <summary>
-/// Creates <see cref="PreviewStoreOptions"/> from <c>Preflight:Previews</c> (Ttl, MaxCount, MaxBytes; absent = the
-/// defaults), then applies the usual configure, post-configure and validate steps.
-/// </summary>
-internal sealed class PreviewOptionsFactory(
-    IConfiguration configuration,
-    IEnumerable<IConfigureOptions<PreviewStoreOptions>> setups,
-    IEnumerable<IPostConfigureOptions<PreviewStoreOptions>> postConfigures,
-    IEnumerable<IValidateOptions<PreviewStoreOptions>> validations)
-    : OptionsFactory<PreviewStoreOptions>(setups, postConfigures, validations)
-{
-    protected override PreviewStoreOptions CreateInstance(string name)
-    {
-        var section = configuration.GetSection(PreviewStoreOptions.Section);
-        var defaults = new PreviewStoreOptions();
-        return new PreviewStoreOptions
-        {
-            Ttl = section.GetValue(nameof(PreviewStoreOptions.Ttl), defaults.Ttl),
-            MaxCount = section.GetValue(nameof(PreviewStoreOptions.MaxCount), defaults.MaxCount),
-            MaxBytes = section.GetValue(nameof(PreviewStoreOptions.MaxBytes), defaults.MaxBytes),
-        };
     }
 }
