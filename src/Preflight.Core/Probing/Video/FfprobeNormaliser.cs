@@ -1,18 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FFMpegCore;
 using Preflight.Core.Reports;
 
 namespace Preflight.Core.Probing.Video;
 
 /// <summary>
-/// Maps ffprobe's raw analysis (FFMpegCore's <see cref="FFProbeAnalysis"/> DTO) to our <see cref="MediaFacts"/>.
+/// Maps ffprobe's answer (<see cref="FfprobeOutput"/>, read by <see cref="FfprobeRun"/>) to our <see cref="MediaFacts"/>.
 /// Pure: no process, no file, so it is unit-tested with hand-built analyses.
 /// </summary>
 internal static class FfprobeNormaliser
 {
-    public static MediaFacts Normalise(FFProbeAnalysis analysis)
+    public static MediaFacts Normalise(FfprobeOutput analysis)
     {
         var streams = analysis.Streams ?? [];
         // Cover art in MP3/M4A is a one-frame "video" stream; it does not make the file a video.
@@ -49,7 +48,7 @@ internal static class FfprobeNormaliser
     /// tag and of the in-process MP4 reader. ffprobe's display-matrix <c>rotation</c> is counter-clockwise
     /// (an iPhone portrait clip says -90), so it is negated. Only 90/270 change the displayed size.
     /// </summary>
-    internal static int Rotation(FFProbeStream stream)
+    internal static int Rotation(FfprobeStream stream)
     {
         double? degrees = null;
         foreach (var sideData in stream.SideData ?? [])
@@ -100,7 +99,7 @@ internal static class FfprobeNormaliser
         return double.IsFinite(rate) ? Math.Round(rate, 3) : null;
     }
 
-    private static double? Duration(FFProbeAnalysis analysis, FFProbeStream? video, FFProbeStream? audio)
+    private static double? Duration(FfprobeOutput analysis, FfprobeStream? video, FfprobeStream? audio)
     {
         var format = ParseDuration(analysis.Format?.Duration);
         if (format is > 0)
@@ -110,7 +109,7 @@ internal static class FfprobeNormaliser
     }
 
     /// <summary>Bit depth only where it means something: PCM and lossless codecs (not MP3/AAC).</summary>
-    private static int? BitDepth(FFProbeStream audio)
+    private static int? BitDepth(FfprobeStream audio)
     {
         var codec = audio.CodecName ?? "";
         if (codec.StartsWith("pcm_", StringComparison.Ordinal))
@@ -120,10 +119,10 @@ internal static class FfprobeNormaliser
         return null;
     }
 
-    private static bool IsType(FFProbeStream stream, string type) =>
+    private static bool IsType(FfprobeStream stream, string type) =>
         string.Equals(stream.CodecType, type, StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsAttachedPicture(FFProbeStream stream) =>
+    private static bool IsAttachedPicture(FfprobeStream stream) =>
         stream.Disposition is not null && stream.Disposition.TryGetValue("attached_pic", out var flag) && flag != 0;
 
     private static string? Name(string? codec) => string.IsNullOrWhiteSpace(codec) ? null : codec;

@@ -113,9 +113,9 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             var displayName = Path.GetFileName(path);
             try
             {
-                var analysis = await FFProbe.AnalyseAsync(
+                var analysis = await FfprobeRun.AnalyseAsync(
                     workspace.InputPath, FfOptions(workspace), input.InputArguments, timeout.Token);
-                return new ProbeResult(FfprobeNormaliser.Normalise(analysis.Raw), []);
+                return new ProbeResult(FfprobeNormaliser.Normalise(analysis), []);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

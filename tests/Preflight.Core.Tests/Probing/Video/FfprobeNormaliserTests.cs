@@ -193,7 +193,7 @@ public sealed class FfprobeNormaliserTests
             }
             """;
 
-        var facts = FfprobeNormaliser.Normalise(FFProbe.FromJson(json).Raw);
+        var facts = FfprobeNormaliser.Normalise(FfprobeRun.Parse(json));
 
         Assert.Equal(1080, facts.Width);
         Assert.Equal(1920, facts.Height);
@@ -244,8 +244,8 @@ public sealed class FfprobeNormaliserTests
         Assert.Equal(expected, FfmpegToolset.VersionOf("ffprobe", line));
     }
 
-    // FFMpegCore's DTO has internal setters, so analyses are built the way ffprobe delivers them: as JSON.
-    private static FFProbeAnalysis Analysis(string? duration, params JsonObject[] streams)
+    // Analyses are built the way ffprobe delivers them: as JSON.
+    private static FfprobeOutput Analysis(string? duration, params JsonObject[] streams)
     {
         var format = new JsonObject { ["filename"] = "input.mp4", ["format_name"] = "test" };
         if (duration is not null)
@@ -255,7 +255,7 @@ public sealed class FfprobeNormaliserTests
             ["streams"] = new JsonArray(streams.Select(s => (JsonNode)s).ToArray()),
             ["format"] = format,
         };
-        return FFProbe.FromJson(root.ToJsonString()).Raw;
+        return FfprobeRun.Parse(root.ToJsonString());
     }
 
     private static JsonObject Video(string codec, int width, int height, string avg = "25/1") => new()
