@@ -23,6 +23,18 @@ public sealed class JobCommandTests : IDisposable
     };
 
     [Fact]
+    public async Task Job_MistypedField_NamesTheFieldsTypeAsTheServiceDoes()
+    {
+        // Same wording as the HTTP 400 (PreflightJson.Explain): the field's type, not the whole request's.
+        var path = _temp.Write("bad.json", "{\"endpoint\": 5}"u8.ToArray());
+
+        var result = await CliRunner.RunAsync("job", path);
+
+        Assert.Equal(ExitCodes.UsageOrSetup, result.ExitCode);
+        Assert.Contains("could not be converted to System.String. Path: $.endpoint", Assert.Single(result.ErrorLines));
+    }
+
+    [Fact]
     public async Task Job_FailsOnFree_ExitsOneAndNamesMinimumPlan()
     {
         var result = await CliRunner.RunAsync("job", JobFile(Generate("free", 1920, 1080)));

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
 using Preflight.Api.Hosting;
 using Preflight.Api.Uploads;
+using Preflight.Core.Reports;
 
 namespace Preflight.Api.Endpoints;
 
@@ -65,24 +66,8 @@ internal static class JsonBody
         }
         catch (JsonException e)
         {
-            throw RequestProblemException.BadRequest("The body is not valid JSON for this endpoint: " + MessageOf(e, typeInfo));
+            throw RequestProblemException.BadRequest("The body is not valid JSON for this endpoint: " + PreflightJson.Explain(e, typeInfo));
         }
-    }
-
-    /// <summary>
-    /// Build-time metadata sets init-only properties through the type's constructor, and System.Text.Json then names
-    /// the whole type where a value does not fit one of them ("could not be converted to …JobCheckRequest"). Reading by
-    /// reflection set them as properties and named the property's type: that is named again, so the 400's detail stays
-    /// the same. (Constructor parameters, as in a positional record, were always reported with the whole type.)
-    /// </summary>
-    private static string MessageOf(JsonException e, JsonTypeInfo typeInfo)
-    {
-        var wholeType = $"The JSON value could not be converted to {typeInfo.Type}.";
-        if (!e.Message.StartsWith(wholeType, StringComparison.Ordinal) || e.Path is not { } path || !path.StartsWith("$.", StringComparison.Ordinal))
-            return e.Message;
-        var property = typeInfo.Properties.FirstOrDefault(p =>
-            p.AssociatedParameter is { IsMemberInitializer: true } && string.Equals(p.Name, path[2..], StringComparison.OrdinalIgnoreCase));
-        return property is null ? e.Message : $"The JSON value could not be converted to {property.PropertyType}." + e.Message[wholeType.Length..];
     }
 
     private static RequestProblemException TooLarge() =>

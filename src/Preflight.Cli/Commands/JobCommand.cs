@@ -106,8 +106,15 @@ public sealed class JobCommand : ICliCommand
             using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw new CliSetupException($"{path}: the job must be a JSON object {{\"endpoint\", \"request\", ...}}");
-            return document.RootElement.Deserialize(PreflightJson.Options.Info<JobCheckRequest>())
-                ?? throw new CliSetupException($"{path}: empty job");
+            var typeInfo = PreflightJson.Options.Info<JobCheckRequest>();
+            try
+            {
+                return document.RootElement.Deserialize(typeInfo) ?? throw new CliSetupException($"{path}: empty job");
+            }
+            catch (JsonException e)
+            {
+                throw new CliSetupException($"{path}: not valid JSON ({PreflightJson.Explain(e, typeInfo)})");
+            }
         }
         catch (JsonException e)
         {

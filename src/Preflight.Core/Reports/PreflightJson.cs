@@ -22,6 +22,24 @@ public static class PreflightJson
     public static JsonSerializerOptions With(JsonSerializerOptions shape, IJsonTypeInfoResolver own) =>
         new(shape) { TypeInfoResolver = JsonTypeInfoResolver.Combine(own, Metadata) };
 
+    /// <summary>
+    /// What a <see cref="JsonException"/> from reading <paramref name="typeInfo"/> says, worded as reflection-based
+    /// reading worded it. Build-time metadata sets init-only properties through the type's constructor, and
+    /// System.Text.Json then names the whole type where a value does not fit one of them ("could not be converted to
+    /// …JobCheckRequest"); reading by reflection named the property's type, which is named again here, so the HTTP 400
+    /// and the CLI's message stay the same. (Constructor parameters, as in a positional record, were always reported
+    /// with the whole type.)
+    /// </summary>
+    public static string Explain(JsonException e, JsonTypeInfo typeInfo)
+    {
+        var wholeType = $"The JSON value could not be converted to {typeInfo.Type}.";
+        if (!e.Message.StartsWith(wholeType, StringComparison.Ordinal) || e.Path is not { } path || !path.StartsWith("$.", StringComparison.Ordinal))
+            return e.Message;
+        var property = typeInfo.Properties.FirstOrDefault(p =>
+            p.AssociatedParameter is { IsMemberInitializer: true } && string.Equals(p.Name, path[2..], StringComparison.OrdinalIgnoreCase));
+        return property is null ? e.Message : $"The JSON value could not be converted to {property.PropertyType}." + e.Message[wholeType.Length..];
+    }
+
     /// <summary><paramref name="options"/>' metadata for <typeparamref name="T"/> (the AOT-safe way to (de)serialise).</summary>
     public static JsonTypeInfo<T> Info<T>(this JsonSerializerOptions options) => (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
 
