@@ -102,8 +102,12 @@ publish_cli() {
     return 0
   fi
   if [[ "${PREFLIGHT_CLI_BUILD:-aot}" == aot ]]; then
-    echo "preflight: the Native AOT build was not possible here (see below); using the ReadyToRun build instead." >&2
-    grep -E "error|not found" "$log" | head -5 >&2 || true
+    if ! command -v gcc >/dev/null 2>&1 && ! command -v clang >/dev/null 2>&1; then
+      echo "preflight: Native AOT needs a C toolchain (gcc or clang; Debian: apt-get install gcc); using the ReadyToRun build instead." >&2
+    else
+      echo "preflight: the Native AOT build failed here (first errors below); using the ReadyToRun build instead." >&2
+      grep -E "error" "$log" | head -5 >&2 || true
+    fi
   fi
   rm -rf "$out"
   if ! dotnet_publish_cli "$out" "$artifacts" --self-contained false -p:PublishReadyToRun=true >"$log" 2>&1; then
