@@ -68,7 +68,7 @@ public sealed class JobOptions
 /// Validates options that say themselves what is wrong with them (a plain method instead of data annotations, whose
 /// validation needs reflection the Native AOT CLI doesn't have). The message names the configuration key.
 /// </summary>
-internal sealed class SelfValidating<TOptions>(Func<TOptions, string?> validate) : IValidateOptions<TOptions>
+public sealed class SelfValidating<TOptions>(Func<TOptions, string?> validate) : IValidateOptions<TOptions>
     where TOptions : class
 {
     public ValidateOptionsResult Validate(string? name, TOptions options) =>

@@ -33,7 +33,7 @@ public static class VerdictCacheSetup
                 }
             })
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerdictCacheOptions>, VerdictCacheOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerdictCacheOptions>>(new SelfValidating<VerdictCacheOptions>(o => o.Validate())));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<VerdictCache>();
         // The engine call, asked of the cache first (a test's stand-in registered later still replaces it).
@@ -45,10 +45,4 @@ public static class VerdictCacheSetup
         }));
         return services;
     }
-}
-
-internal sealed class VerdictCacheOptionsValidator : IValidateOptions<VerdictCacheOptions>
-{
-    public ValidateOptionsResult Validate(string? name, VerdictCacheOptions options) =>
-        options.Validate() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

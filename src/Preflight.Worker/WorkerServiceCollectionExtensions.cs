@@ -23,7 +23,7 @@ public static class WorkerServiceCollectionExtensions
             .BindConfiguration(WorkerOptions.Section)
             .PostConfigure(o => o.ConnectionString ??= configuration[$"{StagingOptions.Section}:ConnectionString"])
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkerOptions>>(new SelfValidating<WorkerOptions>(o => o.Validate())));
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WorkerOptions>>().Value);
 
         // A worker stages into its own storage account unless staging is configured separately.
@@ -41,11 +41,4 @@ public static class WorkerServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<WorkerHealthCheck>(HealthCheckNames.Worker);
         return services;
     }
-}
-
-/// <summary>Says exactly which setting is wrong, at start-up.</summary>
-internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
-{
-    public ValidateOptionsResult Validate(string? name, WorkerOptions options) =>
-        options.Validate() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }
