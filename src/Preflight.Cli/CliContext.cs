@@ -9,6 +9,12 @@ public sealed record CliContext
     public required TextWriter Out { get; init; }
     public required TextWriter Error { get; init; }
 
+    /// <summary>
+    /// The byte stream under <see cref="Out"/> (the real console; null for plain writers): a report written as UTF-8
+    /// bytes goes straight to it. <see cref="Out"/> flushes on every write, so the order of the two is kept.
+    /// </summary>
+    public Stream? OutStream { get; init; }
+
     /// <summary>Standard output and error are a terminal: live progress is shown on standard error.</summary>
     public bool Interactive { get; init; }
 
@@ -42,11 +48,13 @@ public sealed record CliContext
         var stdoutIsTerminal = !Console.IsOutputRedirected;
         var noColor = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
             || Environment.GetEnvironmentVariable("TERM") == "dumb";
+        var stdout = Console.OpenStandardOutput();
         return new CliContext
         {
             // Console.Out writes through a 256-byte buffer: a 1,600-file JSON report was 4,400 write calls. The same
             // flush-per-call behaviour (watch lines still appear at once), with one write per 64 KiB.
-            Out = TextWriter.Synchronized(new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = true }),
+            Out = TextWriter.Synchronized(new StreamWriter(stdout, new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = true }),
+            OutStream = stdout,
             Error = Console.Error,
             Interactive = stdoutIsTerminal && !Console.IsErrorRedirected,
             Color = stdoutIsTerminal && !noColor,

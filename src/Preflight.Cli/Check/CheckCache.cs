@@ -34,7 +34,7 @@ public sealed class CheckCache
     private readonly string _root;
     private readonly string _indexPath;
     private readonly Dictionary<string, string> _previous;
-    private readonly ConcurrentDictionary<string, string> _current = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _current;
     private readonly ConcurrentDictionary<string, FileReport?> _reports = new(StringComparer.Ordinal);
     private int _hits;
     private int _filesRead;
@@ -45,6 +45,8 @@ public sealed class CheckCache
         _root = Path.Combine(folder, Layout);
         _indexPath = Path.Combine(_root, "paths", indexId + ".json");
         _previous = ReadIndex(_indexPath);
+        // Sized for this run's files up front: a warm run fills it with every entry of the index.
+        _current = new ConcurrentDictionary<string, string>(Environment.ProcessorCount, Math.Max(31, _previous.Count), StringComparer.Ordinal);
     }
 
     public string Folder { get; }
@@ -247,11 +249,22 @@ public sealed class CheckCache
 }
 
 /// <summary>What a verdict was judged against besides the bytes and the name: the profile's digest, the plan and the mode.</summary>
-public sealed record VerdictScope(string ProfileDigest, string? Plan, bool Deep)
+public sealed class VerdictScope(string profileDigest, string? plan, bool deep)
 {
+    // The same content under the same name (copies of one folder, the same logo in every job folder) has one key:
+    // computed once per run, not once per file.
+    private readonly ConcurrentDictionary<(string Sha256, string FileName), string> _keys = new();
+
+    public string ProfileDigest { get; } = profileDigest;
+
+    public string? Plan { get; } = plan;
+
+    public bool Deep { get; } = deep;
+
     public static VerdictScope Of(InspectionOptions options) => new(VerdictKey.ProfileDigest(options.Profile), options.Plan, options.Deep);
 
-    public string KeyFor(string sha256, string fileName) => VerdictKey.For(sha256, fileName, null, ProfileDigest, Plan, Deep);
+    public string KeyFor(string sha256, string fileName) =>
+        _keys.GetOrAdd((sha256, fileName), static (k, scope) => VerdictKey.For(k.Sha256, k.FileName, null, scope.ProfileDigest, scope.Plan, scope.Deep), this);
 }
 
 [JsonSerializable(typeof(Dictionary<string, string>))]

@@ -54,7 +54,12 @@ internal static class CommonOptions
         var writer = ReportWriters.For(format, new TableWriterOptions { Color = context.Color && reportFile is null })!;
         if (reportFile is null)
         {
-            await writer.WriteAsync(report, context.Out, cancellationToken);
+            if (context.OutStream is { } stdout)
+            {
+                await context.Out.FlushAsync(cancellationToken);
+                await writer.WriteAsync(report, stdout, cancellationToken);
+            }
+            else await writer.WriteAsync(report, context.Out, cancellationToken);
             return;
         }
         await writer.WriteAsync(report, reportFile.Writer, cancellationToken);

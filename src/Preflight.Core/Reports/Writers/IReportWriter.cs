@@ -9,6 +9,17 @@ public interface IReportWriter
     string MediaType { get; }
 
     Task WriteAsync(CheckReport report, TextWriter output, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same report as UTF-8 bytes on <paramref name="output"/> (the console's own stream): the same bytes as the
+    /// text version. A writer that can produce bytes directly overrides this; the others go through a text writer.
+    /// </summary>
+    async Task WriteAsync(CheckReport report, Stream output, CancellationToken cancellationToken)
+    {
+        await using var text = new StreamWriter(output, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
+        await WriteAsync(report, text, cancellationToken);
+        await text.FlushAsync(cancellationToken);
+    }
 }
 
 /// <summary>The report formats Preflight can write.</summary>

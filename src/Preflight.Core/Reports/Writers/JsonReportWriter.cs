@@ -16,4 +16,17 @@ public sealed class JsonReportWriter : IReportWriter
         await output.WriteAsync(Environment.NewLine.AsMemory(), cancellationToken);
         await output.FlushAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Serialized straight onto the stream in small chunks: no whole-report string (a 1,600-file report is ~1 MB of
+    /// UTF-8, twice that as a string, then encoded again), which was a fifth of a warm re-check's time.
+    /// </summary>
+    public async Task WriteAsync(CheckReport report, Stream output, CancellationToken cancellationToken)
+    {
+        await JsonSerializer.SerializeAsync(output, report, PreflightJson.Options.Info<CheckReport>(), cancellationToken);
+        await output.WriteAsync(NewLine, cancellationToken);
+        await output.FlushAsync(cancellationToken);
+    }
+
+    private static readonly byte[] NewLine = System.Text.Encoding.UTF8.GetBytes(Environment.NewLine);
 }
