@@ -127,7 +127,7 @@ public sealed class ProfileSchemaTests
         var errors = ProfileSchema.Validate(document, "acme.json");
 
         Assert.Contains(errors, e => e.Path == "/kinds/image/maxBytes/value" && e.Message == "expected an integer, found the string 'big'");
-        Assert.DoesNotContain(errors, e => e.Message.Contains("expected null,", StringComparison.Ordinal) || e.Message.StartsWith("expected null, found", StringComparison.Ordinal));
+        Assert.DoesNotContain(errors, e => e.Message.StartsWith("expected null, found", StringComparison.Ordinal));
     }
 
     [Fact]
