@@ -228,8 +228,8 @@ public sealed class ProfileCatalog
             // "$schema" helps editors; it is not part of the rules (nor of the digest).
             resolved.Remove("$schema");
             // The built-ins are compiled in and checked against the schema by a test
-            // (ProfileCatalogTests.BuiltInProfile_ValidatesAgainstTheSchemaInDocs); evaluating the schema costs about
-            // 0.3 s of start-up (JsonSchema.Net's first use), which every `check` would pay for nothing.
+            // (ProfileCatalogTests.BuiltInProfile_ValidatesAgainstTheSchemaInDocs); compiling and evaluating the
+            // schema is work every `check` would do for nothing.
             var validation = origin == BuiltInOrigin ? [] : ProfileSchema.Validate(resolved, entry.File);
             if (validation.Count > 0)
             {
