@@ -28,11 +28,11 @@ RUN dotnet publish src/Preflight.Cli/Preflight.Cli.csproj -c Release -a "$TARGET
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS dotnet-runtime
 
 FROM debian:bookworm-slim AS runtime
-# ffmpeg: ffprobe/ffmpeg for --deep and fallbacks. util-linux: prlimit caps ffprobe's memory.
+# ffmpeg: ffprobe/ffmpeg for --deep and fallbacks (their memory cap is the wrapper shell's own `ulimit -v`: no prlimit).
 # The rest are the .NET runtime's native dependencies (globalization-invariant: no ICU needed).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      ffmpeg util-linux ca-certificates libc6 libgcc-s1 libstdc++6 libssl3 zlib1g tzdata \
+      ffmpeg ca-certificates libc6 libgcc-s1 libstdc++6 libssl3 zlib1g tzdata \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=dotnet-runtime /usr/share/dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet \

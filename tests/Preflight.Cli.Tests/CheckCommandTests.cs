@@ -373,6 +373,31 @@ public sealed class CheckCommandTests
 
         var result = await CliRunner.RunAsync("check", dir.File("in"), "--deep", "--Preflight:MediaTools:BinaryFolder=" + noTools);
 
+        AssertSaysWhatToInstall(result);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Check_RealEngineFfmpegFoundButCannotRun_DeepSaysWhatToInstallExitTwo()
+    {
+        // Found, so no '-version' runs first: the failed decode is what has the tool checked, with the same answer.
+        using var dir = new TempDir();
+        var broken = Directory.CreateDirectory(dir.File("broken-bin")).FullName;
+        foreach (var tool in new[] { "ffprobe", "ffmpeg" })
+        {
+            var path = Path.Combine(broken, tool);
+            File.WriteAllText(path, $"#!/bin/sh\necho '{tool}: error while loading shared libraries: libavcodec.so.59: cannot open shared object file' >&2\nexit 127\n");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        dir.Write("in/tone.wav", TestMedia.Wav());
+
+        var result = await CliRunner.RunAsync("check", dir.File("in"), "--deep", "--Preflight:MediaTools:BinaryFolder=" + broken);
+
+        AssertSaysWhatToInstall(result);
+    }
+
+    private static void AssertSaysWhatToInstall(CliResult result)
+    {
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.ErrorLines);
         Assert.Matches("^preflight: ff(probe|mpeg) is not installed or cannot run\\. .*apt-get install ffmpeg", line);

@@ -63,11 +63,15 @@ internal static partial class FfmpegStderr
         lines.FirstOrDefault(l => !l.Contains("Invalid data found when processing input", StringComparison.Ordinal))
         ?? lines.FirstOrDefault();
 
-    /// <summary>True when stderr alone says the tool may have lacked resources (memory, threads, its libraries).</summary>
+    /// <summary>True when stderr alone says the tool may have lacked resources (memory, threads, its libraries, its cap).</summary>
     public static bool IsResourceFailure(IEnumerable<string> lines) => lines.Any(l =>
-        l.Contains("Cannot allocate memory", StringComparison.Ordinal)
-        || l.Contains("Resource temporarily unavailable", StringComparison.Ordinal)
-        || l.Contains("error while loading shared libraries", StringComparison.Ordinal));
+        l.Contains("Cannot allocate memory", StringComparison.Ordinal) || LackedResources(l));
+
+    /// <summary>Resources whatever the file: threads, the address space to load the libraries, a cap the shell could not set.</summary>
+    private static bool LackedResources(string line) =>
+        line.Contains("Resource temporarily unavailable", StringComparison.Ordinal)
+        || line.Contains("error while loading shared libraries", StringComparison.Ordinal)
+        || line.Contains(FfmpegWrapperFolders.CapFailed, StringComparison.Ordinal);
 
     /// <summary>
     /// True when the tool failed for lack of resources (the address-space cap, threads), not because of the
@@ -78,8 +82,7 @@ internal static partial class FfmpegStderr
     /// request of half the cap is no file we accept either (the largest needs a fraction of it).
     /// </summary>
     public static bool IsResourceFailure(IReadOnlyList<string> lines, long peakBytes, long capBytes) =>
-        lines.Any(l => l.Contains("Resource temporarily unavailable", StringComparison.Ordinal)
-                       || l.Contains("error while loading shared libraries", StringComparison.Ordinal))
+        lines.Any(LackedResources)
         || (lines.Any(l => l.Contains("Cannot allocate memory", StringComparison.Ordinal)) && capBytes > 0 && peakBytes >= capBytes / 2);
 
     /// <summary>

@@ -5,8 +5,12 @@ using System.Globalization;
 namespace Preflight.Core.Probing.Video;
 
 /// <summary>
-/// Finds the real ffprobe/ffmpeg binaries, checks that they run, and hands out the private folder of
-/// wrapper scripts (see <see cref="FfmpegWrapperFolders"/>) that FFMpegCore is pointed at.
+/// Finds the real ffprobe/ffmpeg binaries and hands out the private folder of wrapper scripts (see
+/// <see cref="FfmpegWrapperFolders"/>) that FFMpegCore is pointed at. Availability has two stages: a tool is
+/// <em>located</em> when its binary resolves to an executable file (all a run needs), and <em>verified</em> when it
+/// answered <c>-version</c> (<see cref="Status"/>, once per instance). The verification costs two processes that each
+/// load ffmpeg's ~200 shared libraries (~0.26 s of a 0.6 s fix), so it runs only when asked for (health, start-up) or
+/// after a tool run failed, to tell a broken tool from a bad file.
 /// </summary>
 internal sealed class FfmpegToolset
 {
@@ -27,23 +31,34 @@ internal sealed class FfmpegToolset
         _status = new Lazy<ToolStatus>(Check, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
+    /// <summary>The verified answer: runs both <c>-version</c> checks on first use.</summary>
     public ToolStatus Status => _status.Value;
 
     public bool StatusKnown => _status.IsValueCreated;
 
     /// <summary>
-    /// The folder to hand FFMpegCore as <c>BinaryFolder</c> (created on first use), with a wrapper for each tool that
-    /// <see cref="Status"/> found working: only those, so a wrapper may answer FFMpegCore's own <c>-version</c> check.
+    /// True when <paramref name="tool"/> may be run: located, and not already found broken by a verification that
+    /// ran for another reason. Never starts a process.
+    /// </summary>
+    public bool Usable(string tool) =>
+        (tool == "ffprobe" ? _ffprobe : _ffmpeg) is not null && (!StatusKnown || Available(Status, tool));
+
+    public static bool Available(ToolStatus status, string tool) =>
+        tool == "ffprobe" ? status.FfprobeAvailable : status.FfmpegAvailable;
+
+    /// <summary>
+    /// The folder to hand FFMpegCore as <c>BinaryFolder</c> (created on first use), with a wrapper for each located
+    /// tool. A wrapper answers FFMpegCore's own <c>-version</c> check itself: a tool that cannot run fails its real
+    /// run instead, and that failure is what gets it verified.
     /// </summary>
     public string WrapperFolder => OperatingSystem.IsWindows()
-        // No prlimit and no exec on Windows: point FFMpegCore straight at the real folder.
+        // No ulimit and no exec on Windows: point FFMpegCore straight at the real folder.
         ? Path.GetDirectoryName(_ffprobe ?? _ffmpeg) ?? throw new InvalidOperationException("no tool found")
-        : FfmpegWrapperFolders.For(Status.FfprobeAvailable ? _ffprobe : null, Status.FfmpegAvailable ? _ffmpeg : null, _memoryLimitBytes);
+        : FfmpegWrapperFolders.For(_ffprobe, _ffmpeg, _memoryLimitBytes);
 
     private ToolStatus Check()
     {
-        // Side by side: each '-version' loads ffmpeg's ~200 shared libraries (about 0.12 s), and every process that
-        // inspects or fixes media waits for both before its first tool run.
+        // Side by side: each '-version' loads ffmpeg's ~200 shared libraries (about 0.12 s), and whoever asked waits for both.
         var ffprobeCheck = Task.Run(() => RunVersion("ffprobe", _ffprobe));
         var (_, ffmpegProblem) = RunVersion("ffmpeg", _ffmpeg);
         var (ffprobeVersion, ffprobeProblem) = ffprobeCheck.GetAwaiter().GetResult();

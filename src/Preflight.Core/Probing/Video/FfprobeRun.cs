@@ -10,7 +10,7 @@ namespace Preflight.Core.Probing.Video;
 
 /// <summary>
 /// <c>FFProbe.AnalyseAsync</c> as FFMpegCore 6 runs it (its binary path, arguments, process runner and exceptions;
-/// its <c>-version</c> check is <see cref="MediaTools.CheckAvailability"/>, done before any probe), with ffprobe's JSON
+/// its <c>-version</c> check is <see cref="MediaTools.CheckAvailability"/>, done when a probe failed), with ffprobe's JSON
 /// answer read into <see cref="FfprobeOutput"/> by build-time metadata. FFMpegCore reads it by reflection into a DTO
 /// with internal setters, and the Native AOT CLI has no reflection-based JSON: every probe of a format ffprobe reads
 /// for us (MPEG-TS, Matroska, WebM, ...) failed there with "Reflection-based serialization has been disabled".

@@ -21,8 +21,8 @@ public sealed partial class MediaTools
     {
         if (FfmpegInput.For(format) is not { } input || extension is not ("jpg" or "png"))
             return null;
-        var status = await CheckAvailabilityAsync(cancellationToken);
-        if (!status.FfmpegAvailable)
+        // Located is enough: a broken ffmpeg fails its run, and a failed run is a missing still either way.
+        if (!_tools.Usable("ffmpeg"))
             return null;
 
         var (workspace, _) = Prepare("ffmpeg", path, input);

@@ -12,7 +12,7 @@ public sealed record MediaToolsOptions
     public string? BinaryFolder { get; set; }
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(30);
     public TimeSpan DecodeTimeout { get; set; } = TimeSpan.FromMinutes(10);
-    /// <summary>Address-space cap for each ffprobe/ffmpeg process (via prlimit); 0 or less = no cap.</summary>
+    /// <summary>Address-space cap for each ffprobe/ffmpeg process (the wrapper's <c>ulimit -v</c>, in whole KiB); 0 or less = no cap.</summary>
     public long MemoryLimitBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
     /// <summary>A fix's ffmpeg run may take this long plus <see cref="ConvertTimeoutPerMediaSecond"/> per second of media.</summary>
@@ -64,7 +64,10 @@ public sealed partial class MediaTools(MediaToolsOptions options)
 
     public MediaToolsOptions Options { get; } = options;
 
-    /// <summary>Runs <c>ffprobe -version</c> and <c>ffmpeg -version</c> once per instance; never throws.</summary>
+    /// <summary>
+    /// Runs <c>ffprobe -version</c> and <c>ffmpeg -version</c> once per instance; never throws. Probing, decoding and
+    /// converting do not wait for it: they need the tool only located, and ask for this check when a run failed.
+    /// </summary>
     public ToolStatus CheckAvailability() => _tools.Status;
 
     /// <inheritdoc cref="CheckAvailability"/>
@@ -93,10 +96,7 @@ public sealed partial class MediaTools(MediaToolsOptions options)
 
     private async Task<ProbeResult> ProbeWithAsync(string path, FfmpegInput input, CancellationToken cancellationToken)
     {
-
-        var status = await CheckAvailabilityAsync(cancellationToken);
-        if (!status.FfprobeAvailable)
-            throw new MissingToolException("ffprobe", FfmpegToolset.InstallHint);
+        ThrowIfNotLocated("ffprobe");
 
         var (workspace, problem) = Prepare("ffprobe", path, input);
         if (workspace is null)
@@ -129,6 +129,7 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             }
             catch (FFProbeProcessException e)
             {
+                await ThrowIfBrokenAsync("ffprobe", cancellationToken);
                 var lines = FfmpegStderr.Clean(e.StandardError, workspace.InputPath, displayName);
                 var reason = FfmpegStderr.FirstMeaningful(lines) ?? $"ffprobe exited with code {e.ExitCode}";
                 return FfmpegStderr.IsResourceFailure(lines, peak.Bytes, Options.MemoryLimitBytes)
@@ -142,6 +143,7 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             catch (Exception e) when (e is FFMpegException or System.ComponentModel.Win32Exception)
             {
                 // FFMpegCore's own "-version" check failed or the process did not start: not the file's fault.
+                await ThrowIfBrokenAsync("ffprobe", cancellationToken);
                 return new ProbeResult(MediaFacts.Empty, [CouldNotRun("ffprobe", e, workspace, displayName)]);
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or OverflowException
@@ -160,9 +162,7 @@ public sealed partial class MediaTools(MediaToolsOptions options)
         if (FfmpegInput.For(format) is not { } input)
             return Refused("ffmpeg", format).Findings;
 
-        var status = await CheckAvailabilityAsync(cancellationToken);
-        if (!status.FfmpegAvailable)
-            throw new MissingToolException("ffmpeg", FfmpegToolset.InstallHint);
+        ThrowIfNotLocated("ffmpeg");
 
         var (workspace, problem) = Prepare("ffmpeg", path, input);
         if (workspace is null)
@@ -190,6 +190,7 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             catch (Exception e) when (e is FFMpegException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {
                 workspace.KillLeftovers();
+                await ThrowIfBrokenAsync("ffmpeg", cancellationToken);
                 return [CouldNotRun("ffmpeg", e, workspace, Path.GetFileName(path))];
             }
 
@@ -200,6 +201,8 @@ public sealed partial class MediaTools(MediaToolsOptions options)
                 return [TimedOut("ffmpeg did not finish decoding", Options.DecodeTimeout)];
             }
 
+            if (result.ExitCode != 0)
+                await ThrowIfBrokenAsync("ffmpeg", cancellationToken);
             var lines = FfmpegStderr.Clean(result.StandardError, workspace.InputPath, Path.GetFileName(path));
             if (result.ExitCode == 0 && lines.Count == 0)
                 return [];
@@ -226,9 +229,7 @@ public sealed partial class MediaTools(MediaToolsOptions options)
         if (FfmpegOutput.MuxerFor(request.OutputFormat) is not { } muxer)
             return new ConversionResult($"ffmpeg does not write '{request.OutputFormat}' files for a fix.", []);
 
-        var status = await CheckAvailabilityAsync(cancellationToken);
-        if (!status.FfmpegAvailable)
-            throw new MissingToolException("ffmpeg", FfmpegToolset.InstallHint);
+        ThrowIfNotLocated("ffmpeg");
 
         var (workspace, problem) = Prepare("ffmpeg", request.InputPath, input);
         if (workspace is null)
@@ -255,6 +256,7 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             catch (Exception e) when (e is FFMpegException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {
                 workspace.KillLeftovers();
+                await ThrowIfBrokenAsync("ffmpeg", cancellationToken);
                 return new ConversionResult(CouldNotRun("ffmpeg", e, workspace, displayName).Message, []);
             }
 
@@ -265,6 +267,8 @@ public sealed partial class MediaTools(MediaToolsOptions options)
                 return new ConversionResult(TimedOut("ffmpeg did not finish the fix", limit).Message, [], TimedOut: true);
             }
 
+            if (result.ExitCode != 0)
+                await ThrowIfBrokenAsync("ffmpeg", cancellationToken);
             var lines = FfmpegStderr.Clean(result.StandardError, workspace.InputPath, displayName)
                 .Select(l => l.Replace(output, "the output", StringComparison.Ordinal)).ToList();
             if (result.ExitCode != 0 || !File.Exists(output) || new FileInfo(output).Length == 0)
@@ -277,6 +281,25 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             File.Move(output, request.DestinationPath, overwrite: true);
             return new ConversionResult(null, lines);
         }
+    }
+
+    /// <summary>Before a run: the binary was found (no process is started to check it).</summary>
+    private void ThrowIfNotLocated(string tool)
+    {
+        if (!_tools.Usable(tool))
+            throw new MissingToolException(tool, FfmpegToolset.InstallHint);
+    }
+
+    /// <summary>
+    /// After a failed run (non-zero exit, or no process): a tool that cannot run (missing libraries, wrong
+    /// architecture, no permission) fails just like a bad file, so the <c>-version</c> check decides, once per
+    /// instance. A broken tool is a <see cref="MissingToolException"/>, as when it was not found at all; a working one
+    /// leaves the failure to the file.
+    /// </summary>
+    private async Task ThrowIfBrokenAsync(string tool, CancellationToken cancellationToken)
+    {
+        if (!FfmpegToolset.Available(await CheckAvailabilityAsync(cancellationToken), tool))
+            throw new MissingToolException(tool, FfmpegToolset.InstallHint);
     }
 
     private (FfmpegWorkspace? Workspace, Finding? Problem) Prepare(string tool, string path, FfmpegInput input)

@@ -41,9 +41,19 @@ public sealed class FfprobeStderrTests
     [InlineData("Error while opening decoder for input stream #0:0 : Resource temporarily unavailable", true)]
     [InlineData("a.mp4: Cannot allocate memory", true)]
     [InlineData("mov: moov atom not found", false)]
+    [InlineData(FfmpegWrapperFolders.CapFailed + " (524288 KiB)", true)]
     public void IsResourceFailure_Cases(string line, bool expected)
     {
         Assert.Equal(expected, FfmpegStderr.IsResourceFailure([line]));
+    }
+
+    [Fact]
+    public void IsResourceFailure_CapCouldNotBeSet_IsTheSetupNotTheFile()
+    {
+        // The wrapper's shell could not set the cap and ran nothing: probe.failed, whatever the peak.
+        Assert.True(FfmpegStderr.IsResourceFailure(
+            ["sh: 4: ulimit: error setting limit (Operation not permitted)", FfmpegWrapperFolders.CapFailed + " (524288 KiB)"],
+            peakBytes: 0, capBytes: 512L * 1024 * 1024));
     }
 
     [Theory]

@@ -3,7 +3,7 @@ using Preflight.TestSupport;
 
 namespace Preflight.Core.Tests.Probing.Video;
 
-/// <summary>The private wrapper scripts that put ffprobe/ffmpeg under prlimit.</summary>
+/// <summary>The private wrapper scripts that put ffprobe/ffmpeg under the shell's <c>ulimit -v</c>.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class FfprobeWrapperFoldersTests
 {
@@ -24,15 +24,54 @@ public sealed class FfprobeWrapperFoldersTests
     }
 
     [Fact]
-    public void For_WritesExecWrapperUnderPrlimit()
+    public void For_WritesExecWrapperUnderUlimit()
     {
+        // Since issue 15: the shell's own ulimit (in KiB) instead of one more exec of prlimit.
         var folder = FfmpegWrapperFolders.For("/usr/bin/ffprobe", "/usr/bin/ffmpeg", Limit + 2);
 
         var script = File.ReadAllText(Path.Combine(folder, "ffprobe"));
 
         Assert.StartsWith("#!/bin/sh\n", script);
-        Assert.Contains($"exec '/usr/bin/prlimit' --as={Limit + 2} -- '/usr/bin/ffprobe' \"$@\"", script);
-        Assert.Contains("exec '/usr/bin/prlimit'", File.ReadAllText(Path.Combine(folder, "ffmpeg")));
+        Assert.Contains($"ulimit -v {Limit / 1024} || ", script);
+        Assert.EndsWith("exec '/usr/bin/ffprobe' \"$@\"\n", script);
+        Assert.DoesNotContain("prlimit", script);
+        Assert.Contains($"ulimit -v {Limit / 1024} || ", File.ReadAllText(Path.Combine(folder, "ffmpeg")));
+    }
+
+    [Fact]
+    public async Task Wrapper_CapReachesTheToolSoftAndHard_InWholeKiB()
+    {
+        // cat reading /proc/self/limits reports its own limits: the process the wrapper became.
+        const long limit = Limit + 5 + 1000; // not a whole KiB: rounded down
+        var folder = FfmpegWrapperFolders.For("/bin/cat", null, limit);
+        using var work = new TempDir();
+
+        var (exitCode, output) = await RunCapturingAsync(Path.Combine(folder, "ffprobe"), work.Path, "/proc/self/limits");
+
+        Assert.Equal(0, exitCode);
+        var bytes = (limit / 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var line = Assert.Single(output.Split('\n'), l => l.StartsWith("Max address space", StringComparison.Ordinal));
+        Assert.Equal(["Max", "address", "space", bytes, bytes, "bytes"], line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Wrapper_CapCannotBeSet_FailsLoudlyWithoutRunningTheTool()
+    {
+        // A parent whose hard limit is below the cap: ulimit cannot raise it, and the tool must not run uncapped.
+        using var work = new TempDir();
+        var marker = work.File("ran");
+        var folder = FfmpegWrapperFolders.For("/usr/bin/touch", null, Limit + 6);
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh") { WorkingDirectory = work.Path, RedirectStandardError = true };
+        foreach (var argument in new[] { "-c", "ulimit -v 300000; exec \"$0\" \"$@\"", Path.Combine(folder, "ffprobe"), marker })
+            start.ArgumentList.Add(argument);
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(126, process.ExitCode);
+        Assert.Contains(FfmpegWrapperFolders.CapFailed, stderr);
+        Assert.False(File.Exists(marker), "the tool ran without its cap");
     }
 
     [Fact]
@@ -56,8 +95,9 @@ public sealed class FfprobeWrapperFoldersTests
     [Fact]
     public async Task Wrapper_VersionAloneIsAnsweredWithoutStartingTheTool_AnythingElseReachesIt()
     {
-        // FFMpegCore runs "ffmpeg -version" once per process to learn whether the tool runs; Preflight's own check
-        // ran that binary already, so the wrapper answers. /bin/false fails whatever it is asked: it must not be run.
+        // FFMpegCore runs "ffmpeg -version" once per process to learn whether the tool runs; the wrapper answers, and a
+        // tool that cannot run fails its real run, which Preflight's own check then examines. /bin/false fails whatever
+        // it is asked: it must not be run.
         var folder = FfmpegWrapperFolders.For(null, "/bin/false", 0);
         using var work = new TempDir();
 
@@ -96,6 +136,7 @@ public sealed class FfprobeWrapperFoldersTests
 
         Assert.Contains("exec '/usr/bin/ffprobe' \"$@\"", script);
         Assert.DoesNotContain("prlimit", script);
+        Assert.DoesNotContain("ulimit", script);
         Assert.False(File.Exists(Path.Combine(folder, "ffmpeg")));
     }
 
