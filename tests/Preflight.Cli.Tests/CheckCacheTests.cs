@@ -132,6 +132,35 @@ public sealed class CheckCacheTests
     }
 
     [Fact]
+    public async Task Cache_ScopeSwitchedAndBack_KeysMadeAgainFromRememberedHashes()
+    {
+        using var files = new TempDir();
+        using var cache = new TempDir();
+        var path = files.Write("a.wav", TestMedia.Wav());
+        var input = new InputFile(path, "a.wav");
+        async Task<(CheckCache Cache, FileReport Report)> Run(InspectionOptions options)
+        {
+            var run = CheckCache.Open(cache.Path, [files.Path]);
+            var report = await run.CheckAsync(input, options, RealEngine, default);
+            run.Save();
+            return (run, report);
+        }
+
+        var (quick, first) = await Run(new InspectionOptions());
+        var (free, other) = await Run(new InspectionOptions { Plan = "free" });
+        var (quickAgain, back) = await Run(new InspectionOptions());
+
+        // The index holds the keys of the last scope only: a key of the quick run must not answer the plan's run, and
+        // the way back finds the quick verdict again from the remembered hash, without reading the file.
+        Assert.Null(first.Cached);
+        Assert.Null(other.Cached);
+        Assert.True(back.Cached);
+        Assert.Equal(1, quick.FilesRead);
+        Assert.Equal(0, quickAgain.FilesRead);
+        Assert.Equal(1, quickAgain.Hits);
+    }
+
+    [Fact]
     public async Task Cache_ContentRewrittenSameSizeAndMtime_InspectedAgain()
     {
         using var files = new TempDir();

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -16,35 +16,43 @@ namespace Preflight.Cli.Check;
 /// <item><c>reports/xx/KEY.json</c>: a report by its <see cref="VerdictKey"/> (content SHA-256, profile digest, plan,
 /// mode, engine version, file name). Files with the same bytes and name share one entry.</item>
 /// <item><c>paths/ID.json</c>: for one set of PATH arguments, each file's path and status (device, inode, size, mtime,
-/// ctime) with the SHA-256 it had, so an unchanged file is not even read again.</item>
-/// <item><c>profiles/FINGERPRINT.json</c>: the resolved profile's <see cref="ProfileIdentity"/> by what resolving it
-/// read, so a run whose files all hit loads no profile.</item>
+/// ctime) with the SHA-256 it had and its verdict key in the scope (profile, plan, mode, engine) of the run that wrote
+/// it, so an unchanged file is not even read again, and a re-check in the same scope computes no hash at all.</item>
+/// <item><c>profiles/ID.json</c>: the resolved profile's <see cref="ProfileIdentity"/> by what resolving it read
+/// (<see cref="ProfileIdentity.Fingerprint"/>), so a run whose files all hit loads no profile.</item>
 /// </list>
 /// Entries are written to a temp file and renamed, so a reader never sees half of one; an unreadable entry is a miss.
 /// The cache is an optimisation: any failure to read or write it just means the file is inspected.
+/// The IDs in file names only locate an entry (XXH128, no cryptography library to load on a warm run); every index and
+/// profile entry holds the whole text it was made from and is used only when that text matches exactly. Verdict keys,
+/// which name reports by content, stay SHA-256 (<see cref="VerdictKey"/>).
 /// </summary>
 public sealed class CheckCache
 {
     public const string FolderName = "preflight";
-    private const string Layout = "v1";
+    private const string Layout = "v2";
 
     // The cache's own files (path index, remembered profiles) with build-time metadata, as the reports have: no reflection.
     private static readonly JsonSerializerOptions EntryJson = PreflightJson.With(PreflightJson.Compact, CheckCacheJson.Default);
 
     private readonly string _root;
     private readonly string _indexPath;
+    private readonly string _roots;
     private readonly Dictionary<string, string> _previous;
+    private readonly string? _previousScope;
     private readonly ConcurrentDictionary<string, string> _current;
+    private string? _scope;
     private readonly ConcurrentDictionary<string, FileReport?> _reports = new(StringComparer.Ordinal);
     private int _hits;
     private int _filesRead;
 
-    private CheckCache(string folder, string indexId)
+    private CheckCache(string folder, string roots)
     {
         Folder = folder;
         _root = Path.Combine(folder, Layout);
-        _indexPath = Path.Combine(_root, "paths", indexId + ".json");
-        _previous = ReadIndex(_indexPath);
+        _roots = roots;
+        _indexPath = Path.Combine(_root, "paths", Locator(roots) + ".json");
+        (_previous, _previousScope) = ReadIndex(_indexPath, roots);
         // Sized for this run's files up front: a warm run fills it with every entry of the index.
         _current = new ConcurrentDictionary<string, string>(Environment.ProcessorCount, Math.Max(31, _previous.Count), StringComparer.Ordinal);
     }
@@ -74,8 +82,7 @@ public sealed class CheckCache
         CreatePrivateDirectory(Path.Combine(folder, Layout, "paths"));
         CreatePrivateDirectory(Path.Combine(folder, Layout, "reports"));
         CreatePrivateDirectory(Path.Combine(folder, Layout, "profiles"));
-        var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\0', roots))))[..32];
-        return new CheckCache(folder, id);
+        return new CheckCache(folder, string.Join('\0', roots));
     }
 
     /// <summary>The cached report for <paramref name="input"/>, or a new inspection (then cached when it may be).</summary>
@@ -93,9 +100,10 @@ public sealed class CheckCache
 
         var fileName = FileNameOf(input);
         var status = stat.ToString();
+        _scope ??= scope.Material;
 
         // Level 1: same path, same inode, size and times as last time → the SHA-256 it had, without reading a byte.
-        if (Recall(input, status, fileName, scope) is { } remembered) return remembered;
+        if (Recall(input, stat, scope) is { } remembered) return remembered;
 
         // Level 2: read the bytes once for their SHA-256; the same content under the same name was judged before.
         string sha256;
@@ -111,7 +119,7 @@ public sealed class CheckCache
         var key = scope.KeyFor(sha256, fileName);
         if (ReadReport(key) is { } cached)
         {
-            _current[input.FullPath] = $"{status} {sha256}";
+            _current[input.FullPath] = $"{status} {sha256} {key}";
             return Hit(cached, input);
         }
 
@@ -120,7 +128,7 @@ public sealed class CheckCache
         if (VerdictKey.IsCacheable(report) && report.Sha256 == sha256 && FileStat.TryGet(input.FullPath) == stat)
         {
             WriteReport(key, report);
-            _current[input.FullPath] = $"{status} {sha256}";
+            _current[input.FullPath] = $"{status} {sha256} {key}";
         }
         return report;
     }
@@ -131,25 +139,40 @@ public sealed class CheckCache
     /// </summary>
     public FileReport? TryRecall(InputFile input, VerdictScope scope) =>
         _previous.ContainsKey(input.FullPath) && FileStat.TryGet(input.FullPath) is { IsRegularFile: true } stat
-            ? Recall(input, stat.ToString(), FileNameOf(input), scope)
+            ? Recall(input, stat, scope)
             : null;
 
-    private FileReport? Recall(InputFile input, string status, string fileName, VerdictScope scope)
+    private FileReport? Recall(InputFile input, FileStat status, VerdictScope scope)
     {
-        if (!_previous.TryGetValue(input.FullPath, out var known) || SplitIndexValue(known) is not { } split) return null;
-        var (knownStatus, knownSha) = split;
-        if (knownStatus != status || ReadReport(scope.KeyFor(knownSha, fileName)) is not { } remembered) return null;
-        _current[input.FullPath] = known;
+        _scope ??= scope.Material;
+        if (!_previous.TryGetValue(input.FullPath, out var known) || !status.Matches(StatusOf(known))) return null;
+        if (_previousScope == scope.Material && KeyOf(known) is { } stored)
+        {
+            // The key stored beside the hash was made in this same scope: no hash to compute, no new index entry.
+            if (ReadReport(stored) is not { } same) return null;
+            _current[input.FullPath] = known;
+            return Hit(same, input);
+        }
+        if (SplitIndexValue(known) is not { } split) return null;
+        var key = scope.KeyFor(split.Sha, FileNameOf(input));
+        if (ReadReport(key) is not { } remembered) return null;
+        _current[input.FullPath] = $"{split.Status} {split.Sha} {key}";
         return Hit(remembered, input);
     }
+
+    private static ReadOnlySpan<char> StatusOf(string value) => value.AsSpan(0, Math.Max(0, value.IndexOf(' ')));
+
+    private static string? KeyOf(string value) => SplitIndexValue(value)?.Key;
 
     private static string FileNameOf(InputFile input) => Path.GetFileName(input.DisplayPath.Replace('\\', '/').TrimEnd('/'));
 
     /// <summary>Writes the path index of this run (only files seen in it, so vanished files drop out).</summary>
     public void Save()
     {
-        if (_current.Count == _previous.Count && _current.All(e => _previous.TryGetValue(e.Key, out var v) && v == e.Value)) return;
-        var json = JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, string>(_current, StringComparer.Ordinal), EntryJson.Info<SortedDictionary<string, string>>());
+        if (_scope == _previousScope && _current.Count == _previous.Count
+            && _current.All(e => _previous.TryGetValue(e.Key, out var v) && v == e.Value)) return;
+        var index = new PathIndex(_roots, _scope, new SortedDictionary<string, string>(_current, StringComparer.Ordinal));
+        var json = JsonSerializer.SerializeToUtf8Bytes(index, EntryJson.Info<PathIndex>());
         WriteAtomically(_indexPath, json);
     }
 
@@ -158,7 +181,8 @@ public sealed class CheckCache
     {
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(ProfilePath(fingerprint)), EntryJson.Info<ProfileIdentity>());
+            var remembered = JsonSerializer.Deserialize(File.ReadAllBytes(ProfilePath(fingerprint)), EntryJson.Info<RememberedProfile>());
+            return remembered?.Fingerprint == fingerprint ? remembered.Profile : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
         {
@@ -167,9 +191,12 @@ public sealed class CheckCache
     }
 
     public void RememberProfile(string fingerprint, ProfileIdentity profile) =>
-        WriteAtomically(ProfilePath(fingerprint), JsonSerializer.SerializeToUtf8Bytes(profile, EntryJson.Info<ProfileIdentity>()));
+        WriteAtomically(ProfilePath(fingerprint), JsonSerializer.SerializeToUtf8Bytes(new RememberedProfile(fingerprint, profile), EntryJson.Info<RememberedProfile>()));
 
-    private string ProfilePath(string fingerprint) => Path.Combine(_root, "profiles", fingerprint + ".json");
+    private string ProfilePath(string fingerprint) => Path.Combine(_root, "profiles", Locator(fingerprint) + ".json");
+
+    /// <summary>A file name for an entry made from <paramref name="text"/>: 32 hex digits of its XXH128.</summary>
+    private static string Locator(string text) => Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(text)));
 
     private FileReport Hit(FileReport cached, InputFile input)
     {
@@ -177,10 +204,15 @@ public sealed class CheckCache
         return cached with { Path = input.DisplayPath, Cached = true };
     }
 
-    private static (string Status, string Sha)? SplitIndexValue(string value)
+    /// <summary>"STATUS SHA256 KEY" (the key may be missing: then it is made again from the hash).</summary>
+    private static (string Status, string Sha, string? Key)? SplitIndexValue(string value)
     {
-        var space = value.LastIndexOf(' ');
-        return space > 0 ? (value[..space], value[(space + 1)..]) : null;
+        var first = value.IndexOf(' ');
+        if (first <= 0) return null;
+        var second = value.IndexOf(' ', first + 1);
+        return second < 0
+            ? (value[..first], value[(first + 1)..], null)
+            : (value[..first], value[(first + 1)..second], value[(second + 1)..]);
     }
 
     private string ReportPath(string key) => Path.Combine(_root, "reports", key[..2], key + ".json");
@@ -215,16 +247,19 @@ public sealed class CheckCache
         WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(stored, PreflightJson.Compact.Info<FileReport>()));
     }
 
-    private static Dictionary<string, string> ReadIndex(string path)
+    /// <summary>The index written for exactly these PATH arguments (an index of other roots under the same file name is ignored).</summary>
+    private static (Dictionary<string, string> Files, string? Scope) ReadIndex(string path, string roots)
     {
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), EntryJson.Info<Dictionary<string, string>>()) ?? [];
+            var index = JsonSerializer.Deserialize(File.ReadAllBytes(path), EntryJson.Info<PathIndex>());
+            if (index is not null && index.Roots == roots) return (new Dictionary<string, string>(index.Files, StringComparer.Ordinal), index.Scope);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
-            return new Dictionary<string, string>(StringComparer.Ordinal);
+            // Unreadable: start afresh.
         }
+        return (new Dictionary<string, string>(StringComparer.Ordinal), null);
     }
 
     private static void WriteAtomically(string path, byte[] content)
@@ -251,6 +286,9 @@ public sealed class CheckCache
 /// <summary>What a verdict was judged against besides the bytes and the name: the profile's digest, the plan and the mode.</summary>
 public sealed class VerdictScope(string profileDigest, string? plan, bool deep)
 {
+    /// <summary>Everything a verdict key is made from besides the content and the name, as one text.</summary>
+    public string Material { get; } = string.Join('\n', VerdictKey.EngineVersion, profileDigest, plan ?? "-", deep ? "deep" : "quick");
+
     // The same content under the same name (copies of one folder, the same logo in every job folder) has one key:
     // computed once per run, not once per file.
     private readonly ConcurrentDictionary<(string Sha256, string FileName), string> _keys = new();
@@ -267,7 +305,12 @@ public sealed class VerdictScope(string profileDigest, string? plan, bool deep)
         _keys.GetOrAdd((sha256, fileName), static (k, scope) => VerdictKey.For(k.Sha256, k.FileName, null, scope.ProfileDigest, scope.Plan, scope.Deep), this);
 }
 
-[JsonSerializable(typeof(Dictionary<string, string>))]
-[JsonSerializable(typeof(SortedDictionary<string, string>))]
-[JsonSerializable(typeof(ProfileIdentity))]
+/// <summary>A path index: the PATH arguments it is for, the verdict scope its keys were made in, and its files.</summary>
+internal sealed record PathIndex(string Roots, string? Scope, IDictionary<string, string> Files);
+
+/// <summary>A remembered profile with the fingerprint text it was resolved under.</summary>
+internal sealed record RememberedProfile(string Fingerprint, ProfileIdentity Profile);
+
+[JsonSerializable(typeof(PathIndex))]
+[JsonSerializable(typeof(RememberedProfile))]
 internal sealed partial class CheckCacheJson : JsonSerializerContext;

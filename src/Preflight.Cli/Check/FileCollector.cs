@@ -81,10 +81,9 @@ public static class FileCollector
             Walk(given, root, link, found, visited, links, notes);
         }
 
-        return found
-            .Select(f => new InputFile(f, Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/')))
-            .OrderBy(f => f.DisplayPath, StringComparer.Ordinal)
-            .ToList();
+        var files = found.Select(f => new InputFile(f, DisplayPath(root, f))).ToArray();
+        Array.Sort(files, (a, b) => string.CompareOrdinal(a.DisplayPath, b.DisplayPath));
+        return [.. files];
     }
 
     private static void Walk(string given, string root, string folder, List<string> found, HashSet<string> visited, Queue<string> links, TextWriter notes)
@@ -124,6 +123,17 @@ public static class FileCollector
                 notes.WriteLine($"preflight: not checking '{Shown(given, root, entry)}' again: it was reached through a folder link already");
             }
         }
+    }
+
+    /// <summary>A walked file's path relative to the folder given, with '/' separators.</summary>
+    private static string DisplayPath(string root, string file)
+    {
+        // Walked files are under root (links are followed by their own path under it): a plain cut, no path maths per file.
+        var prefix = root.EndsWith(Path.DirectorySeparatorChar) ? root.Length : root.Length + 1;
+        var relative = file.Length > prefix && file.StartsWith(root, StringComparison.Ordinal) && (prefix == root.Length || file[root.Length] == Path.DirectorySeparatorChar)
+            ? file[prefix..]
+            : Path.GetRelativePath(root, file);
+        return Path.DirectorySeparatorChar == '/' ? relative : relative.Replace(Path.DirectorySeparatorChar, '/');
     }
 
     private static string Shown(string given, string root, string path) =>

@@ -9,7 +9,17 @@ namespace Preflight.Cli.Check;
 /// </summary>
 public readonly record struct FileStat(ulong Device, ulong Inode, long Size, long ModifiedNs, long ChangedNs, bool IsRegularFile)
 {
-    public override string ToString() => $"{Device}:{Inode}:{Size}:{ModifiedNs}:{ChangedNs}";
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Device}:{Inode}:{Size}:{ModifiedNs}:{ChangedNs}");
+
+    /// <summary>Whether <paramref name="text"/> is this status as <see cref="ToString"/> writes it (formatted on the stack).</summary>
+    public bool Matches(ReadOnlySpan<char> text)
+    {
+        Span<char> own = stackalloc char[112];
+        return TryFormat(own, out var written) && own[..written].SequenceEqual(text);
+    }
+
+    private bool TryFormat(Span<char> destination, out int written) =>
+        destination.TryWrite(System.Globalization.CultureInfo.InvariantCulture, $"{Device}:{Inode}:{Size}:{ModifiedNs}:{ChangedNs}", out written);
 
     /// <summary>The file's status (symbolic links followed), or null when it cannot be read.</summary>
     public static FileStat? TryGet(string path)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Preflight.Core.Inspection;
@@ -20,10 +19,10 @@ public sealed record ProfileIdentity(string Name, string Digest, IReadOnlyList<s
     public bool IsKnownPlan(string plan) => Plans.Contains(plan.ToLowerInvariant(), StringComparer.Ordinal);
 
     /// <summary>
-    /// SHA-256 over everything resolving the profile reads: the engine build (the built-in profiles are embedded in it),
+    /// Everything resolving the profile reads, as one text: the engine build (the built-in profiles are embedded in it),
     /// <c>Preflight:Profile</c>, and each <c>Preflight:ProfilePaths</c> entry and profile file with its status (device,
     /// inode, size, times; a folder's own status and each <c>*.json</c> in it). Any change gives another fingerprint,
-    /// so the profile is resolved again; nothing is invalidated by hand.
+    /// so the profile is resolved again; nothing is invalidated by hand. (The cache compares it whole; no hash.)
     /// </summary>
     public static string Fingerprint(IConfiguration configuration)
     {
@@ -33,7 +32,7 @@ public sealed record ProfileIdentity(string Name, string Digest, IReadOnlyList<s
         foreach (var path in PreflightEngine.ProfilePaths(configuration)) AppendPath(text, path);
         // A selection that names a file (resolved only when it is not a profile name): its status too.
         if (selection.Length > 0 && File.Exists(selection)) AppendPath(text, selection);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return text.ToString();
     }
 
     private static void AppendPath(StringBuilder text, string path)
