@@ -46,10 +46,18 @@ ensure_gnu_time() {
 }
 
 # timed OUTFILE CMD...: runs CMD under GNU time; OUTFILE gets "wall_s peak_rss_kb user_s sys_s exit".
-# Peak RSS is the largest of the process and the children it waited for (not their sum).
+# Peak RSS is the largest of the process and the children it waited for (not their sum). The wall time is bash's
+# microsecond clock around the run, to the millisecond: GNU time's own has 10 ms steps, and a warm re-check or a
+# process start is a few tens of milliseconds.
 timed() {
-  local out="$1"; shift
+  local out="$1" start end wall; shift
+  start="${EPOCHREALTIME/,/.}"
   /usr/bin/time -f "%e %M %U %S %x" -o "$out" "$@" || true
+  end="${EPOCHREALTIME/,/.}"
+  wall="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')"
+  # The last line is the format's (GNU time writes "Command exited with non-zero status N" above it).
+  awk -v w="$wall" 'NR > 1 { print last } { last = $0 } END { n = split(last, f, " "); if (n >= 5) { last = w; for (i = 2; i <= n; i++) last = last " " f[i] } print last }' \
+    "$out" >"$out.wall" && mv "$out.wall" "$out"
 }
 
 # What the numbers were measured on, in Markdown.
