@@ -188,7 +188,7 @@ public sealed class FixCommand : ICliCommand
             if (outcome.OutputPath is null)
                 return outcome.Report;
             var relative = Claim(claimed, OutputRelativePath(input.DisplayPath, outcome.OutputExtension!), input.DisplayPath);
-            await WriteAtomicallyAsync(outcome.OutputPath, Path.Join(settings.Out, relative), cancellationToken);
+            await WriteAtomicallyAsync(outcome.OutputPath, Path.Join(settings.Out, relative), outcome.OwnsOutput, cancellationToken);
             return outcome.WithOutput(relative);
         }
         catch (Exception e) when (e is not (MissingToolException or OperationCanceledException))
@@ -225,14 +225,22 @@ public sealed class FixCommand : ICliCommand
         }
     }
 
-    /// <summary>Copied to a hidden temp name beside the destination, then renamed: a half-written output never exists.</summary>
-    private static async Task WriteAtomicallyAsync(string source, string destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moved (a fixed output on the same file system: a rename, no second write of a 60 MB video) or copied to a hidden
+    /// temp name beside the destination, then renamed: a half-written output never exists. Inputs are only ever copied.
+    /// </summary>
+    private static async Task WriteAtomicallyAsync(string source, string destination, bool movable, CancellationToken cancellationToken)
     {
         var folder = Path.GetDirectoryName(destination)!;
         Directory.CreateDirectory(folder);
         var temp = Path.Join(folder, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
         try
         {
+            if (movable && TryMove(source, temp))
+            {
+                File.Move(temp, destination, overwrite: true);
+                return;
+            }
             await using (var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous))
             await using (var to = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
@@ -243,6 +251,22 @@ public sealed class FixCommand : ICliCommand
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>A rename; false when the two paths are on different file systems (or the move fails otherwise).</summary>
+    private static bool TryMove(string source, string destination)
+    {
+        try
+        {
+            File.Move(source, destination);
+            return true;
+        }
+        catch (IOException)
+        {
+            // EXDEV and friends: File.Move may have copied part of it before failing; the copy below starts afresh.
+            if (File.Exists(destination) && File.Exists(source)) File.Delete(destination);
+            return false;
         }
     }
 

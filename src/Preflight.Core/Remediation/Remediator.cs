@@ -28,6 +28,13 @@ public sealed class FixOutcome : IDisposable
     /// <summary>The file to hand on (a temp file, or the input itself for a passing file with CopyPassing); null when none.</summary>
     public string? OutputPath { get; }
 
+    /// <summary>
+    /// Whether <see cref="OutputPath"/> is this outcome's own temp file (a fixed output), which the caller may move away
+    /// instead of copying; false for a passing input handed on as is (never to be moved: inputs are never modified).
+    /// </summary>
+    public bool OwnsOutput => _tempFolder is not null && OutputPath is not null
+        && OutputPath.StartsWith(_tempFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
     /// <summary>The extension the output must carry (".mp4", ".png", …).</summary>
     public string? OutputExtension { get; }
 

@@ -57,6 +57,8 @@ public sealed class FixHarness : IDisposable
         {
             fix = outcome.Report.Fix!;
             temp = outcome.OutputPath;
+            // A fixed output is the outcome's own temp file (the CLI moves it); a passing input handed on never is.
+            if (temp is not null) Assert.Equal(temp != path, outcome.OwnsOutput);
             if (temp is not null && temp != path)
             {
                 kept = _dir.File("out-" + Guid.NewGuid().ToString("N") + outcome.OutputExtension);

@@ -71,6 +71,7 @@ public sealed class FixStatusTests(FixHarness h) : IClassFixture<FixHarness>
         Assert.Equal(FixStatus.NotNeeded, copied.Report.Fix!.Status);
         Assert.Equal(FixOps.Copy, Assert.Single(copied.Report.Fix.Operations).Op);
         Assert.Equal(input, copied.OutputPath);
+        Assert.False(copied.OwnsOutput);
     }
 
     [Fact]
