@@ -100,7 +100,6 @@ public sealed class CheckCache
 
         var fileName = FileNameOf(input);
         var status = stat.ToString();
-        _scope ??= scope.Material;
 
         // Level 1: same path, same inode, size and times as last time → the SHA-256 it had, without reading a byte.
         if (Recall(input, stat, scope) is { } remembered) return remembered;
@@ -145,24 +144,18 @@ public sealed class CheckCache
     private FileReport? Recall(InputFile input, FileStat status, VerdictScope scope)
     {
         _scope ??= scope.Material;
-        if (!_previous.TryGetValue(input.FullPath, out var known) || !status.Matches(StatusOf(known))) return null;
-        if (_previousScope == scope.Material && KeyOf(known) is { } stored)
-        {
-            // The key stored beside the hash was made in this same scope: no hash to compute, no new index entry.
-            if (ReadReport(stored) is not { } same) return null;
-            _current[input.FullPath] = known;
-            return Hit(same, input);
-        }
-        if (SplitIndexValue(known) is not { } split) return null;
-        var key = scope.KeyFor(split.Sha, FileNameOf(input));
+        if (!_previous.TryGetValue(input.FullPath, out var known) || !status.Matches(StatusOf(known))
+            || SplitIndexValue(known) is not { } split) return null;
+        // The key stored beside the hash was made in the index's scope: in the same scope no hash is computed and the
+        // index entry stays as it was.
+        var sameScope = _previousScope == scope.Material && split.Key is not null;
+        var key = sameScope ? split.Key! : scope.KeyFor(split.Sha, FileNameOf(input));
         if (ReadReport(key) is not { } remembered) return null;
-        _current[input.FullPath] = $"{split.Status} {split.Sha} {key}";
+        _current[input.FullPath] = sameScope ? known : $"{split.Status} {split.Sha} {key}";
         return Hit(remembered, input);
     }
 
     private static ReadOnlySpan<char> StatusOf(string value) => value.AsSpan(0, Math.Max(0, value.IndexOf(' ')));
-
-    private static string? KeyOf(string value) => SplitIndexValue(value)?.Key;
 
     private static string FileNameOf(InputFile input) => Path.GetFileName(input.DisplayPath.Replace('\\', '/').TrimEnd('/'));
 

@@ -9,17 +9,27 @@ namespace Preflight.Cli.Check;
 /// </summary>
 public readonly record struct FileStat(ulong Device, ulong Inode, long Size, long ModifiedNs, long ChangedNs, bool IsRegularFile)
 {
-    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Device}:{Inode}:{Size}:{ModifiedNs}:{ChangedNs}");
+    // Two unsigned and three signed 64-bit numbers with four separators fit in 104 characters.
+    private const int MaxTextLength = 112;
+
+    public override string ToString()
+    {
+        Span<char> text = stackalloc char[MaxTextLength];
+        return new string(text[..Format(text)]);
+    }
 
     /// <summary>Whether <paramref name="text"/> is this status as <see cref="ToString"/> writes it (formatted on the stack).</summary>
     public bool Matches(ReadOnlySpan<char> text)
     {
-        Span<char> own = stackalloc char[112];
-        return TryFormat(own, out var written) && own[..written].SequenceEqual(text);
+        Span<char> own = stackalloc char[MaxTextLength];
+        return own[..Format(own)].SequenceEqual(text);
     }
 
-    private bool TryFormat(Span<char> destination, out int written) =>
-        destination.TryWrite(System.Globalization.CultureInfo.InvariantCulture, $"{Device}:{Inode}:{Size}:{ModifiedNs}:{ChangedNs}", out written);
+    private int Format(Span<char> destination)
+    {
+        destination.TryWrite(System.Globalization.CultureInfo.InvariantCulture, $"{Device}:{Inode}:{Size}:{ModifiedNs}:{ChangedNs}", out var written);
+        return written;
+    }
 
     /// <summary>The file's status (symbolic links followed), or null when it cannot be read.</summary>
     public static FileStat? TryGet(string path)
