@@ -38,9 +38,8 @@ public sealed class CheckCache
     private readonly string _root;
     private readonly string _indexPath;
     private readonly string _roots;
-    private readonly Dictionary<string, string> _previous;
-    private readonly string? _previousScope;
-    private readonly ConcurrentDictionary<string, string> _current;
+    // The path index is read on first use: a run answered by its stored report (ReportReplay) never reads it.
+    private readonly Lazy<IndexState> _index;
     private string? _scope;
     private readonly ConcurrentDictionary<string, FileReport?> _reports = new(StringComparer.Ordinal);
     private int _hits;
@@ -52,10 +51,23 @@ public sealed class CheckCache
         _root = Path.Combine(folder, Layout);
         _roots = roots;
         _indexPath = Path.Combine(_root, "paths", Locator(roots) + ".json");
-        (_previous, _previousScope) = ReadIndex(_indexPath, roots);
-        // Sized for this run's files up front: a warm run fills it with every entry of the index.
-        _current = new ConcurrentDictionary<string, string>(Environment.ProcessorCount, Math.Max(31, _previous.Count), StringComparer.Ordinal);
+        _index = new Lazy<IndexState>(() =>
+        {
+            var (previous, previousScope) = ReadIndex(_indexPath, roots);
+            // Sized for this run's files up front: a warm run fills it with every entry of the index.
+            return new IndexState(previous, previousScope,
+                new ConcurrentDictionary<string, string>(Environment.ProcessorCount, Math.Max(31, previous.Count), StringComparer.Ordinal));
+        });
     }
+
+    /// <summary>The index the last run wrote (its files and the scope their keys were made in), and this run's.</summary>
+    private sealed record IndexState(Dictionary<string, string> Previous, string? PreviousScope, ConcurrentDictionary<string, string> Current);
+
+    private Dictionary<string, string> Previous => _index.Value.Previous;
+
+    private string? PreviousScope => _index.Value.PreviousScope;
+
+    private ConcurrentDictionary<string, string> Current => _index.Value.Current;
 
     public string Folder { get; }
 
@@ -118,7 +130,7 @@ public sealed class CheckCache
         var key = scope.KeyFor(sha256, fileName);
         if (ReadReport(key) is { } cached)
         {
-            _current[input.FullPath] = $"{status} {sha256} {key}";
+            Current[input.FullPath] = $"{status} {sha256} {key}";
             return Hit(cached, input);
         }
 
@@ -127,7 +139,7 @@ public sealed class CheckCache
         if (VerdictKey.IsCacheable(report) && report.Sha256 == sha256 && FileStat.TryGet(input.FullPath) == stat)
         {
             WriteReport(key, report);
-            _current[input.FullPath] = $"{status} {sha256} {key}";
+            Current[input.FullPath] = $"{status} {sha256} {key}";
         }
         return report;
     }
@@ -137,21 +149,21 @@ public sealed class CheckCache
     /// else null. Synchronous, for the pass that answers a warm run before any inspection machinery starts.
     /// </summary>
     public FileReport? TryRecall(InputFile input, VerdictScope scope) =>
-        _previous.ContainsKey(input.FullPath) && FileStat.TryGet(input.FullPath) is { IsRegularFile: true } stat
+        Previous.ContainsKey(input.FullPath) && FileStat.TryGet(input.FullPath) is { IsRegularFile: true } stat
             ? Recall(input, stat, scope)
             : null;
 
     private FileReport? Recall(InputFile input, FileStat status, VerdictScope scope)
     {
         _scope ??= scope.Material;
-        if (!_previous.TryGetValue(input.FullPath, out var known) || !status.Matches(StatusOf(known))
+        if (!Previous.TryGetValue(input.FullPath, out var known) || !status.Matches(StatusOf(known))
             || SplitIndexValue(known) is not { } split) return null;
         // The key stored beside the hash was made in the index's scope: in the same scope no hash is computed and the
         // index entry stays as it was.
-        var sameScope = _previousScope == scope.Material && split.Key is not null;
+        var sameScope = PreviousScope == scope.Material && split.Key is not null;
         var key = sameScope ? split.Key! : scope.KeyFor(split.Sha, FileNameOf(input));
         if (ReadReport(key) is not { } remembered) return null;
-        _current[input.FullPath] = sameScope ? known : $"{split.Status} {split.Sha} {key}";
+        Current[input.FullPath] = sameScope ? known : $"{split.Status} {split.Sha} {key}";
         return Hit(remembered, input);
     }
 
@@ -159,12 +171,39 @@ public sealed class CheckCache
 
     private static string FileNameOf(InputFile input) => Path.GetFileName(input.DisplayPath.Replace('\\', '/').TrimEnd('/'));
 
+    /// <summary>
+    /// The last run's whole answer over the same PATH arguments (<see cref="ReportReplay"/>) when it was made for
+    /// <paramref name="identity"/> (verdict scope and output format) and every one of <paramref name="inputs"/> is unchanged.
+    /// </summary>
+    public ReportReplay? TryReplay(IReadOnlyList<InputFile> inputs, string identity) =>
+        ReportReplay.TryOpen(ReplayPath, _roots + "\0" + identity, inputs);
+
+    /// <summary>
+    /// Whether this run recorded every one of <paramref name="inputs"/> in the path index (each was answered by the
+    /// cache or cached now): only then can its report be replayed.
+    /// </summary>
+    public bool RecordedAll(IReadOnlyList<InputFile> inputs) => inputs.All(i => Current.ContainsKey(i.FullPath));
+
+    /// <summary>Stores this run's answer for the next run over the same PATH arguments (see <see cref="TryReplay"/>).</summary>
+    public void RememberReplay(IReadOnlyList<InputFile> inputs, string identity, int exitCode, IReadOnlyList<byte[]> segments)
+    {
+        var files = new List<(InputFile, string)>(inputs.Count);
+        foreach (var input in inputs)
+        {
+            if (!Current.TryGetValue(input.FullPath, out var value)) return;
+            files.Add((input, StatusOf(value).ToString()));
+        }
+        ReportReplay.Save(ReplayPath, _roots + "\0" + identity, files, exitCode, segments);
+    }
+
+    private string ReplayPath => Path.ChangeExtension(_indexPath, ".replay");
+
     /// <summary>Writes the path index of this run (only files seen in it, so vanished files drop out).</summary>
     public void Save()
     {
-        if (_scope == _previousScope && _current.Count == _previous.Count
-            && _current.All(e => _previous.TryGetValue(e.Key, out var v) && v == e.Value)) return;
-        var index = new PathIndex(_roots, _scope, new SortedDictionary<string, string>(_current, StringComparer.Ordinal));
+        if (_scope == PreviousScope && Current.Count == Previous.Count
+            && Current.All(e => Previous.TryGetValue(e.Key, out var v) && v == e.Value)) return;
+        var index = new PathIndex(_roots, _scope, new SortedDictionary<string, string>(Current, StringComparer.Ordinal));
         var json = JsonSerializer.SerializeToUtf8Bytes(index, EntryJson.Info<PathIndex>());
         WriteAtomically(_indexPath, json);
     }
@@ -255,12 +294,16 @@ public sealed class CheckCache
         return (new Dictionary<string, string>(StringComparer.Ordinal), null);
     }
 
-    private static void WriteAtomically(string path, byte[] content)
+    private static void WriteAtomically(string path, byte[] content) => WriteAtomically(path, stream => stream.Write(content));
+
+    /// <summary>Writes an entry to a temp file and renames it into place; on any failure the entry is just not written.</summary>
+    internal static void WriteAtomically(string path, Action<Stream> write)
     {
         var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
-            File.WriteAllBytes(temp, content);
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                write(stream);
             File.Move(temp, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -49,9 +49,36 @@ internal static class CommonOptions
     }
 
     /// <summary>The report to standard output, or to the --output file (replaced only when complete).</summary>
+    /// <summary>The writer for <paramref name="format"/>: a table is coloured only on a terminal, never in an --output file.</summary>
+    public static IReportWriter WriterFor(string format, ReportFile? reportFile, CliContext context) =>
+        ReportWriters.For(format, new TableWriterOptions { Color = context.Color && reportFile is null })!;
+
+    /// <summary>Writes a stored answer (<see cref="ReportReplay"/>) where <see cref="WriteReportAsync"/> writes a report.</summary>
+    public static async Task WriteReplayAsync(ReportReplay replay, string durationText, ReportFile? reportFile, CliContext context, CancellationToken cancellationToken)
+    {
+        if (reportFile is not null)
+        {
+            await reportFile.Writer.FlushAsync(cancellationToken);
+            replay.WriteTo(reportFile.Stream, durationText);
+            await reportFile.CommitAsync(cancellationToken);
+        }
+        else if (context.OutStream is { } stdout)
+        {
+            await context.Out.FlushAsync(cancellationToken);
+            replay.WriteTo(stdout, durationText);
+        }
+        else
+        {
+            using var buffer = new MemoryStream();
+            replay.WriteTo(buffer, durationText);
+            await context.Out.WriteAsync(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).AsMemory(), cancellationToken);
+            await context.Out.FlushAsync(cancellationToken);
+        }
+    }
+
     public static async Task WriteReportAsync(CheckReport report, string format, ReportFile? reportFile, CliContext context, CancellationToken cancellationToken)
     {
-        var writer = ReportWriters.For(format, new TableWriterOptions { Color = context.Color && reportFile is null })!;
+        var writer = WriterFor(format, reportFile, context);
         if (reportFile is null)
         {
             if (context.OutStream is { } stdout)

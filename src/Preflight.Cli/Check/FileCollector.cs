@@ -56,9 +56,10 @@ public static class FileCollector
     private static List<InputFile> CollectFolder(string given, string root, TextWriter notes)
     {
         var found = new List<string>();
-        var visited = new HashSet<string>(StringComparer.Ordinal) { RealPath(root) };
+        var realRoot = RealPath(root);
+        var visited = new HashSet<string>(StringComparer.Ordinal) { realRoot };
         var links = new Queue<string>();
-        Walk(given, root, root, found, visited, links, notes);
+        Walk(given, root, root, realRoot, found, visited, links, notes);
 
         // Folder links are followed only after the real tree is walked, so a folder reachable both ways is
         // always reported under its real path, whatever the order of the entries.
@@ -78,7 +79,7 @@ public static class FileCollector
                 notes.WriteLine($"preflight: not following '{Shown(given, root, link)}': it links to a folder already checked ({target})");
                 continue;
             }
-            Walk(given, root, link, found, visited, links, notes);
+            Walk(given, root, link, target, found, visited, links, notes);
         }
 
         var files = found.Select(f => new InputFile(f, DisplayPath(root, f))).ToArray();
@@ -86,7 +87,11 @@ public static class FileCollector
         return [.. files];
     }
 
-    private static void Walk(string given, string root, string folder, List<string> found, HashSet<string> visited, Queue<string> links, TextWriter notes)
+    /// <param name="realFolder">
+    /// <paramref name="folder"/> with every symlink resolved: a sub-folder that is not a link is that plus its name, so
+    /// no folder's path is resolved component by component again.
+    /// </param>
+    private static void Walk(string given, string root, string folder, string realFolder, List<string> found, HashSet<string> visited, Queue<string> links, TextWriter notes)
     {
         List<(string Path, bool IsDirectory)> entries;
         try
@@ -114,9 +119,9 @@ public static class FileCollector
             {
                 links.Enqueue(entry);
             }
-            else if (visited.Add(RealPath(entry)))
+            else if (Path.Join(realFolder, Path.GetFileName(entry)) is var realEntry && visited.Add(realEntry))
             {
-                Walk(given, root, entry, found, visited, links, notes);
+                Walk(given, root, entry, realEntry, found, visited, links, notes);
             }
             else
             {

@@ -24,6 +24,9 @@ public sealed class ReportFile : IAsyncDisposable
 
     public TextWriter Writer => _writer;
 
+    /// <summary>The file's byte stream, for output that is already UTF-8 (flush <see cref="Writer"/> before using it).</summary>
+    public Stream Stream => _writer.BaseStream;
+
     /// <summary>Creates the temp file now, so an unwritable destination is reported before any file is checked.</summary>
     public static ReportFile Create(string given, string workingDirectory)
     {

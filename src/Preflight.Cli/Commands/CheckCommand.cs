@@ -109,15 +109,43 @@ public sealed class CheckCommand : ICliCommand
         var inputs = FileCollector.Collect(parsed.Positionals, context.WorkingDirectory, context.Error);
 
         await using var reportFile = settings.Output is null ? null : ReportFile.Create(settings.Output, context.WorkingDirectory);
+        var writer = CommonOptions.WriterFor(settings.Format, reportFile, context);
+        // An unchanged folder in the same scope and format: the last run's report, with this run's duration.
+        var replayIdentity = ReplayIdentity(settings, writer, reportFile, context);
+        if (replayIdentity is not null && cache!.TryReplay(inputs, replayIdentity) is { } replay)
+        {
+            using (replay)
+                await CommonOptions.WriteReplayAsync(replay, writer.DurationText((long)clock.Elapsed.TotalMilliseconds)!, reportFile, context, cancellationToken);
+            return replay.ExitCode;
+        }
+
         var reports = await InspectAllAsync(inputs, settings, context, cancellationToken);
         if (settings.Format == ReportWriters.Html)
             reports = await HtmlPreviews.AddAsync(reports, inputs, engine.Get<MediaTools>(), settings.Jobs, cancellationToken);
         var report = CheckReport.Create(settings.Profile.Name, settings.Plan, reports, clock.Elapsed);
 
         await CommonOptions.WriteReportAsync(report, settings.Format, reportFile, context, cancellationToken);
+        var exitCode = report.Summary.Failed > 0 ? ExitCodes.Fail : ExitCodes.Pass;
 
-        return report.Summary.Failed > 0 ? ExitCodes.Fail : ExitCodes.Pass;
+        // What the next run over these files would write if nothing changes: every entry answered by the cache.
+        if (replayIdentity is not null && cache!.RecordedAll(inputs))
+        {
+            var cached = Array.ConvertAll(reports, r => r with { Cached = true });
+            if (await ReportReplay.CutAsync(writer, ms => CheckReport.Create(settings.Profile.Name, settings.Plan, cached, TimeSpan.FromMilliseconds(ms)), cancellationToken) is { } segments)
+                cache.RememberReplay(inputs, replayIdentity, exitCode, segments);
+        }
+        return exitCode;
     }
+
+    /// <summary>
+    /// What a stored answer must have been made for besides its files: the verdict scope and the output as written
+    /// (format, colour). Null when no answer is stored or replayed: no cache, a staged run (it stages every file), or a
+    /// format whose rendering changes in more than its duration (HTML, with its previews).
+    /// </summary>
+    private static string? ReplayIdentity(Settings settings, IReportWriter writer, ReportFile? reportFile, CliContext context) =>
+        settings.Cache is null || settings.Stager is not null || writer.DurationText(0) is null
+            ? null
+            : string.Join('\n', settings.Scope.Material, settings.Format, context.Color && reportFile is null ? "colour" : "plain");
 
     private sealed record Options(string? Plan, bool Deep, string Format, string? Output, int Jobs, WatchSettings? Watch);
 

@@ -11,6 +11,13 @@ public interface IReportWriter
     Task WriteAsync(CheckReport report, TextWriter output, CancellationToken cancellationToken);
 
     /// <summary>
+    /// How this writer shows <see cref="CheckSummary.DurationMs"/> (the only part of a report that changes when nothing
+    /// else does), so a stored rendering can be written again with another run's duration; null when the writer cannot
+    /// say (its output is then always rendered afresh).
+    /// </summary>
+    string? DurationText(long milliseconds) => null;
+
+    /// <summary>
     /// The same report as UTF-8 bytes on <paramref name="output"/> (the console's own stream): the same bytes as the
     /// text version. A writer that can produce bytes directly overrides this; the others go through a text writer.
     /// </summary>

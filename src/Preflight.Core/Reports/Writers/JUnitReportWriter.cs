@@ -14,6 +14,9 @@ public sealed class JUnitReportWriter : IReportWriter
 
     public string MediaType => "application/xml";
 
+    /// <summary>JUnit's <c>time</c>: seconds, at most three decimals.</summary>
+    public string DurationText(long milliseconds) => (milliseconds / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+
     public async Task WriteAsync(CheckReport report, TextWriter output, CancellationToken cancellationToken)
     {
         // The declaration is written by hand: XmlWriter would name the TextWriter's encoding (utf-16 for a
@@ -32,7 +35,7 @@ public sealed class JUnitReportWriter : IReportWriter
         {
             var tests = report.Summary.Files.ToString(CultureInfo.InvariantCulture);
             var failures = report.Summary.Failed.ToString(CultureInfo.InvariantCulture);
-            var time = (report.Summary.DurationMs / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+            var time = DurationText(report.Summary.DurationMs);
 
             await xml.WriteStartElementAsync(null, "testsuites", null);
             await xml.WriteAttributeStringAsync(null, "name", null, report.Tool.Name);

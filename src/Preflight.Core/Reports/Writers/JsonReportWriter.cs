@@ -9,6 +9,8 @@ public sealed class JsonReportWriter : IReportWriter
 
     public string MediaType => "application/json";
 
+    public string DurationText(long milliseconds) => milliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public async Task WriteAsync(CheckReport report, TextWriter output, CancellationToken cancellationToken)
     {
         var json = JsonSerializer.Serialize(report, PreflightJson.Options.Info<CheckReport>());

@@ -29,6 +29,8 @@ public sealed class TableReportWriter(TableWriterOptions options) : IReportWrite
 
     public string MediaType => "text/plain";
 
+    public string DurationText(long milliseconds) => ReportText.Elapsed(milliseconds);
+
     public async Task WriteAsync(CheckReport report, TextWriter output, CancellationToken cancellationToken)
     {
         var rows = report.Files.Select(Row).ToList();

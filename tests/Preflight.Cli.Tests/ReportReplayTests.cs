@@ -1,0 +1,231 @@
+using System.Text.RegularExpressions;
+using Preflight.Cli.Check;
+using Preflight.Core.Reports;
+using Preflight.Core.Reports.Writers;
+using Preflight.TestSupport;
+
+namespace Preflight.Cli.Tests;
+
+/// <summary>
+/// The stored answer of <c>check</c> (<see cref="ReportReplay"/>): an unchanged folder gets the report answering every
+/// file from the verdict cache would give, byte for byte apart from the duration, and any change means it is not used.
+/// </summary>
+public sealed class ReportReplayTests
+{
+    private static readonly string[] Samples =
+        ["valid/image-320x180.jpg", "valid/audio-64kbps-mono.mp3", "valid/warning-not-faststart.mp4", "mislabeled/png-named.jpg"];
+
+    private static TempDir Folder()
+    {
+        var files = new TempDir();
+        foreach (var name in Samples)
+            files.Write(name, File.ReadAllBytes(RepoPaths.TestFile(name.Split('/'))));
+        files.Write("nested/deeper/a.wav", TestMedia.Wav());
+        return files;
+    }
+
+    private static Task<CliResult> Check(TempDir cache, params string[] args) =>
+        CliRunner.RunAsync(c => c with { CacheFolder = cache.Path }, ["check", .. args]);
+
+    private static string[] Replays(TempDir cache) =>
+        Directory.GetFiles(Path.Combine(cache.Path, "v2", "paths"), "*.replay");
+
+    private static void DeleteReplays(TempDir cache)
+    {
+        foreach (var replay in Replays(cache)) File.Delete(replay);
+    }
+
+    /// <summary>The duration in each format's words, set to zero: the one thing two answers may differ in.</summary>
+    private static string WithoutDuration(string text) =>
+        Regex.Replace(
+            Regex.Replace(
+                Regex.Replace(text, "\"durationMs\": \\d+", "\"durationMs\": 0"),
+                " in \\d+(\\.\\d)? m?s\n", " in 0 ms\n"),
+            "time=\"[0-9.]+\"", "time=\"0\"");
+
+    [Theory]
+    [InlineData("json")]
+    [InlineData("table")]
+    [InlineData("junit")]
+    public async Task Replay_UnchangedFolder_SameAsAnsweringEachFileFromTheCache(string format)
+    {
+        using var files = Folder();
+        using var cache = new TempDir();
+
+        var reports = Path.Combine(cache.Path, "v2", "reports");
+
+        var cold = await Check(cache, files.Path, "--format", format);
+        // Answered with the per-file reports out of the way: only the stored answer can give the cached report.
+        Directory.Move(reports, reports + ".aside");
+        var builds = 0;
+        var replayed = await CliRunner.RunAsync(
+            c => c with { CacheFolder = cache.Path, EngineBuilt = () => Interlocked.Increment(ref builds) }, ["check", files.Path, "--format", format]);
+        // Opening the cache made the folder again (empty): the replay read nothing from it.
+        Assert.Empty(Directory.GetFileSystemEntries(reports));
+        Directory.Delete(reports);
+        Directory.Move(reports + ".aside", reports);
+        DeleteReplays(cache);
+        var recalled = await Check(cache, files.Path, "--format", format);
+
+        Assert.Equal(0, builds);
+        Assert.Equal(1, cold.ExitCode);
+        Assert.Equal(cold.ExitCode, replayed.ExitCode);
+        Assert.Equal(recalled.ExitCode, replayed.ExitCode);
+        Assert.Equal(WithoutDuration(recalled.Out), WithoutDuration(replayed.Out));
+        Assert.Single(Replays(cache));
+    }
+
+    [Fact]
+    public async Task Replay_UnchangedFolder_NeedsNoStoredReport()
+    {
+        using var files = Folder();
+        using var cache = new TempDir();
+
+        var cold = await Check(cache, files.Path, "--format", "json");
+        // Without the per-file reports, only the stored answer can say every entry is cached.
+        Directory.Delete(Path.Combine(cache.Path, "v2", "reports"), recursive: true);
+        var replayed = await Check(cache, files.Path, "--format", "json");
+
+        Assert.Equal(Samples.Length + 1, Regex.Count(replayed.Out, "\"cached\": true"));
+        Assert.Equal(
+            WithoutDuration(cold.Out),
+            WithoutDuration(replayed.Out).Replace(",\n      \"cached\": true", "", StringComparison.Ordinal));
+    }
+
+    public static TheoryData<string> Changes => ["rewritten", "added", "removed", "renamed", "touched"];
+
+    [Theory]
+    [MemberData(nameof(Changes))]
+    public async Task Replay_AnyChange_NotUsedAndTheReportIsTheFreshOne(string change)
+    {
+        using var files = Folder();
+        using var cache = new TempDir();
+        await Check(cache, files.Path, "--format", "json");
+        Directory.Delete(Path.Combine(cache.Path, "v2", "reports"), recursive: true);
+
+        var wav = files.File("nested/deeper/a.wav");
+        switch (change)
+        {
+            case "rewritten": File.WriteAllBytes(wav, TestMedia.Wav(seconds: 0.2)); break;
+            case "added": files.Write("nested/b.wav", TestMedia.Wav()); break;
+            case "removed": File.Delete(wav); break;
+            case "renamed": File.Move(wav, files.File("nested/deeper/z.wav")); break;
+            // Same bytes, same size, same modification time: only the change time says it was written.
+            case "touched":
+                var modified = File.GetLastWriteTimeUtc(wav);
+                File.WriteAllBytes(wav, File.ReadAllBytes(wav));
+                File.SetLastWriteTimeUtc(wav, modified);
+                break;
+        }
+        var afterChange = await Check(cache, files.Path, "--format", "json");
+        using var noCache = new TempDir();
+        var fresh = await CliRunner.RunAsync(["check", files.Path, "--format", "json", "--no-cache"]);
+
+        // The stored reports are gone, so nothing can come from the cache: a replay would say "cached".
+        Assert.DoesNotContain("\"cached\"", afterChange.Out, StringComparison.Ordinal);
+        Assert.Equal(WithoutDuration(fresh.Out), WithoutDuration(afterChange.Out));
+        Assert.Equal(fresh.ExitCode, afterChange.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("--plan", "free")]
+    [InlineData("--format", "table")]
+    [InlineData("--deep", null)]
+    public async Task Replay_OtherScopeOrFormat_NotUsed(string option, string? value)
+    {
+        using var files = Folder();
+        using var cache = new TempDir();
+        await Check(cache, files.Path, "--format", "json");
+
+        string[] other = value is null ? [files.Path, "--format", "json", option] : [files.Path, .. (option == "--format" ? [] : new[] { "--format", "json" }), option, value];
+        using var separate = new TempDir();
+        var expected = await Check(separate, other);
+        var answered = await Check(cache, other);
+
+        Assert.Equal(WithoutDuration(expected.Out), WithoutDuration(answered.Out));
+        Assert.Equal(expected.ExitCode, answered.ExitCode);
+    }
+
+    [Fact]
+    public async Task Replay_OutputFile_WrittenWholeAndAtomically()
+    {
+        using var files = Folder();
+        using var cache = new TempDir();
+        using var outputs = new TempDir();
+        await Check(cache, files.Path, "--format", "json", "--output", outputs.File("first.json"));
+
+        var replayed = await Check(cache, files.Path, "--format", "json", "--output", outputs.File("second.json"));
+
+        Assert.Equal(1, replayed.ExitCode);
+        Assert.Equal("", replayed.Out);
+        Assert.Equal(
+            WithoutDuration(File.ReadAllText(outputs.File("first.json"))),
+            WithoutDuration(File.ReadAllText(outputs.File("second.json"))).Replace(",\n      \"cached\": true", "", StringComparison.Ordinal));
+        Assert.Equal(["first.json", "second.json"], Directory.GetFiles(outputs.Path).Select(Path.GetFileName).Order());
+    }
+
+    [Theory]
+    [InlineData("truncated")]
+    [InlineData("garbage")]
+    [InlineData("longer")]
+    public async Task Replay_DamagedEntry_IgnoredNeverHalfWritten(string damage)
+    {
+        using var files = Folder();
+        using var cache = new TempDir();
+        var cold = await Check(cache, files.Path, "--format", "json");
+        var replay = Assert.Single(Replays(cache));
+        var bytes = File.ReadAllBytes(replay);
+        File.WriteAllBytes(replay, damage switch
+        {
+            "truncated" => bytes[..^100],
+            "garbage" => [.. bytes[..12], .. Enumerable.Repeat((byte)0xFF, bytes.Length - 12)],
+            _ => [.. bytes, (byte)'x'],
+        });
+
+        var answered = await Check(cache, files.Path, "--format", "json");
+
+        Assert.Equal(cold.ExitCode, answered.ExitCode);
+        Assert.Equal(
+            WithoutDuration(cold.Out),
+            WithoutDuration(answered.Out).Replace(",\n      \"cached\": true", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cut_JsonTableAndJUnit_AtEveryDurationAndNowhereElse()
+    {
+        var report = (long ms) => CheckReport.Create("heygen", null, [Entry("a.png")], TimeSpan.FromMilliseconds(ms));
+
+        var json = await ReportReplay.CutAsync(new JsonReportWriter(), report, CancellationToken.None);
+        var table = await ReportReplay.CutAsync(new TableReportWriter(TableWriterOptions.Plain), report, CancellationToken.None);
+        var junit = await ReportReplay.CutAsync(new JUnitReportWriter(), report, CancellationToken.None);
+        var html = await ReportReplay.CutAsync(new Core.Reports.Html.HtmlReportWriter(), report, CancellationToken.None);
+
+        Assert.Equal(2, json!.Count);
+        Assert.EndsWith("\"durationMs\": ", System.Text.Encoding.UTF8.GetString(json[0]), StringComparison.Ordinal);
+        Assert.Equal(2, table!.Count);
+        // testsuites and testsuite both carry the time.
+        Assert.Equal(3, junit!.Count);
+        Assert.Null(html);
+    }
+
+    [Fact]
+    public async Task Cut_MarkerTextInAFileName_NothingStored()
+    {
+        // A path holding the first marker's text: cutting there too would put the run's duration into the path.
+        var report = (long ms) => CheckReport.Create("heygen", null, [Entry("86399937123.png")], TimeSpan.FromMilliseconds(ms));
+
+        Assert.Null(await ReportReplay.CutAsync(new JsonReportWriter(), report, CancellationToken.None));
+    }
+
+    private static FileReport Entry(string path) => new()
+    {
+        Path = path,
+        Kind = AssetKind.Image,
+        Verdict = Verdict.Pass,
+        SizeBytes = 1,
+        Sha256 = new string('0', 64),
+        Detected = new DetectedFormat("png", "image/png", "test"),
+        Findings = [],
+        Cached = true,
+    };
+}
