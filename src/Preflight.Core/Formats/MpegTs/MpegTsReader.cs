@@ -272,7 +272,7 @@ internal static class MpegTsReader
         if (frame <= 0 || stream.Pts.Count < 2) return false;
         long step = 0;
         for (var i = 1; i < stream.Pts.Count; i++)
-            step = Gcd(step, Math.Abs(stream.Pts[i] - stream.Pts[0]));
+            step = Gcd(step, Math.Abs(Forward(stream.Pts[0], stream.Pts[i])));
         if (step != frame) return false;
         stream.PacketTicks = frame;
         return true;

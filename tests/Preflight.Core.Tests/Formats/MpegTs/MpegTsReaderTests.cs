@@ -32,6 +32,8 @@ public sealed class MpegTsSamples : IDisposable
         ["video-only.ts"] = "-f lavfi -i testsrc=size=320x240:rate=25 -t 1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -f mpegts",
         ["audio-only-mp2.ts"] = "-f lavfi -i sine=sample_rate=48000 -t 2 -c:a mp2 -f mpegts",
         ["audio-only-aac.ts"] = "-f lavfi -i sine=sample_rate=44100 -t 2 -c:a aac -f mpegts",
+        // Starts 0.84 s before the 33-bit PTS wraps, ends 2.2 s after it.
+        ["h264-aac-pts-wrap.ts"] = "-f lavfi -i testsrc=size=320x240:rate=25 -f lavfi -i sine=sample_rate=48000 -t 3 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -shortest -output_ts_offset 95441.5 -f mpegts",
         ["m2ts-192.m2ts"] = "-f lavfi -i testsrc=size=640x360:rate=25 -t 2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -f mpegts -mpegts_m2ts_mode 1",
     };
 
