@@ -4,6 +4,7 @@ using Preflight.Core.Probing.Video;
 using Preflight.Core.Remediation;
 using Preflight.Core.Reports;
 using Preflight.Core.Sniffing;
+using Preflight.Core.Tests.Probing.Video;
 using Preflight.TestSupport;
 
 namespace Preflight.Core.Tests.Remediation;
@@ -71,13 +72,7 @@ public sealed class MpegTsFixTests(FixHarness h) : IClassFixture<FixHarness>, ID
 
     private Remediator ShimmedRemediator(out Inspector inspector)
     {
-        var folder = Directory.CreateDirectory(_dir.File("shim-bin")).FullName;
-        foreach (var tool in new[] { "ffprobe", "ffmpeg" })
-        {
-            var path = Path.Combine(folder, tool);
-            File.WriteAllText(path, $"#!/bin/sh\necho \"{tool} $*\" >> '{Calls}'\nexec '/usr/bin/{tool}' \"$@\"\n");
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        var folder = ToolShims.Create(_dir.File("shim-bin"), Calls, ToolShims.RealTool);
         var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = folder });
         inspector = new Inspector(tools);
         return new Remediator(inspector.InspectAsync, tools);
