@@ -1,4 +1,5 @@
 using Preflight.Core.Inspection;
+using Preflight.Core.Formats.MpegTs;
 using Preflight.Core.Formats.Wav;
 using Preflight.Core.Probing.Video;
 using Preflight.Core.Reports;
@@ -210,7 +211,10 @@ public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
         return new Attempt(null, output, extension, after, extra, warnings);
     }
 
-    /// <summary>Media facts for planning: the check's own, or ffprobe's (demuxer forced) for formats the check does not probe.</summary>
+    /// <summary>
+    /// Media facts for planning: the check's own, or for formats the check does not probe the in-process MPEG-TS
+    /// reader's (when it can answer) or ffprobe's (demuxer forced).
+    /// </summary>
     private async Task<FixInput> GatherAsync(InspectionRequest request, FileReport report, FixOptions options, CancellationToken cancellationToken)
     {
         var format = report.Detected?.Format ?? KnownFormats.Unknown;
@@ -231,6 +235,10 @@ public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
         var corrupt = report.Findings.Any(f => f.Code == FindingCodes.FileCorrupt);
         if (!needsProbe || (corrupt && !streamedWav && !options.Salvage))
             return new FixInput(report, facts, null, streamedWav);
+
+        // A transport stream's facts are read in process when the reader is sure of them: one ffprobe start saved.
+        if (format == KnownFormats.MpegTs && MpegTsReader.Read(request.FilePath) is { } read)
+            return new FixInput(report, facts.OrElse(read), null, streamedWav);
 
         var probe = await mediaTools.ProbeForConversionAsync(request.FilePath, format, cancellationToken);
         var problem = probe.HasErrors ? string.Join(" ", probe.Findings.Where(f => f.Severity == Severity.Error).Select(f => f.Message)) : null;

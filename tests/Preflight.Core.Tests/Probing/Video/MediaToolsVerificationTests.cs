@@ -23,7 +23,7 @@ public sealed class MediaToolsVerificationTests(MediaToolsSamples samples) : ICl
     [Fact]
     public async Task ProbeDecodeConvertStill_WorkingTools_StartNoVersionProcess()
     {
-        var shim = Shims(tool => $"exec '/usr/bin/{tool}' \"$@\"");
+        var shim = Shims(ToolShims.RealTool);
         var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = shim });
         var destination = _dir.File("fixed.mp4");
 
@@ -130,7 +130,7 @@ public sealed class MediaToolsVerificationTests(MediaToolsSamples samples) : ICl
     [Fact]
     public async Task CheckAvailability_AsksBothToolsAndReportsTheVersion()
     {
-        var shim = Shims(tool => $"exec '/usr/bin/{tool}' \"$@\"");
+        var shim = Shims(ToolShims.RealTool);
         var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = shim });
 
         var status = await tools.CheckAvailabilityAsync(CancellationToken.None);
@@ -143,17 +143,7 @@ public sealed class MediaToolsVerificationTests(MediaToolsSamples samples) : ICl
     }
 
     /// <summary>ffprobe and ffmpeg scripts that record "TOOL ARGS" in <see cref="Calls"/>, then run <paramref name="body"/>.</summary>
-    private string Shims(Func<string, string> body)
-    {
-        var folder = Directory.CreateDirectory(_dir.File("shim-bin")).FullName;
-        foreach (var tool in new[] { "ffprobe", "ffmpeg" })
-        {
-            var path = Path.Combine(folder, tool);
-            File.WriteAllText(path, $"#!/bin/sh\necho \"{tool} $*\" >> '{Calls}'\n{body(tool)}\n");
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        return folder;
-    }
+    private string Shims(Func<string, string> body) => ToolShims.Create(_dir.File("shim-bin"), Calls, body);
 
     public void Dispose() => _dir.Dispose();
 }
