@@ -45,19 +45,12 @@ ensure_gnu_time() {
   _sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq time >/dev/null
 }
 
-# timed OUTFILE CMD...: runs CMD under GNU time; OUTFILE gets "wall_s peak_rss_kb user_s sys_s exit".
-# Peak RSS is the largest of the process and the children it waited for (not their sum). The wall time is bash's
-# microsecond clock around the run, to the millisecond: GNU time's own has 10 ms steps, and a warm re-check or a
-# process start is a few tens of milliseconds.
+# timed OUTFILE CMD...: runs CMD once; OUTFILE gets "wall_s peak_rss_kb user_s sys_s exit" (bench/lib/timed.py).
+# The wall clock covers exactly the command's own spawn, run and exit, to the millisecond; CPU time and peak RSS are the
+# process's and its waited-for children's, as GNU time reports them (peak RSS is the largest, not the sum).
 timed() {
-  local out="$1" start end wall; shift
-  start="${EPOCHREALTIME/,/.}"
-  /usr/bin/time -f "%e %M %U %S %x" -o "$out" "$@" || true
-  end="${EPOCHREALTIME/,/.}"
-  wall="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')"
-  # The last line is the format's (GNU time writes "Command exited with non-zero status N" above it).
-  awk -v w="$wall" 'NR > 1 { print last } { last = $0 } END { n = split(last, f, " "); if (n >= 5) { last = w; for (i = 2; i <= n; i++) last = last " " f[i] } print last }' \
-    "$out" >"$out.wall" && mv "$out.wall" "$out"
+  local out="$1"; shift
+  python3 "$root/bench/lib/timed.py" "$out" "$@" || true
 }
 
 # What the numbers were measured on, in Markdown.

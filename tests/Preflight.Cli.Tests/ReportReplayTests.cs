@@ -15,7 +15,17 @@ public sealed class ReportReplayTests
     private static readonly string[] Samples =
         ["valid/image-320x180.jpg", "valid/audio-64kbps-mono.mp3", "valid/warning-not-faststart.mp4", "mislabeled/png-named.jpg"];
 
-    private static TempDir Folder()
+    /// <summary>The samples and a nested WAV, older than a second (a more recent status is never relied on).</summary>
+    private static async Task<TempDir> Folder()
+    {
+        var files = Fresh();
+        await Task.Delay(Settle);
+        return files;
+    }
+
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(1100);
+
+    private static TempDir Fresh()
     {
         var files = new TempDir();
         foreach (var name in Samples)
@@ -49,7 +59,7 @@ public sealed class ReportReplayTests
     [InlineData("junit")]
     public async Task Replay_UnchangedFolder_SameAsAnsweringEachFileFromTheCache(string format)
     {
-        using var files = Folder();
+        using var files = await Folder();
         using var cache = new TempDir();
 
         var reports = Path.Combine(cache.Path, "v2", "reports");
@@ -78,7 +88,7 @@ public sealed class ReportReplayTests
     [Fact]
     public async Task Replay_UnchangedFolder_NeedsNoStoredReport()
     {
-        using var files = Folder();
+        using var files = await Folder();
         using var cache = new TempDir();
 
         var cold = await Check(cache, files.Path, "--format", "json");
@@ -98,7 +108,7 @@ public sealed class ReportReplayTests
     [MemberData(nameof(Changes))]
     public async Task Replay_AnyChange_NotUsedAndTheReportIsTheFreshOne(string change)
     {
-        using var files = Folder();
+        using var files = await Folder();
         using var cache = new TempDir();
         await Check(cache, files.Path, "--format", "json");
         Directory.Delete(Path.Combine(cache.Path, "v2", "reports"), recursive: true);
@@ -133,7 +143,7 @@ public sealed class ReportReplayTests
     [InlineData("--deep", null)]
     public async Task Replay_OtherScopeOrFormat_NotUsed(string option, string? value)
     {
-        using var files = Folder();
+        using var files = await Folder();
         using var cache = new TempDir();
         await Check(cache, files.Path, "--format", "json");
 
@@ -149,7 +159,7 @@ public sealed class ReportReplayTests
     [Fact]
     public async Task Replay_OutputFile_WrittenWholeAndAtomically()
     {
-        using var files = Folder();
+        using var files = await Folder();
         using var cache = new TempDir();
         using var outputs = new TempDir();
         await Check(cache, files.Path, "--format", "json", "--output", outputs.File("first.json"));
@@ -170,7 +180,7 @@ public sealed class ReportReplayTests
     [InlineData("longer")]
     public async Task Replay_DamagedEntry_IgnoredNeverHalfWritten(string damage)
     {
-        using var files = Folder();
+        using var files = await Folder();
         using var cache = new TempDir();
         var cold = await Check(cache, files.Path, "--format", "json");
         var replay = Assert.Single(Replays(cache));
@@ -188,6 +198,50 @@ public sealed class ReportReplayTests
         Assert.Equal(
             WithoutDuration(cold.Out),
             WithoutDuration(answered.Out).Replace(",\n      \"cached\": true", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Replay_StatusesTooRecent_NotStoredUntilSettled()
+    {
+        using var files = Fresh();
+        using var cache = new TempDir();
+
+        // Written a moment ago: a change within the same clock tick could keep these times, so they are not relied on.
+        await Check(cache, files.Path, "--format", "json");
+        var storedAtOnce = Replays(cache).Length;
+        await Task.Delay(Settle);
+        var recalled = await Check(cache, files.Path, "--format", "json");
+
+        Assert.Equal(0, storedAtOnce);
+        Assert.Equal(Samples.Length + 1, Regex.Count(recalled.Out, "\"cached\": true"));
+        Assert.Single(Replays(cache));
+    }
+
+    [Fact]
+    public async Task Replay_ListingWithANote_NotStored()
+    {
+        using var files = await Folder();
+        using var cache = new TempDir();
+        // A link back to a folder already walked: the walk says so on standard error, which a replay would not repeat.
+        Directory.CreateSymbolicLink(files.File("nested/again"), files.File("nested/deeper"));
+        await Task.Delay(Settle);
+
+        var first = await Check(cache, files.Path, "--format", "json");
+        var second = await Check(cache, files.Path, "--format", "json");
+
+        Assert.Contains("it links to a folder already checked", first.Error, StringComparison.Ordinal);
+        Assert.Equal(first.Error, second.Error);
+        Assert.Empty(Replays(cache));
+    }
+
+    [Fact]
+    public void FileStat_ParsesWhatItWrites()
+    {
+        var status = new FileStat(2049, 123456789, 4096, 1_764_000_000_123_456_789, 1_764_000_001_000_000_001, IsRegularFile: true);
+
+        Assert.Equal(status, FileStat.Parse(status.ToString()));
+        Assert.Null(FileStat.Parse("1:2:3:4"));
+        Assert.Null(FileStat.Parse("1:2:x:4:5"));
     }
 
     [Fact]

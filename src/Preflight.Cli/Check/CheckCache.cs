@@ -173,27 +173,36 @@ public sealed class CheckCache
 
     /// <summary>
     /// The last run's whole answer over the same PATH arguments (<see cref="ReportReplay"/>) when it was made for
-    /// <paramref name="identity"/> (verdict scope and output format) and every one of <paramref name="inputs"/> is unchanged.
+    /// <paramref name="identity"/> (verdict scope and output format) and no folder or file it listed has changed.
     /// </summary>
-    public ReportReplay? TryReplay(IReadOnlyList<InputFile> inputs, string identity) =>
-        ReportReplay.TryOpen(ReplayPath, _roots + "\0" + identity, inputs);
+    public ReportReplay? TryReplay(string identity) => ReportReplay.TryOpen(ReplayPath, _roots + "\0" + identity);
 
     /// <summary>
-    /// Whether this run recorded every one of <paramref name="inputs"/> in the path index (each was answered by the
-    /// cache or cached now): only then can its report be replayed.
+    /// Whether this run's answer may be replayed: nothing was said about the listing (a skipped folder link), every
+    /// folder's status is known, every file is in this run's path index (answered by the cache or cached now), and no
+    /// status is too recent to tell a later change from it (see <see cref="ReportReplay.Settled"/>).
     /// </summary>
-    public bool RecordedAll(IReadOnlyList<InputFile> inputs) => inputs.All(i => Current.ContainsKey(i.FullPath));
+    public bool CanReplay(FileCollector.Collection collection, DateTimeOffset started)
+    {
+        if (collection.Noted) return false;
+        foreach (var (_, status) in collection.Folders)
+            if (status is not { } folder || !ReportReplay.Settled(folder, started)) return false;
+        foreach (var input in collection.Files)
+            if (!Current.TryGetValue(input.FullPath, out var value) || FileStat.Parse(StatusOf(value)) is not { } file || !ReportReplay.Settled(file, started)) return false;
+        return true;
+    }
 
     /// <summary>Stores this run's answer for the next run over the same PATH arguments (see <see cref="TryReplay"/>).</summary>
-    public void RememberReplay(IReadOnlyList<InputFile> inputs, string identity, int exitCode, IReadOnlyList<byte[]> segments)
+    public void RememberReplay(FileCollector.Collection collection, string identity, int exitCode, IReadOnlyList<byte[]> segments)
     {
-        var files = new List<(InputFile, string)>(inputs.Count);
-        foreach (var input in inputs)
+        var folders = collection.Folders.Select(f => (f.Path, f.Status!.Value.ToString())).ToList();
+        var files = new List<(string, string)>(collection.Files.Count);
+        foreach (var input in collection.Files)
         {
             if (!Current.TryGetValue(input.FullPath, out var value)) return;
-            files.Add((input, StatusOf(value).ToString()));
+            files.Add((input.FullPath, StatusOf(value).ToString()));
         }
-        ReportReplay.Save(ReplayPath, _roots + "\0" + identity, files, exitCode, segments);
+        ReportReplay.Save(ReplayPath, _roots + "\0" + identity, folders, files, exitCode, segments);
     }
 
     private string ReplayPath => Path.ChangeExtension(_indexPath, ".replay");

@@ -50,8 +50,8 @@ internal static class CommonOptions
 
     /// <summary>The report to standard output, or to the --output file (replaced only when complete).</summary>
     /// <summary>The writer for <paramref name="format"/>: a table is coloured only on a terminal, never in an --output file.</summary>
-    public static IReportWriter WriterFor(string format, ReportFile? reportFile, CliContext context) =>
-        ReportWriters.For(format, new TableWriterOptions { Color = context.Color && reportFile is null })!;
+    public static IReportWriter WriterFor(string format, bool colour) =>
+        ReportWriters.For(format, new TableWriterOptions { Color = colour })!;
 
     /// <summary>Writes a stored answer (<see cref="ReportReplay"/>) where <see cref="WriteReportAsync"/> writes a report.</summary>
     public static async Task WriteReplayAsync(ReportReplay replay, string durationText, ReportFile? reportFile, CliContext context, CancellationToken cancellationToken)
@@ -78,7 +78,7 @@ internal static class CommonOptions
 
     public static async Task WriteReportAsync(CheckReport report, string format, ReportFile? reportFile, CliContext context, CancellationToken cancellationToken)
     {
-        var writer = WriterFor(format, reportFile, context);
+        var writer = WriterFor(format, colour: context.Color && reportFile is null);
         if (reportFile is null)
         {
             if (context.OutStream is { } stdout)

@@ -22,15 +22,24 @@ public static class FileCollector
         ReturnSpecialDirectories = false,
     };
 
-    public static IReadOnlyList<InputFile> Collect(IReadOnlyList<string> paths, string workingDirectory, TextWriter notes)
+    public static IReadOnlyList<InputFile> Collect(IReadOnlyList<string> paths, string workingDirectory, TextWriter notes) =>
+        Gather(paths, workingDirectory, notes).Files;
+
+    /// <summary>
+    /// The files, with every folder walked and the status it had just before it was listed (so a later run can tell
+    /// that no folder's entries changed), and whether anything was said on <paramref name="notes"/>.
+    /// </summary>
+    public static Collection Gather(IReadOnlyList<string> paths, string workingDirectory, TextWriter notes)
     {
         var files = new List<InputFile>();
+        var folders = new List<(string, FileStat?)>();
+        var noted = new NotedWriter(notes);
         foreach (var given in paths)
         {
             var full = Path.GetFullPath(given, workingDirectory);
             if (Directory.Exists(full))
             {
-                var found = CollectFolder(given, full, notes);
+                var found = CollectFolder(given, full, folders, noted);
                 files.AddRange(found);
             }
             else if (File.Exists(full) || new FileInfo(full).LinkTarget is not null)
@@ -50,16 +59,47 @@ public static class FileCollector
                 ? $"no files found in '{paths[0]}'"
                 : $"no files found in {string.Join(", ", paths.Select(p => $"'{p}'"))}");
         }
-        return files;
+        return new Collection(files, folders, noted.Used);
     }
 
-    private static List<InputFile> CollectFolder(string given, string root, TextWriter notes)
+    /// <summary>What <see cref="Gather"/> found.</summary>
+    /// <param name="Folders">Each folder walked (as its path under the PATH argument) and its status before listing; null when unknown.</param>
+    /// <param name="Noted">Whether a skipped folder link or another remark was written to the notes.</param>
+    public sealed record Collection(IReadOnlyList<InputFile> Files, IReadOnlyList<(string Path, FileStat? Status)> Folders, bool Noted);
+
+    /// <summary>Passes notes on and remembers that there were some.</summary>
+    private sealed class NotedWriter(TextWriter inner) : TextWriter
+    {
+        public bool Used { get; private set; }
+
+        public override System.Text.Encoding Encoding => inner.Encoding;
+
+        public override void Write(char value)
+        {
+            Used = true;
+            inner.Write(value);
+        }
+
+        public override void Write(string? value)
+        {
+            Used = true;
+            inner.Write(value);
+        }
+
+        public override void WriteLine(string? value)
+        {
+            Used = true;
+            inner.WriteLine(value);
+        }
+    }
+
+    private static List<InputFile> CollectFolder(string given, string root, List<(string, FileStat?)> folders, TextWriter notes)
     {
         var found = new List<string>();
         var realRoot = RealPath(root);
         var visited = new HashSet<string>(StringComparer.Ordinal) { realRoot };
         var links = new Queue<string>();
-        Walk(given, root, root, realRoot, found, visited, links, notes);
+        Walk(given, root, root, realRoot, found, visited, links, folders, notes);
 
         // Folder links are followed only after the real tree is walked, so a folder reachable both ways is
         // always reported under its real path, whatever the order of the entries.
@@ -79,7 +119,7 @@ public static class FileCollector
                 notes.WriteLine($"preflight: not following '{Shown(given, root, link)}': it links to a folder already checked ({target})");
                 continue;
             }
-            Walk(given, root, link, target, found, visited, links, notes);
+            Walk(given, root, link, target, found, visited, links, folders, notes);
         }
 
         var files = found.Select(f => new InputFile(f, DisplayPath(root, f))).ToArray();
@@ -91,11 +131,15 @@ public static class FileCollector
     /// <paramref name="folder"/> with every symlink resolved: a sub-folder that is not a link is that plus its name, so
     /// no folder's path is resolved component by component again.
     /// </param>
-    private static void Walk(string given, string root, string folder, string realFolder, List<string> found, HashSet<string> visited, Queue<string> links, TextWriter notes)
+    private static void Walk(
+        string given, string root, string folder, string realFolder, List<string> found, HashSet<string> visited, Queue<string> links,
+        List<(string, FileStat?)> folders, TextWriter notes)
     {
         List<(string Path, bool IsDirectory)> entries;
         try
         {
+            // Taken before the listing: an entry added or removed after it changes the folder's times.
+            folders.Add((folder, FileStat.TryGet(folder)));
             // The directory entry's own type (readdir's d_type): a plain file costs no stat of its own here, which a
             // warm re-check of thousands of files would otherwise pay before its one statx per file (CheckCache).
             entries = new FileSystemEnumerable<(string, bool)>(folder, (ref FileSystemEntry e) => (e.ToSpecifiedFullPath(), e.IsDirectory), Listing)
@@ -121,7 +165,7 @@ public static class FileCollector
             }
             else if (Path.Join(realFolder, Path.GetFileName(entry)) is var realEntry && visited.Add(realEntry))
             {
-                Walk(given, root, entry, realEntry, found, visited, links, notes);
+                Walk(given, root, entry, realEntry, found, visited, links, folders, notes);
             }
             else
             {

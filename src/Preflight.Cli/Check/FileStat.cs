@@ -25,6 +25,22 @@ public readonly record struct FileStat(ulong Device, ulong Inode, long Size, lon
         return own[..Format(own)].SequenceEqual(text);
     }
 
+    /// <summary>A status as <see cref="ToString"/> writes it (taken as a regular file's), or null when it is not one.</summary>
+    public static FileStat? Parse(ReadOnlySpan<char> text)
+    {
+        Span<Range> parts = stackalloc Range[6];
+        if (text.Split(parts, ':') != 5) return null;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        const System.Globalization.NumberStyles digits = System.Globalization.NumberStyles.AllowLeadingSign;
+        return ulong.TryParse(text[parts[0]], digits, invariant, out var device)
+            && ulong.TryParse(text[parts[1]], digits, invariant, out var inode)
+            && long.TryParse(text[parts[2]], digits, invariant, out var size)
+            && long.TryParse(text[parts[3]], digits, invariant, out var modified)
+            && long.TryParse(text[parts[4]], digits, invariant, out var changed)
+                ? new FileStat(device, inode, size, modified, changed, IsRegularFile: true)
+                : null;
+    }
+
     private int Format(Span<char> destination)
     {
         destination.TryWrite(System.Globalization.CultureInfo.InvariantCulture, $"{Device}:{Inode}:{Size}:{ModifiedNs}:{ChangedNs}", out var written);
@@ -79,12 +95,35 @@ public readonly record struct FileStat(ulong Device, ulong Inode, long Size, lon
     public static FileStat? TryGetIn(FolderHandle folder, ReadOnlySpan<char> name) =>
         folder.IsOpen ? Statx(folder.Descriptor, name) : null;
 
+    /// <summary>The same, for a name (or a whole path, with <paramref name="folder"/> null) already in UTF-8.</summary>
+    public static FileStat? TryGetUtf8(FolderHandle? folder, ReadOnlySpan<byte> name)
+    {
+        if (!OperatingSystem.IsLinux() || (folder is not null && !folder.IsOpen)) return null;
+        Span<byte> path = name.Length < 1024 ? stackalloc byte[name.Length + 1] : new byte[name.Length + 1];
+        name.CopyTo(path);
+        path[name.Length] = 0;
+        try
+        {
+            return Statx(folder?.Descriptor ?? AtFdCwd, path);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
     private static FileStat? Statx(int folder, ReadOnlySpan<char> path)
     {
         var length = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
         Span<byte> name = length <= 1024 ? stackalloc byte[length] : new byte[length];
         var written = Encoding.UTF8.GetBytes(path, name);
         name[written] = 0;
+        return Statx(folder, name);
+    }
+
+    /// <param name="name">UTF-8, ending in a zero byte.</param>
+    private static FileStat? Statx(int folder, Span<byte> name)
+    {
         Span<byte> span = stackalloc byte[256];
         if (NativeStatx(folder, ref MemoryMarshal.GetReference(name), 0, StatxBasicStats, ref MemoryMarshal.GetReference(span)) != 0) return null;
         var mode = MemoryMarshal.Read<ushort>(span[28..]);
@@ -125,11 +164,17 @@ public sealed class FolderHandle : IDisposable
 
     public static FolderHandle Open(ReadOnlySpan<char> folder)
     {
-        if (!OperatingSystem.IsLinux()) return new FolderHandle(-1);
-        var length = Encoding.UTF8.GetMaxByteCount(folder.Length) + 1;
+        var length = Encoding.UTF8.GetMaxByteCount(folder.Length);
         Span<byte> path = length <= 1024 ? stackalloc byte[length] : new byte[length];
-        var written = Encoding.UTF8.GetBytes(folder, path);
-        path[written] = 0;
+        return OpenUtf8(path[..Encoding.UTF8.GetBytes(folder, path)]);
+    }
+
+    public static FolderHandle OpenUtf8(ReadOnlySpan<byte> folder)
+    {
+        if (!OperatingSystem.IsLinux()) return new FolderHandle(-1);
+        Span<byte> path = folder.Length < 1024 ? stackalloc byte[folder.Length + 1] : new byte[folder.Length + 1];
+        folder.CopyTo(path);
+        path[folder.Length] = 0;
         try
         {
             return new FolderHandle(NativeOpen(ref MemoryMarshal.GetReference(path), OpenPath | CloseOnExec));

@@ -6,16 +6,18 @@ using Preflight.Core.Reports.Writers;
 namespace Preflight.Cli.Check;
 
 /// <summary>
-/// The whole answer of the last run over the same PATH arguments in the same verdict scope and output format: the files
-/// it listed, in order, each with the status it had (<see cref="FileStat"/>), and the report as the writer rendered it
-/// with every entry cached, cut where the run's duration goes. When the folder lists the same files and every status
-/// still matches, that rendering is the report a re-check would write, so it is copied out with this run's duration
-/// instead of recalling, deserializing and serializing every entry again: one status per file and one copy.
-/// Any difference (a file added, removed, renamed or touched; another scope or format) and it is not used.
+/// The whole answer of the last run over the same PATH arguments in the same verdict scope and output format: the folders
+/// it walked and the files it found, each with the status it had (<see cref="FileStat"/>), and the report as the writer
+/// rendered it with every entry cached, cut where the run's duration goes. A folder whose status is unchanged has the
+/// same entries (adding, removing or renaming one changes its times), so when every folder and every file still has its
+/// status, that rendering is the report a re-check would write: it is copied out with this run's duration instead of
+/// listing the folders and recalling, deserializing and serializing every entry again. Any difference (a file added,
+/// removed, renamed or touched; another scope or format) and it is not used.
 /// </summary>
 /// <remarks>
 /// Layout (little-endian): "PFR1"; the length of the block that follows; the block: the identity (length, UTF-8), the
-/// number of files, then per file its full path, shown path and status (each length, UTF-8); after the block: the exit
+/// number of folders walked, then per folder its path and status, the number of files, then per file its full path and
+/// status (each text as length, UTF-8); after the block: the exit
 /// code (one byte), the number of rendered segments, their lengths, then their bytes. The duration goes between two
 /// segments; a file of any other length is not used. Written to a temp file and renamed like every cache entry.
 /// </remarks>
@@ -41,10 +43,10 @@ public sealed class ReportReplay : IDisposable
     public int ExitCode { get; }
 
     /// <summary>
-    /// The stored answer when <paramref name="path"/> holds one for <paramref name="identity"/> and exactly
-    /// <paramref name="inputs"/>, each with an unchanged status; else null (missing, unreadable, other files, a change).
+    /// The stored answer when <paramref name="path"/> holds one for <paramref name="identity"/> and every folder and file
+    /// it lists still has the status it had; else null (missing, unreadable, another identity, any change).
     /// </summary>
-    public static ReportReplay? TryOpen(string path, string identity, IReadOnlyList<InputFile> inputs)
+    public static ReportReplay? TryOpen(string path, string identity)
     {
         FileStream? file = null;
         try
@@ -56,7 +58,7 @@ public sealed class ReportReplay : IDisposable
             if (!head[..4].SequenceEqual(Magic) || blockLength is < 0 or > MaxBlockBytes) return Close(file);
             var block = new byte[blockLength];
             file.ReadExactly(block);
-            if (!Matches(block, identity, inputs)) return Close(file);
+            if (!Matches(block, identity)) return Close(file);
             Span<byte> tail = stackalloc byte[5];
             file.ReadExactly(tail);
             var count = BinaryPrimitives.ReadInt32LittleEndian(tail[1..]);
@@ -154,17 +156,24 @@ public sealed class ReportReplay : IDisposable
         return buffer.ToArray();
     }
 
-    /// <summary>Stores an answer: <paramref name="segments"/> are the rendering cut where the duration goes.</summary>
-    public static void Save(string path, string identity, IReadOnlyList<(InputFile Input, string Status)> files, int exitCode, IReadOnlyList<byte[]> segments)
+    /// <summary>
+    /// Stores an answer: the folders walked and the files found, each with its status, and <paramref name="segments"/>,
+    /// the rendering cut where the duration goes.
+    /// </summary>
+    public static void Save(
+        string path, string identity, IReadOnlyList<(string Path, string Status)> folders, IReadOnlyList<(string Path, string Status)> files,
+        int exitCode, IReadOnlyList<byte[]> segments)
     {
         using var block = new MemoryStream();
         WriteText(block, identity);
-        WriteInt(block, files.Count);
-        foreach (var (input, status) in files)
+        foreach (var list in new[] { folders, files })
         {
-            WriteText(block, input.FullPath);
-            WriteText(block, input.DisplayPath);
-            WriteText(block, status);
+            WriteInt(block, list.Count);
+            foreach (var (entry, status) in list)
+            {
+                WriteText(block, entry);
+                WriteText(block, status);
+            }
         }
 
         CheckCache.WriteAtomically(path, stream =>
@@ -185,43 +194,73 @@ public sealed class ReportReplay : IDisposable
         });
     }
 
-    /// <summary>Whether the block is for this identity and exactly these files, each with its status unchanged.</summary>
-    private static bool Matches(ReadOnlySpan<byte> block, string identity, IReadOnlyList<InputFile> inputs)
+    /// <summary>
+    /// Whether a status is old enough to stand for "unchanged": modified and changed more than a second before the run
+    /// started. A change made later always gets a later time; one made in the same clock tick as a very recent status
+    /// might not (file systems stamp times from a coarse clock, some to the second), so such a status is not relied on.
+    /// </summary>
+    public static bool Settled(FileStat status, DateTimeOffset started)
+    {
+        var limit = (started.ToUnixTimeMilliseconds() - 1000) * 1_000_000;
+        return status.ModifiedNs < limit && status.ChangedNs < limit;
+    }
+
+    /// <summary>Whether the block is for this identity, and every folder and file in it is unchanged.</summary>
+    private static bool Matches(ReadOnlySpan<byte> block, string identity)
     {
         if (!TakeText(ref block, out var storedIdentity) || !SameText(storedIdentity, identity)) return false;
-        if (block.Length < 4 || BinaryPrimitives.ReadInt32LittleEndian(block) != inputs.Count) return false;
-        block = block[4..];
-        Span<char> status = stackalloc char[128];
+        // Folders first: if none gained, lost or renamed an entry, the files are exactly the ones stored.
+        if (!TakeCount(ref block, out var folders)) return false;
+        for (var i = 0; i < folders; i++)
+        {
+            if (!TakeText(ref block, out var folder) || !TakeText(ref block, out var status)
+                || FileStat.TryGetUtf8(null, folder) is not { IsRegularFile: false } now || !Same(now, status)) return false;
+        }
         // Files come in path order, so most share the folder of the one before: each name is looked up in its folder,
         // not walked to from the root again.
-        FolderHandle? folder = null;
-        var folderPath = "";
+        if (!TakeCount(ref block, out var files)) return false;
+        FolderHandle? handle = null;
+        byte[] open = [];
         try
         {
-            foreach (var input in inputs)
+            for (var i = 0; i < files; i++)
             {
-                if (!TakeText(ref block, out var full) || !SameText(full, input.FullPath)
-                    || !TakeText(ref block, out var shown) || !SameText(shown, input.DisplayPath)
-                    || !TakeText(ref block, out var stored) || stored.Length > status.Length) return false;
-                // Statuses are ASCII digits and separators.
-                for (var i = 0; i < stored.Length; i++) status[i] = (char)stored[i];
-
-                var parent = Path.GetDirectoryName(input.FullPath.AsSpan());
-                if (folder is null || !parent.SequenceEqual(folderPath))
+                if (!TakeText(ref block, out var file) || !TakeText(ref block, out var status)) return false;
+                var slash = file.LastIndexOf((byte)'/');
+                if (slash < 0) return false;
+                var parent = slash == 0 ? file[..1] : file[..slash];
+                if (handle is null || !parent.SequenceEqual(open))
                 {
-                    folder?.Dispose();
-                    folderPath = parent.ToString();
-                    folder = FolderHandle.Open(parent);
+                    handle?.Dispose();
+                    handle = FolderHandle.OpenUtf8(parent);
+                    open = parent.ToArray();
                 }
-                var now = folder.IsOpen ? FileStat.TryGetIn(folder, Path.GetFileName(input.FullPath.AsSpan())) : FileStat.TryGet(input.FullPath);
-                if (now is not { IsRegularFile: true } stat || !stat.Matches(status[..stored.Length])) return false;
+                var now = handle.IsOpen ? FileStat.TryGetUtf8(handle, file[(slash + 1)..]) : FileStat.TryGetUtf8(null, file);
+                if (now is not { IsRegularFile: true } stat || !Same(stat, status)) return false;
             }
         }
         finally
         {
-            folder?.Dispose();
+            handle?.Dispose();
         }
         return block.IsEmpty;
+    }
+
+    /// <summary>Whether <paramref name="now"/> is the stored status (ASCII digits and separators).</summary>
+    private static bool Same(FileStat now, ReadOnlySpan<byte> stored)
+    {
+        Span<char> text = stackalloc char[128];
+        if (stored.Length > text.Length) return false;
+        for (var i = 0; i < stored.Length; i++) text[i] = (char)stored[i];
+        return now.Matches(text[..stored.Length]);
+    }
+
+    private static bool TakeCount(ref ReadOnlySpan<byte> block, out int count)
+    {
+        count = block.Length >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(block) : -1;
+        if (count < 0) return false;
+        block = block[4..];
+        return true;
     }
 
     private static bool SameText(ReadOnlySpan<byte> utf8, string text)

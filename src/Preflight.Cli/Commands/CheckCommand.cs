@@ -106,19 +106,24 @@ public sealed class CheckCommand : ICliCommand
         };
         if (options.Watch is not null) return await WatchAsync(settings, context, cancellationToken);
         var clock = Stopwatch.StartNew();
-        var inputs = FileCollector.Collect(parsed.Positionals, context.WorkingDirectory, context.Error);
-
-        await using var reportFile = settings.Output is null ? null : ReportFile.Create(settings.Output, context.WorkingDirectory);
-        var writer = CommonOptions.WriterFor(settings.Format, reportFile, context);
-        // An unchanged folder in the same scope and format: the last run's report, with this run's duration.
-        var replayIdentity = ReplayIdentity(settings, writer, reportFile, context);
-        if (replayIdentity is not null && cache!.TryReplay(inputs, replayIdentity) is { } replay)
+        var started = DateTimeOffset.UtcNow;
+        var writer = CommonOptions.WriterFor(settings.Format, colour: context.Color && settings.Output is null);
+        // No folder changed, no file changed, same scope and format: the last run's report, with this run's duration.
+        var replayIdentity = ReplayIdentity(settings, writer, context);
+        if (replayIdentity is not null && cache!.TryReplay(replayIdentity) is { } replay)
         {
             using (replay)
-                await CommonOptions.WriteReplayAsync(replay, writer.DurationText((long)clock.Elapsed.TotalMilliseconds)!, reportFile, context, cancellationToken);
+            {
+                await using var replayFile = settings.Output is null ? null : ReportFile.Create(settings.Output, context.WorkingDirectory);
+                await CommonOptions.WriteReplayAsync(replay, writer.DurationText((long)clock.Elapsed.TotalMilliseconds)!, replayFile, context, cancellationToken);
+            }
             return replay.ExitCode;
         }
 
+        var collection = FileCollector.Gather(parsed.Positionals, context.WorkingDirectory, context.Error);
+        var inputs = collection.Files;
+
+        await using var reportFile = settings.Output is null ? null : ReportFile.Create(settings.Output, context.WorkingDirectory);
         var reports = await InspectAllAsync(inputs, settings, context, cancellationToken);
         if (settings.Format == ReportWriters.Html)
             reports = await HtmlPreviews.AddAsync(reports, inputs, engine.Get<MediaTools>(), settings.Jobs, cancellationToken);
@@ -128,11 +133,11 @@ public sealed class CheckCommand : ICliCommand
         var exitCode = report.Summary.Failed > 0 ? ExitCodes.Fail : ExitCodes.Pass;
 
         // What the next run over these files would write if nothing changes: every entry answered by the cache.
-        if (replayIdentity is not null && cache!.RecordedAll(inputs))
+        if (replayIdentity is not null && cache!.CanReplay(collection, started))
         {
             var cached = Array.ConvertAll(reports, r => r with { Cached = true });
             if (await ReportReplay.CutAsync(writer, ms => CheckReport.Create(settings.Profile.Name, settings.Plan, cached, TimeSpan.FromMilliseconds(ms)), cancellationToken) is { } segments)
-                cache.RememberReplay(inputs, replayIdentity, exitCode, segments);
+                cache.RememberReplay(collection, replayIdentity, exitCode, segments);
         }
         return exitCode;
     }
@@ -142,10 +147,10 @@ public sealed class CheckCommand : ICliCommand
     /// (format, colour). Null when no answer is stored or replayed: no cache, a staged run (it stages every file), or a
     /// format whose rendering changes in more than its duration (HTML, with its previews).
     /// </summary>
-    private static string? ReplayIdentity(Settings settings, IReportWriter writer, ReportFile? reportFile, CliContext context) =>
+    private static string? ReplayIdentity(Settings settings, IReportWriter writer, CliContext context) =>
         settings.Cache is null || settings.Stager is not null || writer.DurationText(0) is null
             ? null
-            : string.Join('\n', settings.Scope.Material, settings.Format, context.Color && reportFile is null ? "colour" : "plain");
+            : string.Join('\n', settings.Scope.Material, settings.Format, context.Color && settings.Output is null ? "colour" : "plain");
 
     private sealed record Options(string? Plan, bool Deep, string Format, string? Output, int Jobs, WatchSettings? Watch);
 
