@@ -201,6 +201,30 @@ public sealed class ReportReplayTests
     }
 
     [Fact]
+    public async Task Replay_ProfileFileEdited_NotUsed()
+    {
+        using var files = new TempDir();
+        using var cache = new TempDir();
+        files.Write("media/a.wav", TestMedia.Wav());
+        static byte[] Profile(long maxBytes) => System.Text.Encoding.UTF8.GetBytes(
+            """{"name": "acme", "extends": "heygen", "kinds": {"audio": {"maxBytes": {"value": """ + maxBytes + """, "source": "test"}}}}""");
+        var profile = files.Write("acme.json", Profile(100));
+        await Task.Delay(Settle);
+        Task<CliResult> Run() => Check(cache, files.File("media"), "--profile", profile, "--format", "json");
+
+        var strict = await Run();
+        var replayed = await Run();
+        File.WriteAllBytes(profile, Profile(1_000_000));
+        var relaxed = await Run();
+
+        Assert.Single(Replays(cache));
+        Assert.Equal(1, strict.ExitCode);
+        Assert.Equal(1, replayed.ExitCode);
+        Assert.Equal(0, relaxed.ExitCode);
+        Assert.DoesNotContain("\"cached\"", relaxed.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Replay_StatusesTooRecent_NotStoredUntilSettled()
     {
         using var files = Fresh();

@@ -95,7 +95,24 @@ public sealed class CheckCommand : ICliCommand
         var cache = CheckArgs.Cache(parsed, context, options.Watch is null
             ? parsed.Positionals.Select(p => Path.GetFullPath(p, context.WorkingDirectory)).ToList()
             : [options.Watch.Folder], HelpCommand);
-        var profile = ResolveProfile(configuration, engine, cache);
+        var clock = Stopwatch.StartNew();
+        var started = DateTimeOffset.UtcNow;
+        var fingerprint = cache is null ? null : ProfileIdentity.Fingerprint(configuration);
+        var writer = CommonOptions.WriterFor(options.Format, colour: context.Color && options.Output is null);
+        // No folder changed, no file changed, same profile, plan, mode and format: the last run's report, with this
+        // run's duration. (It was stored by a run whose plan the profile knew: nothing needs resolving to answer.)
+        var replayIdentity = ReplayIdentity(fingerprint, options, parsed.Has("--stage"), writer, context);
+        if (replayIdentity is not null && cache!.TryReplay(replayIdentity) is { } replay)
+        {
+            using (replay)
+            {
+                await using var replayFile = options.Output is null ? null : ReportFile.Create(options.Output, context.WorkingDirectory);
+                await CommonOptions.WriteReplayAsync(replay, writer.DurationText((long)clock.Elapsed.TotalMilliseconds)!, replayFile, context, cancellationToken);
+            }
+            return replay.ExitCode;
+        }
+
+        var profile = ResolveProfile(configuration, engine, cache, fingerprint);
         CommonOptions.CheckPlanOf(profile.Name, profile.PlanOrder, profile.IsKnownPlan, options.Plan, parsed, HelpCommand);
         var settings = new Settings(options, profile, engine,
             parsed.Has("--stage") ? engine.Get<Stager>() : null,
@@ -105,21 +122,6 @@ public sealed class CheckCommand : ICliCommand
             Cache = cache,
         };
         if (options.Watch is not null) return await WatchAsync(settings, context, cancellationToken);
-        var clock = Stopwatch.StartNew();
-        var started = DateTimeOffset.UtcNow;
-        var writer = CommonOptions.WriterFor(settings.Format, colour: context.Color && settings.Output is null);
-        // No folder changed, no file changed, same scope and format: the last run's report, with this run's duration.
-        var replayIdentity = ReplayIdentity(settings, writer, context);
-        if (replayIdentity is not null && cache!.TryReplay(replayIdentity) is { } replay)
-        {
-            using (replay)
-            {
-                await using var replayFile = settings.Output is null ? null : ReportFile.Create(settings.Output, context.WorkingDirectory);
-                await CommonOptions.WriteReplayAsync(replay, writer.DurationText((long)clock.Elapsed.TotalMilliseconds)!, replayFile, context, cancellationToken);
-            }
-            return replay.ExitCode;
-        }
-
         var collection = FileCollector.Gather(parsed.Positionals, context.WorkingDirectory, context.Error);
         var inputs = collection.Files;
 
@@ -143,14 +145,16 @@ public sealed class CheckCommand : ICliCommand
     }
 
     /// <summary>
-    /// What a stored answer must have been made for besides its files: the verdict scope and the output as written
-    /// (format, colour). Null when no answer is stored or replayed: no cache, a staged run (it stages every file), or a
-    /// format whose rendering changes in more than its duration (HTML, with its previews).
+    /// What a stored answer must have been made for besides its files: everything resolving the profile reads
+    /// (<see cref="ProfileIdentity.Fingerprint"/>, which holds the engine build), the plan, the mode and the output as
+    /// written (format, colour). Null when no answer is stored or replayed: no cache, a staged run (it stages every
+    /// file), or a format whose rendering changes in more than its duration (HTML, with its previews).
     /// </summary>
-    private static string? ReplayIdentity(Settings settings, IReportWriter writer, CliContext context) =>
-        settings.Cache is null || settings.Stager is not null || writer.DurationText(0) is null
+    private static string? ReplayIdentity(string? profileFingerprint, Options options, bool staged, IReportWriter writer, CliContext context) =>
+        profileFingerprint is null || staged || options.Watch is not null || writer.DurationText(0) is null
             ? null
-            : string.Join('\n', settings.Scope.Material, settings.Format, context.Color && settings.Output is null ? "colour" : "plain");
+            : string.Join('\n', profileFingerprint, options.Plan ?? "-", options.Deep ? "deep" : "quick", options.Format,
+                context.Color && options.Output is null ? "colour" : "plain");
 
     private sealed record Options(string? Plan, bool Deep, string Format, string? Output, int Jobs, WatchSettings? Watch);
 
@@ -174,10 +178,9 @@ public sealed class CheckCommand : ICliCommand
     /// The profile's name, digest and plans: remembered by the verdict cache for what resolving it read (so a warm run
     /// loads no profile), else from the engine, which resolves and validates it.
     /// </summary>
-    private static ProfileIdentity ResolveProfile(IConfiguration configuration, OnDemandEngine engine, CheckCache? cache)
+    private static ProfileIdentity ResolveProfile(IConfiguration configuration, OnDemandEngine engine, CheckCache? cache, string? fingerprint)
     {
-        if (cache is null) return ProfileIdentity.Of(engine.Get<Profile>());
-        var fingerprint = ProfileIdentity.Fingerprint(configuration);
+        if (cache is null || fingerprint is null) return ProfileIdentity.Of(engine.Get<Profile>());
         if (cache.RecallProfile(fingerprint) is { } remembered) return remembered;
         var resolved = ProfileIdentity.Of(engine.Get<Profile>());
         cache.RememberProfile(fingerprint, resolved);
