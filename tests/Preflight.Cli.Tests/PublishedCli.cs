@@ -155,6 +155,36 @@ internal sealed class RunningCli : IDisposable
         lock (_output) _output.AppendLine(line);
     }
 
+    /// <summary>Sends a signal by name (<c>INT</c>, <c>TERM</c>) as a terminal or a service manager would.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits until the output holds <paramref name="text"/>, or the time is up (false).</summary>
+    public async Task<bool> WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal) && !_process.HasExited && DateTime.UtcNow < deadline) await Task.Delay(50);
+        return Output.Contains(text, StringComparison.Ordinal);
+    }
+
+    /// <summary>The exit code once the process ends, or null if it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<int?> ExitCodeAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)

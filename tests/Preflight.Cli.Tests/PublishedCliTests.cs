@@ -31,6 +31,25 @@ public sealed class PublishedCliTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    public static TheoryData<string> Signals => ["INT", "TERM"];
+
+    [Theory]
+    [MemberData(nameof(Signals))]
+    public async Task Watch_Signal_StopsCleanlyWith130InBothBuilds(string signal)
+    {
+        foreach (var build in new[] { CliBuild.Jit, CliBuild.Published })
+        {
+            using var folder = new TempDir();
+            using var running = build.Start(folder.Path, null, "check", "--watch", folder.Path, "--no-cache", "--format", "json");
+            Assert.True(await running.WaitForOutputAsync("watching", TimeSpan.FromSeconds(60)), $"{build}: {running.Output}");
+
+            running.Signal(signal);
+            var code = await running.ExitCodeAsync(TimeSpan.FromSeconds(30));
+
+            Assert.True(code == 130, $"{build} after SIG{signal}: exit {code?.ToString() ?? "none (still running)"}; {running.Output}");
+        }
+    }
+
     [Fact]
     public async Task Check_QuickJsonOverTheWholeCorpus_SameReport()
     {

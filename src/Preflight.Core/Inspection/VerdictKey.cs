@@ -22,7 +22,7 @@ public static class VerdictKey
     /// changes exactly when its code does), so a fixed rule or reader never serves a verdict of the old code.
     /// </summary>
     public static string EngineVersion { get; } =
-        $"{ToolInfo.Current.Version}+{typeof(Inspector).Assembly.ManifestModule.ModuleVersionId:N}";
+        $"{ToolInfo.Current.Version}+{typeof(Inspector).Module.ModuleVersionId:N}";
 
     /// <summary>SHA-256 of the profile as resolved (every limit), so an edited profile is a new key.</summary>
     public static string ProfileDigest(Profile profile) =>
