@@ -200,6 +200,36 @@ public sealed class ReportReplayTests
             WithoutDuration(answered.Out).Replace(",\n      \"cached\": true", "", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(299)]
+    [InlineData(300)]
+    [InlineData(599)]
+    public async Task Replay_ManyFiles_StatusesCheckedInTwoHalves_ChangeAnywhereSeen(int changed)
+    {
+        // Enough files for the statuses to be checked on two threads, half each: a change on either side of the cut counts.
+        using var files = new TempDir();
+        using var cache = new TempDir();
+        var wav = TestMedia.Wav();
+        var paths = Enumerable.Range(0, 600).Select(i => files.Write($"d{i / 100}/f{i:D3}.wav", wav)).ToArray();
+        await Task.Delay(Settle);
+        await Check(cache, files.Path, "--format", "json");
+        Directory.Delete(Path.Combine(cache.Path, "v2", "reports"), recursive: true);
+
+        if (changed >= 0)
+        {
+            var modified = File.GetLastWriteTimeUtc(paths[changed]);
+            File.WriteAllBytes(paths[changed], wav);
+            File.SetLastWriteTimeUtc(paths[changed], modified);
+        }
+        var answered = await Check(cache, files.Path, "--format", "json");
+
+        // Without the stored reports only a replay can answer "cached"; any change means no replay.
+        Assert.Equal(changed < 0 ? 600 : 0, Regex.Count(answered.Out, "\"cached\": true"));
+        Assert.Equal(0, answered.ExitCode);
+    }
+
     [Fact]
     public async Task Replay_ProfileFileEdited_NotUsed()
     {
