@@ -162,6 +162,18 @@ internal sealed class RunningCli : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>
+    /// Whether the process ignores signal <paramref name="number"/> (Linux <c>SigIgn</c>): started from a background
+    /// job or under nohup, SIGINT is ignored on entry and stays so, as for any POSIX tool.
+    /// </summary>
+    public bool IgnoresSignal(int number)
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+            && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var mask)
+            && (mask & (1UL << (number - 1))) != 0;
+    }
+
     /// <summary>Waits until the output holds <paramref name="text"/>, or the time is up (false).</summary>
     public async Task<bool> WaitForOutputAsync(string text, TimeSpan timeout)
     {
