@@ -89,13 +89,10 @@ public readonly record struct FileStat(ulong Device, ulong Inode, long Size, lon
     private static FileStat? Statx(string path) => Statx(AtFdCwd, path);
 
     /// <summary>
-    /// The status of <paramref name="name"/> in the folder <paramref name="folder"/> was opened on (symbolic links
-    /// followed), or null: a look-up of one name instead of a whole path, for many files of one folder in a row.
+    /// The status of <paramref name="name"/> (UTF-8) in the folder <paramref name="folder"/> was opened on, or of a whole
+    /// path when <paramref name="folder"/> is null (symbolic links followed); null when it cannot be read. A look-up of
+    /// one name instead of a whole path, for many files of one folder in a row.
     /// </summary>
-    public static FileStat? TryGetIn(FolderHandle folder, ReadOnlySpan<char> name) =>
-        folder.IsOpen ? Statx(folder.Descriptor, name) : null;
-
-    /// <summary>The same, for a name (or a whole path, with <paramref name="folder"/> null) already in UTF-8.</summary>
     public static FileStat? TryGetUtf8(FolderHandle? folder, ReadOnlySpan<byte> name)
     {
         if (!OperatingSystem.IsLinux() || (folder is not null && !folder.IsOpen)) return null;
@@ -141,7 +138,7 @@ public readonly record struct FileStat(ulong Device, ulong Inode, long Size, lon
 
 /// <summary>
 /// A folder opened only as a place to look names up in (Linux <c>O_PATH</c>: no permission to list it is needed, and
-/// nothing is read), for <see cref="FileStat.TryGetIn"/>. Not open where that is not available: callers then fall back
+/// nothing is read), for <see cref="FileStat.TryGetUtf8"/>. Not open where that is not available: callers then fall back
 /// to whole paths.
 /// </summary>
 public sealed class FolderHandle : IDisposable
@@ -161,13 +158,6 @@ public sealed class FolderHandle : IDisposable
 
     [DllImport("libc", EntryPoint = "close")]
     private static extern int NativeClose(int descriptor);
-
-    public static FolderHandle Open(ReadOnlySpan<char> folder)
-    {
-        var length = Encoding.UTF8.GetMaxByteCount(folder.Length);
-        Span<byte> path = length <= 1024 ? stackalloc byte[length] : new byte[length];
-        return OpenUtf8(path[..Encoding.UTF8.GetBytes(folder, path)]);
-    }
 
     public static FolderHandle OpenUtf8(ReadOnlySpan<byte> folder)
     {
