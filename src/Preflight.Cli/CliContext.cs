@@ -55,7 +55,9 @@ public sealed record CliContext
             // flush-per-call behaviour (watch lines still appear at once), with one write per 64 KiB.
             Out = TextWriter.Synchronized(new StreamWriter(stdout, new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = true }),
             OutStream = stdout,
-            Error = Console.Error,
+            // Console.Error would first look up the terminal's encoding (~0.5 ms of a warm re-check that never writes to
+            // it); messages are UTF-8 like the report.
+            Error = TextWriter.Synchronized(new StreamWriter(Console.OpenStandardError(), new System.Text.UTF8Encoding(false), 1024) { AutoFlush = true }),
             Interactive = stdoutIsTerminal && !Console.IsErrorRedirected,
             Color = stdoutIsTerminal && !noColor,
             CacheFolder = Check.CheckCache.DefaultFolder(Environment.GetEnvironmentVariable),

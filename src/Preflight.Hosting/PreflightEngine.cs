@@ -33,7 +33,10 @@ public static class PreflightEngine
     public static IReadOnlyList<string> ProfilePaths(IConfiguration configuration)
     {
         var section = configuration.GetSection(ProfilePathsKey);
-        var entries = section.GetChildren().Select(c => c.Value).OfType<string>().ToList();
+        // A plain loop: in the Native AOT CLI, LINQ's generic virtual calls were resolved at run time on every start.
+        var entries = new List<string>();
+        foreach (var child in section.GetChildren())
+            if (child.Value is { } value) entries.Add(value);
         if (section.Value is { } single) entries.AddRange(single.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         return entries;
     }

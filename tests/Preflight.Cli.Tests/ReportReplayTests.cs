@@ -15,7 +15,7 @@ public sealed class ReportReplayTests
     private static readonly string[] Samples =
         ["valid/image-320x180.jpg", "valid/audio-64kbps-mono.mp3", "valid/warning-not-faststart.mp4", "mislabeled/png-named.jpg"];
 
-    /// <summary>The samples and a nested WAV, older than a second (a more recent status is never relied on).</summary>
+    /// <summary>The samples and a nested WAV, settled (a more recent status is never relied on).</summary>
     private static async Task<TempDir> Folder()
     {
         var files = Fresh();
@@ -23,7 +23,8 @@ public sealed class ReportReplayTests
         return files;
     }
 
-    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(1100);
+    // Three times the wait for statuses with sub-second times (this machine's file systems stamp them).
+    private static readonly TimeSpan Settle = ReportReplay.FineMargin * 3;
 
     private static TempDir Fresh()
     {
@@ -255,19 +256,77 @@ public sealed class ReportReplayTests
     }
 
     [Fact]
-    public async Task Replay_StatusesTooRecent_NotStoredUntilSettled()
+    public async Task Replay_StatusAheadOfTheRun_NotStoredUntilSettled()
     {
         using var files = Fresh();
         using var cache = new TempDir();
-
-        // Written a moment ago: a change within the same clock tick could keep these times, so they are not relied on.
+        // A file stamped by a clock that runs ahead (another machine's, a camera's): a later change could keep its
+        // time, so it is not relied on. Putting its time back changes it (and its change time) to now.
+        File.SetLastWriteTimeUtc(files.File(Samples[0]), DateTime.UtcNow.AddHours(1));
+        await Task.Delay(Settle);
         await Check(cache, files.Path, "--format", "json");
-        var storedAtOnce = Replays(cache).Length;
+        var storedWhileAhead = Replays(cache).Length;
+        File.SetLastWriteTimeUtc(files.File(Samples[0]), DateTime.UtcNow.AddHours(-1));
         await Task.Delay(Settle);
         var recalled = await Check(cache, files.Path, "--format", "json");
+        var replayed = await Check(cache, files.Path, "--format", "json");
 
-        Assert.Equal(0, storedAtOnce);
+        Assert.Equal(0, storedWhileAhead);
         Assert.Equal(Samples.Length + 1, Regex.Count(recalled.Out, "\"cached\": true"));
+        Assert.Single(Replays(cache));
+        Assert.Equal(WithoutDuration(recalled.Out), WithoutDuration(replayed.Out));
+    }
+
+    private const long Second = 1_000_000_000;
+    private static readonly DateTimeOffset Started = DateTimeOffset.FromUnixTimeMilliseconds(1_764_000_000_000);
+
+    /// <summary>A status modified and changed <paramref name="before"/> the run started, with that sub-second part.</summary>
+    private static FileStat StatusAt(TimeSpan before, long subsecondNs = 0)
+    {
+        var ns = (Started - before).ToUnixTimeMilliseconds() / 1000 * Second + subsecondNs;
+        return new FileStat(1, 2, 3, ns, ns, IsRegularFile: true);
+    }
+
+    [Theory]
+    // Sub-second times: a fine clock; one step is at most 10 ms, 100 ms is waited.
+    [InlineData(1000, 250_000_001, true)]
+    [InlineData(1000, 950_000_001, false)]
+    [InlineData(1000, 850_000_001, true)]
+    [InlineData(0, 999_999_999, false)]
+    // Whole seconds: a file system stamping to the second or two (FAT); 2 s is waited.
+    [InlineData(1000, 0, false)]
+    [InlineData(2000, 0, false)]
+    [InlineData(3000, 0, true)]
+    public void Settled_WaitsOneClockStepOfTheFileSystem(int wholeSecondBeforeMs, long subsecondNs, bool settled)
+    {
+        // The time's whole second is wholeSecondBeforeMs before the run; its sub-second part moves it later.
+        Assert.Equal(settled, ReportReplay.Settled(StatusAt(TimeSpan.FromMilliseconds(wholeSecondBeforeMs), subsecondNs), Started));
+    }
+
+    [Fact]
+    public void Settled_OneWholeSecondTime_TakesTheLongerWait()
+    {
+        var fine = StatusAt(TimeSpan.FromSeconds(2), 500_000_001);
+        // A sub-second change time but a modification time set to a whole second (by hand, or by FAT): 2 s.
+        var wholeModified = fine with { ModifiedNs = fine.ModifiedNs - 500_000_001 + Second };
+        // No change time at all (where statx is not available): 2 s.
+        var noChangeTime = fine with { ChangedNs = 0 };
+
+        Assert.True(ReportReplay.Settled(fine, Started));
+        Assert.False(ReportReplay.Settled(wholeModified, Started));
+        Assert.False(ReportReplay.Settled(noChangeTime, Started));
+        Assert.True(ReportReplay.Settled(noChangeTime with { ModifiedNs = fine.ModifiedNs - Second }, Started));
+    }
+
+    [Fact]
+    public async Task Replay_FolderOlderThanOneStep_StoredByTheFirstRun()
+    {
+        using var files = Fresh();
+        using var cache = new TempDir();
+        // Written earlier than the fine clock's wait (the file system here stamps sub-second times): stored at once.
+        await Task.Delay(Settle);
+        await Check(cache, files.Path, "--format", "json");
+
         Assert.Single(Replays(cache));
     }
 

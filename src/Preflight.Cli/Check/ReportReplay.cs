@@ -197,14 +197,24 @@ public sealed class ReportReplay : IDisposable
         });
     }
 
+    // How much older than the run a status must be to stand for "unchanged" (see Settled).
+    internal static readonly TimeSpan FineMargin = TimeSpan.FromMilliseconds(100);
+    internal static readonly TimeSpan CoarseMargin = TimeSpan.FromSeconds(2);
+
     /// <summary>
-    /// Whether a status is old enough to stand for "unchanged": modified and changed more than a second before the run
-    /// started. A change made later always gets a later time; one made in the same clock tick as a very recent status
-    /// might not (file systems stamp times from a coarse clock, some to the second), so such a status is not relied on.
+    /// Whether a status is old enough to stand for "unchanged": modified and changed before the run started, by more than
+    /// the file system's clock step. A change made later always gets a later time; one made within the same step as a
+    /// very recent status might not, so such a status is not relied on. Times with a sub-second part come from a fine
+    /// clock (the kernel stamps them from its tick, 10 ms at most): <see cref="FineMargin"/>. Whole seconds are a file
+    /// system that stamps to the second or to two (FAT's modification time), a status without a change time, or times
+    /// set by hand: <see cref="CoarseMargin"/>.
     /// </summary>
     public static bool Settled(FileStat status, DateTimeOffset started)
     {
-        var limit = (started.ToUnixTimeMilliseconds() - 1000) * 1_000_000;
+        const long second = 1_000_000_000;
+        var fine = status.ModifiedNs % second != 0 && status.ChangedNs % second != 0;
+        var margin = fine ? FineMargin : CoarseMargin;
+        var limit = (started - margin).ToUnixTimeMilliseconds() * 1_000_000;
         return status.ModifiedNs < limit && status.ChangedNs < limit;
     }
 

@@ -18,11 +18,11 @@ public static class VerdictKey
     private static readonly ConditionalWeakTable<Profile, string> ProfileDigests = [];
 
     /// <summary>
-    /// The engine's identity: the tool version plus the build of the engine assembly (a deterministic build's module id
-    /// changes exactly when its code does), so a fixed rule or reader never serves a verdict of the old code.
+    /// The engine's identity: the tool version plus the engine's build identity (<c>EngineBuild.Id</c>, a hash of every
+    /// input of this assembly's build, written by Preflight.Core.csproj), so a fixed rule or reader never serves a
+    /// verdict of the old code.
     /// </summary>
-    public static string EngineVersion { get; } =
-        $"{ToolInfo.Current.Version}+{typeof(Inspector).Module.ModuleVersionId:N}";
+    public static string EngineVersion { get; } = ToolInfo.BuildVersion + "+" + EngineBuild.Id;
 
     /// <summary>SHA-256 of the profile as resolved (every limit), so an edited profile is a new key.</summary>
     public static string ProfileDigest(Profile profile) =>
