@@ -8,10 +8,10 @@
 #   scale     : H.264/AAC 1080p .mp4, --plan free (720p) -> scaled to 1280x720 (libx264); 720p inputs have nothing to scale
 #   transcode : MPEG-2 video + MP2 audio in a .ts -> H.264/AAC MP4
 #   trim      : H.264/AAC .mp4, --trim with a profile (extends heygen) whose video limit is half the input -> cut, re-encoded
-# Per case: `preflight fix` runs first with Preflight:MediaTools:BinaryFolder pointing at a shim folder that records
-# the arguments of every ffmpeg it starts (then execs the real one; a few ms per tool call, counted against preflight).
-# The recorded conversion command, with the real input and an output path put in, is then run "by hand" (same
-# binary, same arguments). Both are timed with GNU time (wall, CPU = user + sys including waited-for children).
+# Per case: one untimed `preflight fix` runs with Preflight:MediaTools:BinaryFolder pointing at a shim folder that
+# records the arguments of every ffmpeg it starts (then execs the real one). The timed runs use the real tools, and the
+# recorded conversion command, with the real input and an output path put in, is run "by hand" (same binary, same
+# arguments). Both are timed by bench/lib/timed.py (wall, CPU = user + sys including waited-for children).
 # Overhead = preflight / hand - 1 (goal: <= 15 % wall: planning, quick re-verification and process start together).
 # The "--deep re-verify" columns are `preflight check --deep` minus `preflight check` on the fixed output: what a
 # deep re-inspection of the output adds (`fix --deep` also decodes the input once more before planning).
@@ -149,18 +149,24 @@ for op in $ops; do
       runs=$short_runs; [[ "$d" -gt 10 ]] && runs=$long_runs
       echo "bench: $op ${h}p ${d}s ($runs run(s)) ..." >&2
       pw=() pc=() hw=() hc=() status="" shown=""
+      # One untimed run through the shim records the ffmpeg command preflight runs; the timed runs use the real tools
+      # (the shim's own shell and mktemp would be counted against preflight, a few ms per run).
+      rm -rf "$work/out" "$calls"/call.*
+      Preflight__MediaTools__BinaryFolder="$shim" \
+        "${preflight_cli[@]}" fix "$input" --out "$work/out" --format json --output "$work/report.json" "${args[@]}" \
+        >/dev/null 2>"$work/fix-err.txt" || true
+      call="$(conversion_call)"
+      [[ -n "$call" ]] || { echo "bench: no ffmpeg conversion was recorded for $op ${h}p ${d}s ($(head -c 200 "$work/fix-err.txt"))" >&2; exit 1; }
+      ext="$(python3 -c 'import sys; a=open(sys.argv[1],"rb").read().split(b"\0")[:-1]; print([x.decode() for x in a if x.startswith(b"/")][-1].rsplit(".",1)[-1])' "$call")"
+      shown="$(hand_args "$call" "$input" "$work/hand-out.$ext" "$work/hand-args")"
+      mapfile -d '' hand < "$work/hand-args"
       for ((r = 1; r <= runs; r++)); do
-        rm -rf "$work/out" "$calls"/call.* "$work/hand-out."*
-        Preflight__MediaTools__BinaryFolder="$shim" timed "$work/tp" \
+        rm -rf "$work/out" "$work/hand-out."*
+        Preflight__MediaTools__BinaryFolder="$(dirname -- "$ffmpeg_bin")" timed "$work/tp" \
           "${preflight_cli[@]}" fix "$input" --out "$work/out" --format json --output "$work/report.json" "${args[@]}" \
           >/dev/null 2>"$work/fix-err.txt"
         read -r wall cpu < <(times_of "$work/tp"); pw+=("$wall"); pc+=("$cpu")
         status="$(python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["files"][0]["fix"]; print(f["status"] + (" → " + f["after"]["verdict"] if f.get("after") else ""))' "$work/report.json" 2>/dev/null || echo "error: $(head -c 200 "$work/fix-err.txt")")"
-        call="$(conversion_call)"
-        [[ -n "$call" ]] || { echo "bench: no ffmpeg conversion was recorded for $op ${h}p ${d}s ($status)" >&2; exit 1; }
-        ext="$(python3 -c 'import sys; a=open(sys.argv[1],"rb").read().split(b"\0")[:-1]; print([x.decode() for x in a if x.startswith(b"/")][-1].rsplit(".",1)[-1])' "$call")"
-        shown="$(hand_args "$call" "$input" "$work/hand-out.$ext" "$work/hand-args")"
-        mapfile -d '' hand < "$work/hand-args"
         timed "$work/th" "$ffmpeg_bin" "${hand[@]}"
         read -r wall cpu < <(times_of "$work/th"); hw+=("$wall"); hc+=("$cpu")
       done

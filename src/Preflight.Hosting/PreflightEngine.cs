@@ -55,16 +55,16 @@ public static class PreflightEngine
         services.TryAddSingleton(configuration);
 
         services.AddSingleton<IOptionsFactory<MediaToolsOptions>, MediaToolsOptionsFactory>();
-        services.AddOptions<MediaToolsOptions>().BindConfiguration(MediaToolsSection)
+        services.AddClosedOptions<MediaToolsOptions>().BindConfiguration(MediaToolsSection)
             .Validate(o => o.ProbeTimeout > TimeSpan.Zero && o.DecodeTimeout > TimeSpan.Zero,
                 "Preflight:MediaTools: ProbeTimeout and DecodeTimeout must be positive.")
             .ValidateOnStart();
-        services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.SectionName)
+        services.AddClosedOptions<FetchOptions>().BindConfiguration(FetchOptions.SectionName)
             .Validate(IsValidFetchOptions, "Preflight:Fetch has an invalid value (timeouts must be positive, MaxConcurrency and MaxConcurrentPerHost at least 1).")
             .ValidateOnStart();
-        services.AddOptions<InspectionQueueOptions>().BindConfiguration(InspectionQueueOptions.SectionName).ValidateOnStart();
+        services.AddClosedOptions<InspectionQueueOptions>().BindConfiguration(InspectionQueueOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<InspectionQueueOptions>>(new SelfValidating<InspectionQueueOptions>(o => o.Validate()));
-        services.AddOptions<JobOptions>().BindConfiguration(JobOptions.SectionName).ValidateOnStart();
+        services.AddClosedOptions<JobOptions>().BindConfiguration(JobOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<JobOptions>>(new SelfValidating<JobOptions>(o => o.Validate()));
 
         services.AddSingleton(TimeProvider.System);

@@ -23,7 +23,7 @@ public static class StagingSetup
 
     internal static IServiceCollection AddPreflightStaging(this IServiceCollection services)
     {
-        services.AddOptions<StagingOptions>().BindConfiguration(StagingOptions.Section).ValidateOnStart();
+        services.AddClosedOptions<StagingOptions>().BindConfiguration(StagingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StagingOptions>, StagingOptionsValidator>();
         services.AddSingleton(sp => Stager.CreateStore(
             sp.GetRequiredService<IOptions<StagingOptions>>().Value,

@@ -22,7 +22,7 @@ public static class VerdictCacheSetup
     public static IServiceCollection AddPreflightVerdictCache(this IServiceCollection services, IConfiguration configuration)
     {
         if (services.Any(s => s.ServiceType == typeof(VerdictCache))) return services;
-        services.AddOptions<VerdictCacheOptions>()
+        services.AddClosedOptions<VerdictCacheOptions>()
             .BindConfiguration(VerdictCacheOptions.Section)
             .PostConfigure(o =>
             {

@@ -89,4 +89,39 @@ public sealed class OptionsBindingTests
         });
         Assert.Equal(message, Assert.Single(error.Failures));
     }
+
+    /// <summary>
+    /// The engine registers the options services closed for each of its options types (a Native AOT start would build
+    /// the open generic ones at run time). They must be what the options library itself gives: bound values through
+    /// IOptions, IOptionsMonitor and IOptionsSnapshot, MediaTools' own factory kept, and a bad value refused by the
+    /// start-up validation.
+    /// </summary>
+    [Fact]
+    public void Engine_OptionsServices_ClosedAndBehavingAsTheLibrarysOwn()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Preflight:Fetch:MaxRedirects"] = "4",
+            ["Preflight:MediaTools:ProbeTimeout"] = "00:00:11",
+        }).Build();
+        var collection = new ServiceCollection().AddPreflightEngine(configuration);
+        using var services = collection.BuildServiceProvider();
+        using var scope = services.CreateScope();
+
+        foreach (var options in new[] { typeof(FetchOptions), typeof(MediaToolsOptions), typeof(InspectionQueueOptions), typeof(JobOptions), typeof(Preflight.Staging.StagingOptions) })
+        {
+            foreach (var service in new[] { typeof(IOptions<>), typeof(IOptionsMonitor<>), typeof(IOptionsSnapshot<>), typeof(IOptionsFactory<>), typeof(IOptionsMonitorCache<>) })
+                Assert.Contains(collection, d => d.ServiceType == service.MakeGenericType(options));
+        }
+        Assert.IsNotType<OptionsFactory<MediaToolsOptions>>(services.GetRequiredService<IOptionsFactory<MediaToolsOptions>>());
+        Assert.Equal(4, services.GetRequiredService<IOptions<FetchOptions>>().Value.MaxRedirects);
+        Assert.Equal(4, services.GetRequiredService<IOptionsMonitor<FetchOptions>>().CurrentValue.MaxRedirects);
+        Assert.Equal(4, scope.ServiceProvider.GetRequiredService<IOptionsSnapshot<FetchOptions>>().Value.MaxRedirects);
+        Assert.Equal(TimeSpan.FromSeconds(11), services.GetRequiredService<IOptionsMonitor<MediaToolsOptions>>().CurrentValue.ProbeTimeout);
+        Assert.Same(services.GetRequiredService<IOptions<JobOptions>>(), services.GetRequiredService<IOptions<JobOptions>>());
+
+        var bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Preflight:Fetch:MaxRedirects"] = "-1" }).Build();
+        using var badServices = new ServiceCollection().AddPreflightEngine(bad).BuildServiceProvider();
+        Assert.Throws<OptionsValidationException>(() => PreflightEngine.ValidateConfiguration(badServices));
+    }
 }

@@ -20,6 +20,8 @@ namespace Preflight.Cli.Check;
 /// it, so an unchanged file is not even read again, and a re-check in the same scope computes no hash at all.</item>
 /// <item><c>profiles/ID.json</c>: the resolved profile's <see cref="ProfileIdentity"/> by what resolving it read
 /// (<see cref="ProfileIdentity.Fingerprint"/>), so a run whose files all hit loads no profile.</item>
+/// <item><c>profiles/ID.sources</c>: the profile's sources (<see cref="ProfileIdentity.Sources"/>) by what the
+/// configuration is read from (<see cref="ConfigurationSources"/>), so a replayed run builds no configuration.</item>
 /// </list>
 /// Entries are written to a temp file and renamed, so a reader never sees half of one; an unreadable entry is a miss.
 /// The cache is an optimisation: any failure to read or write it just means the file is inspected.
@@ -233,6 +235,37 @@ public sealed class CheckCache
 
     public void RememberProfile(string fingerprint, ProfileIdentity profile) =>
         WriteAtomically(ProfilePath(fingerprint), JsonSerializer.SerializeToUtf8Bytes(new RememberedProfile(fingerprint, profile), EntryJson.Info<RememberedProfile>()));
+
+    /// <summary>
+    /// What the configuration with this <see cref="ConfigurationSources.Digest"/> said of the profile's sources, or null.
+    /// Stored as NUL-separated UTF-8 (no JSON to load in a warm run): "PFS1", the digest, the selection, each path.
+    /// No path, profile name or setting can hold a NUL byte.
+    /// </summary>
+    public ProfileIdentity.Sources? RecallProfileSources(string configurationDigest)
+    {
+        try
+        {
+            var fields = Encoding.UTF8.GetString(File.ReadAllBytes(SourcesPath(configurationDigest))).Split('\0');
+            return fields.Length >= 3 && fields[0] == SourcesMagic && fields[1] == configurationDigest
+                ? new ProfileIdentity.Sources(fields[2], fields[3..])
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public void RememberProfileSources(string configurationDigest, ProfileIdentity.Sources sources)
+    {
+        if ((sources.Paths.Prepend(sources.Selection)).Any(f => f.Contains('\0'))) return;
+        WriteAtomically(SourcesPath(configurationDigest),
+            Encoding.UTF8.GetBytes(string.Join('\0', [SourcesMagic, configurationDigest, sources.Selection, .. sources.Paths])));
+    }
+
+    private const string SourcesMagic = "PFS1";
+
+    private string SourcesPath(string configurationDigest) => Path.Combine(_root, "profiles", configurationDigest + ".sources");
 
     private string ProfilePath(string fingerprint) => Path.Combine(_root, "profiles", Locator(fingerprint) + ".json");
 

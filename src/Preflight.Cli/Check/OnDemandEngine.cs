@@ -8,11 +8,11 @@ namespace Preflight.Cli.Check;
 /// inspection, staging, previews, or a profile the verdict cache does not remember. A re-check whose every file comes
 /// from the cache never builds it (no ImageSharp, ffprobe lookup, profile catalog or options binding).
 /// </summary>
-internal sealed class OnDemandEngine(IConfiguration configuration, CliContext context) : IAsyncDisposable
+internal sealed class OnDemandEngine(Func<IConfiguration> configuration, CliContext context) : IAsyncDisposable
 {
     private readonly Lazy<ServiceProvider> _services = new(() =>
     {
-        var services = CliHost.Engine(configuration, context);
+        var services = CliHost.Engine(configuration(), context);
         context.EngineBuilt?.Invoke();
         return services;
     }, LazyThreadSafetyMode.ExecutionAndPublication);

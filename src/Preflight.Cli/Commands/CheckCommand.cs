@@ -89,15 +89,16 @@ public sealed class CheckCommand : ICliCommand
         if (parsed.Value("--staging-connection-string") is { } connectionString)
             overrides.Add(new(StagingOptions.Section + ":" + nameof(StagingOptions.ConnectionString), connectionString));
         if (parsed.Value("--profile") is { } profileName) overrides.Add(new(PreflightEngine.ProfileKey, profileName));
-        var configuration = CliHost.Configuration(configurationArgs, overrides);
-        // Built when first needed: a re-check answered wholly from the verdict cache never builds it.
-        await using var engine = new OnDemandEngine(configuration, context);
+        // Both built when first needed: a re-check answered from its stored answer builds neither.
+        IConfiguration? built = null;
+        IConfiguration Configuration() => built ??= CliHost.Configuration(configurationArgs, overrides);
+        await using var engine = new OnDemandEngine(Configuration, context);
         var cache = CheckArgs.Cache(parsed, context, options.Watch is null
             ? parsed.Positionals.Select(p => Path.GetFullPath(p, context.WorkingDirectory)).ToList()
             : [options.Watch.Folder], HelpCommand);
         var clock = Stopwatch.StartNew();
         var started = DateTimeOffset.UtcNow;
-        var fingerprint = cache is null ? null : ProfileIdentity.Fingerprint(configuration);
+        var fingerprint = cache is null ? null : ProfileFingerprint(cache, configurationArgs, overrides, Configuration, started);
         var writer = CommonOptions.WriterFor(options.Format, colour: context.Color && options.Output is null);
         // No folder changed, no file changed, same profile, plan, mode and format: the last run's report, with this
         // run's duration. (It was stored by a run whose plan the profile knew: nothing needs resolving to answer.)
@@ -112,12 +113,12 @@ public sealed class CheckCommand : ICliCommand
             return replay.ExitCode;
         }
 
-        var profile = ResolveProfile(configuration, engine, cache, fingerprint);
+        var profile = ResolveProfile(engine, cache, fingerprint);
         CommonOptions.CheckPlanOf(profile.Name, profile.PlanOrder, profile.IsKnownPlan, options.Plan, parsed, HelpCommand);
         var settings = new Settings(options, profile, engine,
             parsed.Has("--stage") ? engine.Get<Stager>() : null,
             // The local store's URLs: Preflight:PublicBaseUrl, else where `preflight serve` listens by default.
-            StagingSetup.PublicBaseUrl(configuration) ?? StagingSetup.DefaultServiceUrl)
+            StagingSetup.PublicBaseUrl(Configuration()) ?? StagingSetup.DefaultServiceUrl)
         {
             Cache = cache,
         };
@@ -175,10 +176,24 @@ public sealed class CheckCommand : ICliCommand
     }
 
     /// <summary>
+    /// <see cref="ProfileIdentity.Fingerprint"/> of the profile's sources: remembered by the verdict cache for what the
+    /// configuration is read from (<see cref="ConfigurationSources"/>), else taken from the configuration.
+    /// </summary>
+    private static string ProfileFingerprint(CheckCache cache, IReadOnlyList<string> settings,
+        IReadOnlyList<KeyValuePair<string, string?>> overrides, Func<IConfiguration> configuration, DateTimeOffset started)
+    {
+        var digest = ConfigurationSources.Digest(AppContext.BaseDirectory, Environment.GetEnvironmentVariables(), settings, overrides, started);
+        if (digest is not null && cache.RecallProfileSources(digest) is { } remembered) return ProfileIdentity.Fingerprint(remembered);
+        var sources = ProfileIdentity.Sources.Of(configuration());
+        if (digest is not null) cache.RememberProfileSources(digest, sources);
+        return ProfileIdentity.Fingerprint(sources);
+    }
+
+    /// <summary>
     /// The profile's name, digest and plans: remembered by the verdict cache for what resolving it read (so a warm run
     /// loads no profile), else from the engine, which resolves and validates it.
     /// </summary>
-    private static ProfileIdentity ResolveProfile(IConfiguration configuration, OnDemandEngine engine, CheckCache? cache, string? fingerprint)
+    private static ProfileIdentity ResolveProfile(OnDemandEngine engine, CheckCache? cache, string? fingerprint)
     {
         if (cache is null || fingerprint is null) return ProfileIdentity.Of(engine.Get<Profile>());
         if (cache.RecallProfile(fingerprint) is { } remembered) return remembered;

@@ -40,10 +40,12 @@ public sealed class ProfileCatalog
 
     private static readonly Lazy<ProfileCatalog> BuiltInCatalog = new(LoadBuiltIns);
 
-    private readonly Dictionary<string, Profile> _profiles;
+    // A built-in profile is made from its resolved document when first asked for: a run uses one of them, and making
+    // each (deserialising, checking, hashing) cost a Native AOT start ~1 ms. They cannot fail: tests check every one.
+    private readonly Dictionary<string, Lazy<Profile>> _profiles;
     private readonly Dictionary<string, JsonObject> _documents;
 
-    private ProfileCatalog(Dictionary<string, Profile> profiles, Dictionary<string, JsonObject> documents)
+    private ProfileCatalog(Dictionary<string, Lazy<Profile>> profiles, Dictionary<string, JsonObject> documents)
     {
         _profiles = profiles;
         _documents = documents;
@@ -53,15 +55,18 @@ public sealed class ProfileCatalog
     public static ProfileCatalog BuiltIn => BuiltInCatalog.Value;
 
     /// <summary>The JSON Schema every resolved profile must satisfy (the text of <c>docs/profile.schema.json</c>).</summary>
-    public static string SchemaText { get; } = ReadResource("Preflight.ProfileSchema.json");
+    /// <remarks>Read on first use: only user profiles are checked against it, so most runs never need it.</remarks>
+    public static string SchemaText => Schema.Value;
+
+    private static readonly Lazy<string> Schema = new(() => ReadResource("Preflight.ProfileSchema.json"));
 
 
     /// <summary>Profile names, built-ins first, in load order.</summary>
     public IReadOnlyList<string> Names => [.. _profiles.Keys];
 
-    public IReadOnlyList<Profile> All => [.. _profiles.Values];
+    public IReadOnlyList<Profile> All => [.. _profiles.Values.Select(p => p.Value)];
 
-    public Profile? Find(string name) => _profiles.GetValueOrDefault(name.Trim().ToLowerInvariant());
+    public Profile? Find(string name) => _profiles.GetValueOrDefault(name.Trim().ToLowerInvariant())?.Value;
 
     public Profile Get(string name) => Find(name) ?? throw new UnknownProfileException(name, Names);
 
@@ -96,7 +101,7 @@ public sealed class ProfileCatalog
         {
             if (!File.Exists(nameOrFile)) throw new ProfileException([new ProfileError(nameOrFile, "", "no such file")]);
             var catalog = With([(nameOrFile, ReadFile(nameOrFile))]);
-            return catalog._profiles.Values.Last();
+            return catalog._profiles.Values.Last().Value;
         }
         throw new UnknownProfileException(nameOrFile, Names);
     }
@@ -180,14 +185,14 @@ public sealed class ProfileCatalog
             }
             if (_profiles.ContainsKey(name) || pending.ContainsKey(name))
             {
-                var other = pending.TryGetValue(name, out var p) ? p.File : _profiles[name].Origin;
+                var other = pending.TryGetValue(name, out var p) ? p.File : _profiles[name].Value.Origin;
                 errors.Add(new ProfileError(file, "/name", $"'{name}' is already the name of a profile ({other}); choose another name"));
                 continue;
             }
             pending[name] = (file, document);
         }
 
-        var profiles = new Dictionary<string, Profile>(_profiles);
+        var profiles = new Dictionary<string, Lazy<Profile>>(_profiles);
         var documents = new Dictionary<string, JsonObject>(_documents);
         var resolving = new HashSet<string>();
 
@@ -237,26 +242,23 @@ public sealed class ProfileCatalog
                 return null;
             }
 
-            Profile profile;
-            try
+            if (origin == BuiltInOrigin)
             {
-                profile = Profile.Normalise(resolved.Deserialize(Profile.ReadOptions.Info<Profile>())
-                    ?? throw new JsonException("The document is null."));
+                var builtIn = entry.File;
+                profiles[name] = new Lazy<Profile>(() =>
+                {
+                    var problems = new List<ProfileError>();
+                    return Make(resolved, builtIn, origin, problems) ?? throw new ProfileException(problems);
+                });
             }
-            catch (JsonException e)
+            else if (Make(resolved, entry.File, origin, errors) is { } profile)
             {
-                errors.Add(new ProfileError(entry.File, ToPointer(e.Path), FirstSentence(e.Message)));
+                profiles[name] = new Lazy<Profile>(profile);
+            }
+            else
+            {
                 return null;
             }
-
-            var semantic = Check(profile, entry.File);
-            if (semantic.Count > 0)
-            {
-                errors.AddRange(semantic);
-                return null;
-            }
-
-            profiles[name] = profile with { Digest = DigestOf(resolved), Origin = origin ?? entry.File };
             documents[name] = resolved;
             resolving.Remove(name);
             return resolved;
@@ -265,6 +267,30 @@ public sealed class ProfileCatalog
         foreach (var name in pending.Keys) Resolve(name);
         if (errors.Count > 0) throw new ProfileException(errors.Distinct().ToList());
         return new ProfileCatalog(profiles, documents);
+    }
+
+    /// <summary>The profile a resolved document describes, or null with what is wrong added to <paramref name="errors"/>.</summary>
+    private static Profile? Make(JsonObject resolved, string file, string? origin, List<ProfileError> errors)
+    {
+        Profile profile;
+        try
+        {
+            profile = Profile.Normalise(resolved.Deserialize(Profile.ReadOptions.Info<Profile>())
+                ?? throw new JsonException("The document is null."));
+        }
+        catch (JsonException e)
+        {
+            errors.Add(new ProfileError(file, ToPointer(e.Path), FirstSentence(e.Message)));
+            return null;
+        }
+
+        var semantic = Check(profile, file);
+        if (semantic.Count > 0)
+        {
+            errors.AddRange(semantic);
+            return null;
+        }
+        return profile with { Digest = DigestOf(resolved), Origin = origin ?? file };
     }
 
     /// <summary>
