@@ -17,6 +17,13 @@ public sealed record InspectionRequest(string FilePath, string DisplayPath)
 
     /// <summary>What the bytes are, when they were sniffed while the file was received, so the head is not read again.</summary>
     public SniffResult? Sniff { get; init; }
+
+    /// <summary>
+    /// The caller hashes the file itself, beside later work (a fix hashes its input while ffmpeg runs): a hash that
+    /// would cost a read of its own is left out of the report (<see cref="FileReport.Sha256"/> null); one that comes
+    /// with reading the file anyway (a small file read whole) is kept. Ignored when <see cref="Sha256"/> is given.
+    /// </summary>
+    public bool DeferHash { get; init; }
 }
 
 public sealed record InspectionOptions

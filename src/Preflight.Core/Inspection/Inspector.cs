@@ -74,7 +74,8 @@ public sealed class Inspector(MediaTools mediaTools)
             findings.Add(Finding.Error(FindingCodes.FileEmpty, "The file is empty (0 bytes).", actual: "0", limit: "> 0"));
         }
 
-        var sha256 = request.Sha256 ?? contents?.Sha256 ?? await Hashing.Sha256FileAsync(request.FilePath, cancellationToken);
+        var sha256 = request.Sha256 ?? contents?.Sha256
+            ?? (request.DeferHash ? null : await Hashing.Sha256FileAsync(request.FilePath, cancellationToken));
 
         // Bytes with no known signature under an accepted extension (an .mp3 of zeros, a JPEG whose header
         // was overwritten) are a damaged file of that format, not some other format: let its structural

@@ -39,6 +39,10 @@ public sealed class FixOutcome : IDisposable
     /// <summary>The extension the output must carry (".mp4", ".png", …).</summary>
     public string? OutputExtension { get; }
 
+    /// <summary>The same outcome with the input's SHA-256 put in (computed beside the fix, not before it).</summary>
+    internal FixOutcome WithInputSha256(string? sha256) =>
+        new(Report with { Sha256 = sha256 }, OutputPath, OutputExtension, _tempFolder);
+
     /// <summary>The report with <c>fix.output</c> set.</summary>
     public FileReport WithOutput(string? output) =>
         Report.Fix is null ? Report : Report with { Fix = Report.Fix with { Output = output } };
@@ -72,10 +76,44 @@ public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
 
     public async Task<FixOutcome> FixAsync(InspectionRequest request, FixOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
-        var report = await inspect(request, InspectionOf(options), cancellationToken);
-        return await FixAsync(request, report, options, cancellationToken);
+        // A large input's SHA-256 (the report's sha256) is a read of the whole file of its own: it runs beside planning
+        // and the fix instead of before them (a 60 MB remux: ~45 ms of the ~250 ms a fix takes).
+        var report = await inspect(request with { DeferHash = request.Sha256 is null }, InspectionOf(options), cancellationToken);
+        if (report.Sha256 is not null || request.Sha256 is not null)
+            return await FixAsync(request, report, options, cancellationToken);
+
+        var hashing = HashOrNullAsync(request.FilePath, cancellationToken);
+        FixOutcome outcome;
+        try
+        {
+            outcome = await FixAsync(request, report, options, cancellationToken);
+        }
+        catch
+        {
+            await ((Task)hashing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+        string? sha256;
+        try
+        {
+            sha256 = await hashing;
+        }
+        catch
+        {
+            outcome.Dispose();
+            throw;
+        }
+        return outcome.WithInputSha256(sha256);
     }
+
+    /// <summary>The file's SHA-256 on a pool thread, or null when it cannot be read (its report already says so).</summary>
+    private static Task<string?> HashOrNullAsync(string path, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        try { return await Hashing.Sha256FileAsync(path, cancellationToken); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return (string?)null; }
+    }, cancellationToken);
 
     /// <summary>
     /// Fixes a file whose check report the caller already has (the worker inspected the blob before deciding), so the

@@ -82,6 +82,32 @@ public sealed class InspectorTests : IDisposable
             System.Text.Json.JsonSerializer.Serialize(once, PreflightJson.Compact));
     }
 
+    [Fact]
+    public async Task InspectAsync_DeferHash_LeavesOutOnlyAHashThatNeedsAReadOfItsOwn()
+    {
+        // A small file is read whole anyway, so its hash comes free and stays; a large one's would be a second pass
+        // over the file, left to the caller (a fix hashes its input while ffmpeg runs).
+        var small = RepoPaths.TestFile("valid", "warning-not-faststart.mp4");
+        var large = _dir.Write("large.mp4", MakeLarge(File.ReadAllBytes(small)));
+        var options = new InspectionOptions();
+
+        var smallReport = await _inspector.InspectAsync(new InspectionRequest(small, "small.mp4") { DeferHash = true }, options, CancellationToken.None);
+        var largeDeferred = await _inspector.InspectAsync(new InspectionRequest(large, "large.mp4") { DeferHash = true }, options, CancellationToken.None);
+        var largeWhole = await _inspector.InspectAsync(new InspectionRequest(large, "large.mp4"), options, CancellationToken.None);
+
+        Assert.Equal(await Hashing.Sha256FileAsync(small, CancellationToken.None), smallReport.Sha256);
+        Assert.Null(largeDeferred.Sha256);
+        Assert.Equal(await Hashing.Sha256FileAsync(large, CancellationToken.None), largeWhole.Sha256);
+        // Nothing else about the report changes.
+        Assert.Equal(
+            System.Text.Json.JsonSerializer.Serialize(largeWhole with { Sha256 = null }, PreflightJson.Compact),
+            System.Text.Json.JsonSerializer.Serialize(largeDeferred, PreflightJson.Compact));
+    }
+
+    /// <summary>The file with a 'free' box appended that takes it past the size read into memory whole.</summary>
+    private static byte[] MakeLarge(byte[] mp4) =>
+        [.. mp4, .. Formats.Mp4.Mp4BoxBuilder.Box("free", new byte[FileContents.MaxBytes + 1024])];
+
     private static void RunIn(string folder, string program, string arguments, string? stdoutTo = null)
     {
         var start = new System.Diagnostics.ProcessStartInfo(program, arguments)
