@@ -80,8 +80,9 @@ public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
         ArgumentNullException.ThrowIfNull(options);
         // A large input's SHA-256 (the report's sha256) is a read of the whole file of its own: it runs beside planning
         // and the fix instead of before them (a 60 MB remux: ~45 ms of the ~250 ms a fix takes).
-        var report = await inspect(request with { DeferHash = request.Sha256 is null }, InspectionOf(options), cancellationToken);
-        if (report.Sha256 is not null || request.Sha256 is not null)
+        var deferred = request.Sha256 is null;
+        var report = await inspect(request with { DeferHash = deferred }, InspectionOf(options), cancellationToken);
+        if (!deferred || report.Sha256 is not null)
             return await FixAsync(request, report, options, cancellationToken);
 
         var hashing = HashOrNullAsync(request.FilePath, cancellationToken);

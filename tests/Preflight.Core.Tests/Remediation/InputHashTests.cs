@@ -13,15 +13,13 @@ namespace Preflight.Core.Tests.Remediation;
 /// </summary>
 public sealed class InputHashTests(FixHarness h) : IClassFixture<FixHarness>
 {
-    private const string H264Aac = "-f lavfi -i testsrc=size=320x240:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 -t 1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -shortest";
-
     public static TheoryData<string> Sizes => new() { "small", "large" };
 
     [Theory]
     [MemberData(nameof(Sizes))]
     public async Task Fix_Remux_ReportsTheInputsHash(string size)
     {
-        var input = Sized(h.Generate($"phone-{size}.mov", $"{H264Aac} -f mov"), size);
+        var input = Sized(h.Generate($"phone-{size}.mov", $"{VideoFixTests.H264Aac} -f mov"), size);
 
         using var outcome = await h.FixAsync(input);
 
@@ -60,7 +58,7 @@ public sealed class InputHashTests(FixHarness h) : IClassFixture<FixHarness>
     [Fact]
     public async Task Fix_LargeInputCancelled_CancellationEscapes()
     {
-        var input = Sized(h.Generate("cancelled.mov", $"{H264Aac} -f mov"), "large");
+        var input = Sized(h.Generate("cancelled.mov", $"{VideoFixTests.H264Aac} -f mov"), "large");
         using var cancel = new CancellationTokenSource();
         await cancel.CancelAsync();
 

@@ -5,7 +5,8 @@ namespace Preflight.Core.Tests.Remediation;
 
 public sealed class VideoFixTests(FixHarness h) : IClassFixture<FixHarness>
 {
-    private const string H264Aac = "-f lavfi -i testsrc=size=320x240:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 -t 1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -shortest";
+    /// <summary>ffmpeg arguments for 1 s of H.264/AAC at 320x240 (the muxer follows).</summary>
+    internal const string H264Aac = "-f lavfi -i testsrc=size=320x240:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 -t 1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -shortest";
 
     [Theory]
     [InlineData("phone.mov", "-f mov")]
