@@ -48,12 +48,23 @@ internal sealed class KestrelApp : IAsyncDisposable
             settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))
                 .Append(new("Preflight:Upload:TempFolder", temp.File("uploads")))
                 .Append(new("Preflight:Staging:LocalPath", temp.File("staged"))));
-        builder.AddPreflight();
-        var app = builder.Build();
-        app.MapPreflight();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new KestrelApp(app, temp, new Uri(address));
+        WebApplication? app = null;
+        try
+        {
+            builder.AddPreflight();
+            app = builder.Build();
+            app.MapPreflight();
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            return new KestrelApp(app, temp, new Uri(address));
+        }
+        catch
+        {
+            // A start that fails (an invalid setting) leaves nothing behind.
+            if (app is not null) await app.DisposeAsync();
+            temp.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A raw TCP connection to the app, to send exactly the bytes a test needs (and stop half-way).</summary>
