@@ -145,11 +145,14 @@ internal static class FixPlanner
             ops.Add(new FixOperation(FixOps.Bitrate, $"re-encoded at {videoKbps} kb/s video{(m.AudioCodec is null ? "" : $" + {SizeAudioKbps} kb/s audio")} to land under {FileRules.Megabytes(profile, limits.MaxBytes.Value)} ({share:P0} of the limit)"));
         }
 
-        // Codecs: streams already in an MP4-family file are copied as they are; from other containers only
-        // H.264 and AAC are copied, anything else is transcoded.
+        // Codecs: a stream is copied only when the profile accepts its codec (when it names codecs) and MP4 carries it
+        // as it is: H.264 and AAC from any container; from an MP4-family file also the codecs MP4 defines a sample
+        // entry for (a MOV's ProRes or PCM has none: ffmpeg refuses to copy them into MP4). Anything else is transcoded.
         var mp4Family = format is KnownFormats.Mp4 or KnownFormats.Mov or KnownFormats.ThreeGp;
-        var videoCopyable = m.VideoCodec == "h264" || (mp4Family && m.VideoCodec is not null);
-        var audioCopyable = m.AudioCodec is null or "aac" || (mp4Family && m.AudioCodec is "mp3" or "ac3" or "eac3" or "alac");
+        var videoCopyable = m.VideoCodec is { } videoCodec && Accepts(limits.VideoCodecs, videoCodec)
+            && (videoCodec == "h264" || (mp4Family && videoCodec is "hevc" or "av1" or "mpeg4"));
+        var audioCopyable = m.AudioCodec is not { } audioCodec
+            || (Accepts(limits.AudioCodecs, audioCodec) && (audioCodec == "aac" || (mp4Family && audioCodec is "mp3" or "ac3" or "eac3" or "alac")));
         var encodeVideo = !videoCopyable || scale || trimTo is not null || videoKbps is not null || salvage;
         var encodeAudio = m.AudioCodec is not null && (!audioCopyable || trimTo is not null || salvage);
 
@@ -208,6 +211,10 @@ internal static class FixPlanner
     }
 
     private const string SalvageInput = "-err_detect ignore_err -fflags +discardcorrupt+genpts";
+
+    /// <summary>Whether a profile's codec list (none: any codec) has <paramref name="codec"/>, as the check compares them.</summary>
+    private static bool Accepts(Limit<IReadOnlyList<string>>? codecs, string codec) =>
+        codecs is null || codecs.Value.Contains(codec, StringComparer.OrdinalIgnoreCase);
 
     private static FixPlan Audio(FixInput input, FixOptions options, string format, bool salvage)
     {

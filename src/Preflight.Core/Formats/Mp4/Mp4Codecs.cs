@@ -12,6 +12,8 @@ internal static class Mp4Codecs
         "vp09" => "vp9",
         "vp08" => "vp8",
         "mp4v" => "mpeg4",
+        // Apple ProRes 422 Proxy/LT/standard/HQ and 4444/XQ: one codec to ffprobe, six sample entries in a MOV.
+        "apco" or "apcs" or "apcn" or "apch" or "ap4h" or "ap4x" => "prores",
         _ => fourcc.TrimEnd(' ', '\0'),
     };
 
