@@ -31,6 +31,7 @@ public static class FormatRegistry
         Gif.GifFormats.Entry,
         Tiff.TiffFormats.Entry,
         Bmp.BmpFormats.Entry,
+        Tga.TgaFormats.Entry,
         Flv.FlvFormats.Entry,
         Pdf.PdfFormats.Entry,
         Zip.ZipFormats.Entry,
@@ -46,6 +47,7 @@ public static class FormatRegistry
         FfConcat.FfConcatFormats.Entry,
         Markup.MarkupFormats.Entry,
         Json.JsonFormats.Entry,
+        Netpbm.NetpbmFormats.Entry, // before text: a plain PBM/PGM/PPM is ASCII
         Text.TextFormats.Entry,
         new(null, Empty),
     ];

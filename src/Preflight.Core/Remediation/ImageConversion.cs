@@ -38,7 +38,26 @@ internal static class ImageConversion
     };
 
     public static bool CanRead(string format) => format is KnownFormats.Png or KnownFormats.Jpeg or KnownFormats.Webp
-        or KnownFormats.Gif or KnownFormats.Bmp or KnownFormats.Tiff;
+        or KnownFormats.Gif or KnownFormats.Bmp or KnownFormats.Tiff or KnownFormats.Tga or KnownFormats.Netpbm;
+
+    /// <summary>
+    /// The picture's stored size, read from its header: the check recognises WebP, GIF, BMP and TIFF without opening
+    /// them, and a fix must know whether to scale. Null when ImageSharp cannot read the header (the conversion says why).
+    /// </summary>
+    public static async Task<(int Width, int Height)?> IdentifyAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+            var info = await SharpImage.IdentifyAsync(Configuration, stream, cancellationToken);
+            return info is null ? null : (info.Width, info.Height);
+        }
+        catch (Exception e) when (e is ImageFormatException or InvalidMemoryOperationException or NotSupportedException
+                                      or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     public static async Task<ImageConversionResult> ConvertAsync(string inputPath, ImageFix plan, string destinationPath, CancellationToken cancellationToken)
     {

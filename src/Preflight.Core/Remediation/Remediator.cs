@@ -267,6 +267,9 @@ public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
 
         var hardStop = report.Findings.Any(f => f.Code is FindingCodes.FileEmpty or FindingCodes.FileUnreadable
             or FindingCodes.ProbeFailed or FindingCodes.ProbeTimeout);
+        if (family == AssetKind.Image && facts.Width is null && !hardStop && ImageConversion.CanRead(format)
+            && await ImageConversion.IdentifyAsync(request.FilePath, cancellationToken) is { } size)
+            return new FixInput(report, facts with { Width = size.Width, Height = size.Height }, null, streamedWav);
         var needsProbe = family is AssetKind.Video or AssetKind.Audio && !hardStop
             && (facts.DurationSeconds is null || (facts.VideoCodec is null && facts.AudioCodec is null))
             && MediaTools.CanConvertFrom(format);

@@ -31,6 +31,8 @@ public static class KnownFormats
     public const string Webp = "webp";
     public const string Bmp = "bmp";
     public const string Tiff = "tiff";
+    public const string Tga = "tga";
+    public const string Netpbm = "netpbm";
     public const string Wav = "wav";
     public const string Mp3 = "mp3";
     public const string Flac = "flac";

@@ -73,9 +73,9 @@ public sealed class FormatRegistryTests
         string[] expected =
         [
             "IsoBmffDetector", "EbmlDetector", "RiffDetector", "W64Detector", "PngDetector", "JpegDetector", "GifDetector",
-            "TiffDetector", "BmpDetector", "FlvDetector", "PdfDetector", "ZipDetector", "OggDetector", "FlacDetector",
+            "TiffDetector", "BmpDetector", "TgaDetector", "FlvDetector", "PdfDetector", "ZipDetector", "OggDetector", "FlacDetector",
             "Mp3Detector", "Mp2Detector", "AdtsDetector", "Id3OrphanDetector", "MpegTsDetector", "QuickTimeAtomDetector",
-            "HlsDetector", "FfConcatDetector", "MarkupDetector", "JsonDetector", "TextDetector",
+            "HlsDetector", "FfConcatDetector", "MarkupDetector", "JsonDetector", "NetpbmDetector", "TextDetector",
         ];
         Assert.Equal(expected, FormatRegistry.Detectors.Select(d => d.GetType().Name));
     }

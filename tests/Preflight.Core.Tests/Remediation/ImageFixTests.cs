@@ -28,6 +28,35 @@ public sealed class ImageFixTests(FixHarness h) : IClassFixture<FixHarness>
         Assert.Equal((64, 48), (fix.After!.Media!.Width, fix.After.Media.Height));
     }
 
+    [Theory]
+    [InlineData("pic.tga", "-c:v targa")]
+    [InlineData("pic.ppm", "-c:v ppm")]
+    [InlineData("pic.pgm", "-c:v pgm -pix_fmt gray")]
+    public async Task Fix_TgaAndNetpbm_ConvertedToPng(string name, string encoder)
+    {
+        var input = h.Generate(name, $"-f lavfi -i testsrc=s=64x48 -frames:v 1 {encoder} -f image2");
+        var (fix, output) = await h.FixAndKeepAsync(input);
+
+        Assert.True(fix.Status == FixStatus.Fixed, fix.Reason);
+        Assert.Equal([FixOps.ImageConvert], fix.Operations.Select(o => o.Op));
+        Assert.Equal(".png", Path.GetExtension(output));
+        Assert.Equal((64, 48), (fix.After!.Media!.Width, fix.After.Media.Height));
+    }
+
+    [Fact]
+    public async Task Fix_PlainTextPpm_ConvertedToPngWithItsPixels()
+    {
+        // ASCII all the way: it must be recognised before the text detector calls it text.
+        var input = h.Write("tiny.ppm", System.Text.Encoding.ASCII.GetBytes("P3\n# two pixels\n2 1\n255\n255 0 0   0 0 255\n"));
+        var (fix, output) = await h.FixAndKeepAsync(input);
+
+        Assert.True(fix.Status == FixStatus.Fixed, fix.Reason);
+        using var png = Image.Load<Rgba32>(output!);
+        Assert.Equal((2, 1), (png.Width, png.Height));
+        Assert.Equal(new Rgba32(255, 0, 0), png[0, 0]);
+        Assert.Equal(new Rgba32(0, 0, 255), png[1, 0]);
+    }
+
     [Fact]
     public async Task Fix_AnimatedGif_FirstFrameKept()
     {
@@ -51,6 +80,23 @@ public sealed class ImageFixTests(FixHarness h) : IClassFixture<FixHarness>
 
         Assert.True(fix.Status == FixStatus.Fixed, fix.Reason);
         Assert.Equal([FixOps.ImageScale], fix.Operations.Select(o => o.Op));
+        Assert.Equal(".png", Path.GetExtension(output));
+        Assert.Equal((2047, 682), (fix.After!.Media!.Width, fix.After.Media.Height));
+    }
+
+    [Theory]
+    [InlineData("wide.webp")]
+    [InlineData("wide.bmp")]
+    [InlineData("wide.tiff")]
+    public async Task Fix_Over2KInAFormatTheCheckDoesNotOpen_ConvertedAndDownscaled(string name)
+    {
+        // The check recognises these formats but does not read their size, so the converter measures the picture.
+        var input = Save(name, Gradient(3000, 1000));
+        var (fix, output) = await h.FixAndKeepAsync(input);
+
+        Assert.True(fix.Status == FixStatus.Fixed, fix.Reason);
+        Assert.Equal([FixOps.ImageConvert, FixOps.ImageScale], fix.Operations.Select(o => o.Op));
+        Assert.Contains("3000x1000 → 2047x682", fix.Operations[1].Detail);
         Assert.Equal(".png", Path.GetExtension(output));
         Assert.Equal((2047, 682), (fix.After!.Media!.Width, fix.After.Media.Height));
     }

@@ -36,6 +36,9 @@ public sealed class FfmpegSamplesFixture : IDisposable
         ["x.bmp"] = Image,
         ["x.tiff"] = Image,
         ["x.webp"] = $"{Image} -c:v libwebp",
+        ["x.tga"] = $"{Image} -c:v targa",
+        ["x.ppm"] = $"{Image} -c:v ppm",
+        ["x.pgm"] = $"{Image} -c:v pgm -pix_fmt gray",
     };
 
     public FfmpegSamplesFixture()
@@ -88,6 +91,9 @@ public sealed class RealFileSniffTests(FfmpegSamplesFixture samples) : IClassFix
     [InlineData("x.bmp", KnownFormats.Bmp, "BITMAPINFOHEADER")]
     [InlineData("x.tiff", KnownFormats.Tiff, "TIFF")]
     [InlineData("x.webp", KnownFormats.Webp, "form type 'WEBP'")]
+    [InlineData("x.tga", KnownFormats.Tga, "TGA 2.0 footer")]
+    [InlineData("x.ppm", KnownFormats.Netpbm, "'P6' at offset 0: binary PPM (colour), 64x48")]
+    [InlineData("x.pgm", KnownFormats.Netpbm, "'P5' at offset 0: binary PGM (greyscale), 64x48")]
     public void Sniff_FfmpegOutput_DetectsContainer(string name, string format, string basisFragment)
     {
         var result = FormatSniffer.Default.Sniff(samples.Dir.File(name));
