@@ -27,10 +27,13 @@ public sealed class AudioFixTests(FixHarness h) : IClassFixture<FixHarness>
         Assert.Equal(2.0, fix.After.Media!.DurationSeconds!.Value, 0.1);
     }
 
-    [Fact]
-    public async Task Fix_WavOverTheSizeLimit_ConvertedToMp3()
+    [Theory]
+    [InlineData("big.wav", "")]
+    [InlineData("big-rf64.wav", "-rf64 always")] // RF64: 64-bit sizes in a ds64 chunk
+    public async Task Fix_WavOverTheSizeLimit_ConvertedToMp3(string name, string container)
     {
-        var input = h.Generate("big.wav", $"{Tone} -c:a pcm_s16le");
+        var input = h.Generate(name, $"{Tone} -c:a pcm_s16le {container} -f wav");
+        Assert.Equal(container.Length > 0 ? "RF64"u8.ToArray() : "RIFF"u8.ToArray(), File.ReadAllBytes(input)[..4]);
         var (fix, output) = await h.FixAndKeepAsync(input, new FixOptions { Profile = FixHarness.WithMaxBytes("audio", new FileInfo(input).Length / 2) });
 
         Assert.True(fix.Status == FixStatus.Fixed, fix.Reason);
