@@ -4,13 +4,58 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Preflight.Core.Reports;
 using Preflight.TestSupport;
+using Preflight.TestSupport.Mutations;
 
 namespace Preflight.Api.Tests;
 
-public sealed class FixEndpointTests : IDisposable
+/// <summary>
+/// Inputs whose fix each request option changes, made by ffmpeg once per test class (tiny, so fixing them is quick),
+/// and the profile <c>short</c> loaded through <c>Preflight:ProfilePaths</c>: HeyGen's, but audio may last 1 s and an
+/// image may weigh 1,000 bytes, so a 2 s WAV needs a trim and a small PNG is over the size limit.
+/// </summary>
+public sealed class FixInputs : IDisposable
 {
-    private readonly PreflightApiFactory _factory = new();
+    private readonly TempDir _dir = new();
+
+    public FixInputs()
+    {
+        LongWav = MutationSeeds.Generate(_dir.Path, "two-seconds", ".wav", "-f lavfi -i sine=frequency=440:sample_rate=8000 -t 2 -ac 1 -c:a pcm_s16le").Bytes;
+        Video = MutationSeeds.Generate(_dir.Path, "1024x768", ".mp4",
+            "-f lavfi -i testsrc=size=1024x768:rate=25 -t 0.2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -movflags +faststart").Bytes;
+        ProfilePath = _dir.Write("short.json", """
+            {"name": "short", "extends": "heygen", "title": "HeyGen with tiny limits (tests)",
+             "kinds": {"audio": {"maxDurationSeconds": {"value": 1, "source": "test: a 2 s file is over-long"}},
+                       "image": {"maxBytes": {"value": 1000, "source": "test: a 2 KB PNG is over the limit"}}}}
+            """u8.ToArray());
+    }
+
+    /// <summary>2 s of audio: passes HeyGen's 600 s, over <c>short</c>'s 1 s.</summary>
+    public byte[] LongWav { get; }
+
+    /// <summary>The first half of <see cref="LongWav"/>: its header still declares 2 s, so only a salvage can fix it.</summary>
+    public byte[] TruncatedWav => LongWav[..(LongWav.Length / 2)];
+
+    /// <summary>1024×768: under 2K (passes without a plan), over the free plan's 720p.</summary>
+    public byte[] Video { get; }
+
+    public string ProfilePath { get; }
+
+    public (string Name, byte[] Bytes) Named(string name) => name switch
+    {
+        "long.wav" => (name, LongWav),
+        "truncated.wav" => (name, TruncatedWav),
+        "video.mp4" => (name, Video),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such input"),
+    };
+
+    public void Dispose() => _dir.Dispose();
+}
+
+public sealed class FixEndpointTests(FixInputs inputs) : IClassFixture<FixInputs>, IDisposable
+{
+    private readonly PreflightApiFactory _factory = new(("Preflight:ProfilePaths:0", inputs.ProfilePath));
 
     public void Dispose() => _factory.Dispose();
 
@@ -23,6 +68,68 @@ public sealed class FixEndpointTests : IDisposable
         var report = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.NotNull(report!["fixes"]);
         return report["files"]![0]!;
+    }
+
+    /// <summary>The entry's fix has <paramref name="status"/>: fixed by <paramref name="option"/>'s op, or needing it.</summary>
+    internal static void AssertFix(JsonNode file, string status, string? option)
+    {
+        var fix = file["fix"]!;
+        Assert.True(status == (string?)fix["status"], $"expected {status}: {fix.ToJsonString()}");
+        if (status == "fixed")
+        {
+            Assert.Contains(fix["operations"]!.AsArray(), o => (string?)o!["op"] == option);
+            // Re-inspected with the request's profile and plan: the option really made it pass them.
+            Assert.Equal("pass", (string?)fix["after"]!["verdict"]);
+            Assert.StartsWith("http://localhost/staged/", (string?)fix["output"], StringComparison.Ordinal);
+            return;
+        }
+        Assert.Null(fix["output"]);
+        if (status == "needs_option") Assert.Contains("--" + option, (string?)fix["reason"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("long.wav", "", "not_needed", null)]
+    [InlineData("long.wav", "?profile=short", "needs_option", "trim")]
+    [InlineData("long.wav", "?profile=short&trim=false", "needs_option", "trim")]
+    [InlineData("long.wav", "?profile=short&trim=true", "fixed", "trim")]
+    [InlineData("truncated.wav", "", "needs_option", "salvage")]
+    [InlineData("truncated.wav", "?salvage=true", "fixed", "salvage")]
+    [InlineData("video.mp4", "", "not_needed", null)]
+    [InlineData("video.mp4", "?plan=pro", "not_needed", null)]
+    [InlineData("video.mp4", "?plan=free", "fixed", "scale")]
+    public async Task FixFiles_QueryOptions_DecideTheOutcome(string name, string query, string status, string? option)
+    {
+        var (fileName, bytes) = inputs.Named(name);
+        var file = await FixAsync(fileName, bytes, query);
+
+        AssertFix(file, status, option);
+    }
+
+    [Fact]
+    public async Task FixFiles_Salvaged_ReportsTheLostSeconds()
+    {
+        var file = await FixAsync("truncated.wav", inputs.TruncatedWav, "?salvage=true");
+
+        Assert.Equal("fixed", (string?)file["fix"]!["status"]);
+        // Half of a 2 s file is missing.
+        Assert.InRange((double)file["fix"]!["lost"]!["seconds"]!, 0.5, 1.5);
+    }
+
+    [Fact]
+    public async Task FixFiles_UploadOverTheSelectedProfilesSizeLimit_NotFixable()
+    {
+        var png = Test("valid", "image-160x90.png");
+        Assert.InRange(png.Length, 1001, 50_000_000);
+
+        var within = await FixAsync("poster.png", png);
+        var over = await FixAsync("poster.png", png, "?profile=short");
+
+        Assert.Equal("not_needed", (string?)within["fix"]!["status"]);
+        Assert.Equal("fail", (string?)over["verdict"]);
+        Assert.Equal(png.Length, (long)over["sizeBytes"]!);
+        Assert.Contains(over["findings"]!.AsArray(), f => (string?)f!["code"] == FindingCodes.FileTooLarge);
+        AssertFix(over, "not_fixable", null);
+        Assert.Contains("over the size limit", (string?)over["fix"]!["reason"], StringComparison.Ordinal);
     }
 
     [Theory]
@@ -136,13 +243,14 @@ public sealed class FixEndpointTests : IDisposable
 }
 
 /// <summary><c>POST /v1/fix/urls</c> against a loopback server (AllowPrivateNetworks on; only loopback is connected to).</summary>
-public sealed class FixUrlEndpointTests : IAsyncLifetime
+public sealed class FixUrlEndpointTests(FixInputs inputs) : IClassFixture<FixInputs>, IAsyncLifetime
 {
     private static readonly byte[] PngNamedJpg = File.ReadAllBytes(RepoPaths.TestFile("mislabeled", "png-named.jpg"));
 
     private readonly PreflightApiFactory _factory = new(
         ("Preflight:Fetch:AllowPrivateNetworks", "true"),
-        ("Preflight:Fetch:Timeout", "00:00:03"));
+        ("Preflight:Fetch:Timeout", "00:00:03"),
+        ("Preflight:ProfilePaths:0", inputs.ProfilePath));
     private LoopbackHttpServer _server = null!;
 
     public async Task InitializeAsync() => _server = await LoopbackHttpServer.StartAsync(routes =>
@@ -150,6 +258,9 @@ public sealed class FixUrlEndpointTests : IAsyncLifetime
         routes.MapGet("/poster.jpg", LoopbackResponses.Bytes(PngNamedJpg, "image/jpeg"));
         routes.MapGet("/share.mp4", LoopbackResponses.Text("<!doctype html><html><body>Shared video</body></html>", "text/html"));
         routes.MapGet("/gone.png", LoopbackResponses.Status(410));
+        routes.MapGet("/long.wav", LoopbackResponses.Bytes(inputs.LongWav, "audio/wav"));
+        routes.MapGet("/truncated.wav", LoopbackResponses.Bytes(inputs.TruncatedWav, "audio/wav"));
+        routes.MapGet("/video.mp4", LoopbackResponses.Bytes(inputs.Video, "video/mp4"));
     });
 
     public async Task DisposeAsync()
@@ -158,14 +269,43 @@ public sealed class FixUrlEndpointTests : IAsyncLifetime
         _factory.Dispose();
     }
 
-    private async Task<JsonNode> FixOneAsync(string path)
+    private Task<JsonNode> FixOneAsync(string path) =>
+        FixOneAsync(new JsonObject { ["assets"] = new JsonArray(new JsonObject { ["url"] = _server.Url(path).ToString() }) });
+
+    private async Task<JsonNode> FixOneAsync(JsonObject body, string query = "")
     {
-        using var response = await _factory.CreateClient().PostAsJsonAsync("/v1/fix/urls",
-            new { assets = new[] { new { url = _server.Url(path).ToString() } } });
+        using var response = await _factory.CreateClient().PostAsJsonAsync("/v1/fix/urls" + query, body);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var report = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.NotNull(report!["fixes"]);
         return report["files"]![0]!;
+    }
+
+    /// <summary>Options in the JSON body, the query, or both (the query's win).</summary>
+    [Theory]
+    [InlineData("/long.wav", "{}", "", "not_needed", null)]
+    [InlineData("/long.wav", "{\"profile\": \"short\"}", "", "needs_option", "trim")]
+    [InlineData("/long.wav", "{\"profile\": \"short\", \"trim\": true}", "", "fixed", "trim")]
+    [InlineData("/long.wav", "{\"trim\": true}", "?profile=short", "fixed", "trim")]
+    [InlineData("/long.wav", "{\"profile\": \"short\"}", "?trim=true", "fixed", "trim")]
+    [InlineData("/long.wav", "{\"profile\": \"short\", \"trim\": true}", "?trim=false", "needs_option", "trim")]
+    [InlineData("/long.wav", "{\"profile\": \"short\", \"trim\": true}", "?profile=heygen", "not_needed", null)]
+    [InlineData("/truncated.wav", "{}", "", "needs_option", "salvage")]
+    [InlineData("/truncated.wav", "{\"salvage\": true}", "", "fixed", "salvage")]
+    [InlineData("/truncated.wav", "{}", "?salvage=true", "fixed", "salvage")]
+    [InlineData("/truncated.wav", "{\"salvage\": true}", "?salvage=false", "needs_option", "salvage")]
+    [InlineData("/video.mp4", "{}", "", "not_needed", null)]
+    [InlineData("/video.mp4", "{\"plan\": \"free\"}", "", "fixed", "scale")]
+    [InlineData("/video.mp4", "{}", "?plan=free", "fixed", "scale")]
+    [InlineData("/video.mp4", "{\"plan\": \"free\"}", "?plan=pro", "not_needed", null)]
+    public async Task FixUrls_BodyAndQueryOptions_DecideTheOutcome(string path, string body, string query, string status, string? option)
+    {
+        var request = JsonNode.Parse(body)!.AsObject();
+        request["assets"] = new JsonArray(new JsonObject { ["url"] = _server.Url(path).ToString() });
+        var file = await FixOneAsync(request, query);
+
+        FixEndpointTests.AssertFix(file, status, option);
+        Assert.Equal(200, (int?)file["source"]!["httpStatus"]);
     }
 
     [Fact]
