@@ -55,6 +55,8 @@ public sealed class DiscoveryEndpointTests : IDisposable
     [InlineData("/v1/preflight/files")]
     [InlineData("/v1/preflight/urls")]
     [InlineData("/v1/preflight/jobs")]
+    [InlineData("/v1/fix/files")]
+    [InlineData("/v1/fix/urls")]
     public async Task GetOpenApi_PreflightEndpointsListEveryProblemStatus(string path)
     {
         var document = await _client.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
@@ -63,12 +65,35 @@ public sealed class DiscoveryEndpointTests : IDisposable
         Assert.Equal(["200", "400", "401", "413", "415", "429", "503", "504"], responses.Select(r => r.Key).Order());
     }
 
-    [Fact]
-    public async Task GetOpenApi_FilesBodyIsAFormWithPartsNamedFile()
+    [Theory]
+    [InlineData("/v1/fix/files")]
+    [InlineData("/v1/fix/urls")]
+    public async Task GetOpenApi_FixEndpointsDocumentTheirQueryParameters(string path)
     {
         var document = await _client.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
 
-        var schema = Resolve(document!, document!["paths"]!["/v1/preflight/files"]!["post"]!["requestBody"]!["content"]!["multipart/form-data"]!["schema"]!);
+        var parameters = document!["paths"]![path]!["post"]!["parameters"]!.AsArray()
+            .Where(p => (string?)p!["in"] == "query").Select(p => (string)p!["name"]!);
+        Assert.Equal(["plan", "profile", "salvage", "trim"], parameters.Order());
+    }
+
+    [Fact]
+    public async Task GetOpenApi_FixUrlsBodyIsJsonWithAssetsAndEveryOption()
+    {
+        var document = await _client.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+
+        var schema = Resolve(document!, document!["paths"]!["/v1/fix/urls"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!);
+        Assert.Equal(["assets", "plan", "profile", "salvage", "trim"], schema["properties"]!.AsObject().Select(p => p.Key).Order());
+    }
+
+    [Theory]
+    [InlineData("/v1/preflight/files")]
+    [InlineData("/v1/fix/files")]
+    public async Task GetOpenApi_FilesBodyIsAFormWithPartsNamedFile(string path)
+    {
+        var document = await _client.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+
+        var schema = Resolve(document!, document!["paths"]![path]!["post"]!["requestBody"]!["content"]!["multipart/form-data"]!["schema"]!);
         var file = schema["properties"]!["file"]!;
         Assert.Equal("array", (string?)file["type"]);
         Assert.Equal("binary", (string?)Resolve(document, file["items"]!)["format"]);

@@ -11,15 +11,17 @@ public sealed class KestrelLimitTests
 {
     private const int SmallLimit = 64 * 1024;
 
-    [Fact]
-    public async Task PostFiles_DeclaredLengthOverLimit_Answers413WithoutReadingTheBody()
+    [Theory]
+    [InlineData("/v1/preflight/files")]
+    [InlineData("/v1/fix/files")]
+    public async Task PostFiles_DeclaredLengthOverLimit_Answers413WithoutReadingTheBody(string path)
     {
         await using var app = await KestrelApp.StartAsync(("Preflight:Upload:MaxBodyBytes", SmallLimit.ToString()));
         using var socket = await app.ConnectAsync();
 
         // Only the headers are sent: the answer must come without the server waiting for 10 MB.
         await socket.SendAsync(Encoding.ASCII.GetBytes(
-            "POST /v1/preflight/files HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\n" +
+            $"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\n" +
             "Content-Length: 10000000\r\n\r\n"));
         var response = await KestrelApp.ReadAllAsync(socket);
 

@@ -30,6 +30,9 @@ public sealed class MalformedBodyTests(MalformedBodyTests.Server server) : IClas
         ["/v1/preflight/files"] = ($"multipart/form-data; boundary={Boundary}",
             $"--{Boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\nRIFF\r\n--{Boundary}--\r\n"),
         ["/v1/preflight/urls"] = ("application/json", "{\"assets\": [{\"url\": \"http://127.0.0.1:9/a.mp4\"}]}"),
+        ["/v1/fix/files"] = ($"multipart/form-data; boundary={Boundary}",
+            $"--{Boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\nRIFF\r\n--{Boundary}--\r\n"),
+        ["/v1/fix/urls"] = ("application/json", "{\"assets\": [{\"url\": \"http://127.0.0.1:9/a.mp4\"}]}"),
         ["/v1/preflight/jobs"] = ("application/json",
             "{\"endpoint\": \"streaming.task\", \"request\": {\"text\": \"hello\", \"sessionMinutes\": 1}}"),
     };

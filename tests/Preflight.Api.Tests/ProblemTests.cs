@@ -12,6 +12,13 @@ namespace Preflight.Api.Tests;
 public sealed class ProblemTests
 {
     private const string Files = "/v1/preflight/files";
+    private const string FixFiles = "/v1/fix/files";
+    private const string FixUrls = "/v1/fix/urls";
+
+    /// <summary>A body each fix endpoint answers 200 to; the URL is never fetched (private addresses are refused).</summary>
+    private static HttpContent FixBody(string path) => path == FixFiles
+        ? TestMedia.Multipart(("a.wav", TestMedia.Wav()))
+        : JsonContent.Create(new { assets = new[] { new { url = "http://127.0.0.1:9/a.wav" } } });
 
     [Theory]
     [InlineData("?plan=platinum", "Unknown plan")]
@@ -58,18 +65,22 @@ public sealed class ProblemTests
         await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "multipart/form-data");
     }
 
-    [Fact]
-    public async Task PostFiles_DeclaredLengthOverAppLimit_Answers413()
+    [Theory]
+    [InlineData(Files)]
+    [InlineData(FixFiles)]
+    public async Task PostFiles_DeclaredLengthOverAppLimit_Answers413(string path)
     {
         using var factory = new PreflightApiFactory(("Preflight:Upload:MaxBodyBytes", "10000"));
-        using var response = await factory.CreateClient().PostAsync(Files, TestMedia.Multipart(("a.wav", new byte[20_000])));
+        using var response = await factory.CreateClient().PostAsync(path, TestMedia.Multipart(("a.wav", new byte[20_000])));
 
         await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "limit of 10000 bytes");
         Assert.Empty(factory.FilesLeftInUploadFolder());
     }
 
-    [Fact]
-    public async Task PostFiles_UndeclaredLengthOverAppLimit_IsCountedAndAnswers413()
+    [Theory]
+    [InlineData(Files)]
+    [InlineData(FixFiles)]
+    public async Task PostFiles_UndeclaredLengthOverAppLimit_IsCountedAndAnswers413(string path)
     {
         // The in-memory server enforces no body limit: this is the app's own byte counter at work.
         using var factory = new PreflightApiFactory(("Preflight:Upload:MaxBodyBytes", "10000"));
@@ -78,7 +89,7 @@ public sealed class ProblemTests
         streamed.Headers.ContentType = multipart.Headers.ContentType;
         streamed.Headers.ContentLength = null;
 
-        using var response = await factory.CreateClient().PostAsync(Files, streamed);
+        using var response = await factory.CreateClient().PostAsync(path, streamed);
 
         await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "limit of 10000 bytes");
         Assert.Empty(factory.FilesLeftInUploadFolder());
@@ -119,6 +130,51 @@ public sealed class ProblemTests
         await AssertProblemAsync(third, HttpStatusCode.TooManyRequests, "2 requests per");
         var retryAfter = Assert.Single(third.Headers.GetValues("Retry-After"));
         Assert.InRange(int.Parse(retryAfter), 1, 3600);
+    }
+
+    [Theory]
+    [InlineData(FixFiles)]
+    [InlineData(FixUrls)]
+    public async Task PostFix_ApiKeysConfigured_MissingOrWrongKeyAnswers401AndRightKeyPasses(string path)
+    {
+        using var factory = new PreflightApiFactory(("Preflight:ApiKeys:0", "fix-secret-key"));
+        var client = factory.CreateClient();
+
+        using var missing = await client.PostAsync(path, FixBody(path));
+        using var wrong = await Send(client, path, "fix-secret-kez", FixBody(path));
+        using var right = await Send(client, path, "fix-secret-key", FixBody(path));
+
+        await AssertProblemAsync(missing, HttpStatusCode.Unauthorized, "requires an API key");
+        await AssertProblemAsync(wrong, HttpStatusCode.Unauthorized, "not valid");
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.NotNull((await right.Content.ReadFromJsonAsync<JsonObject>())!["fixes"]);
+    }
+
+    [Theory]
+    [InlineData(FixFiles)]
+    [InlineData(FixUrls)]
+    public async Task PostFix_OverRateLimit_Answers429WithRetryAfter(string path)
+    {
+        using var factory = new PreflightApiFactory(("Preflight:RateLimit:PermitLimit", "1"), ("Preflight:RateLimit:Window", "01:00:00"));
+        var client = factory.CreateClient();
+
+        using var first = await client.PostAsync(path, FixBody(path));
+        using var second = await client.PostAsync(path, FixBody(path));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        await AssertProblemAsync(second, HttpStatusCode.TooManyRequests, "1 requests per");
+        Assert.InRange(int.Parse(Assert.Single(second.Headers.GetValues("Retry-After"))), 1, 3600);
+    }
+
+    [Fact]
+    public async Task PostFixUrls_JsonBodyOverLimit_Answers413()
+    {
+        using var factory = new PreflightApiFactory();
+        var body = JsonContent.Create(new { assets = new[] { new { url = "https://example.com/" + new string('a', 1_100_000) } } });
+
+        using var response = await factory.CreateClient().PostAsync(FixUrls, body);
+
+        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "limit of 1048576 bytes");
     }
 
     [Fact]
