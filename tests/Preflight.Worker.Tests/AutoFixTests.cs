@@ -19,18 +19,20 @@ public sealed class AutoFixTests(AzuriteFixture azurite) : IDisposable
 
     public void Dispose() => _inputs.Dispose();
 
-    private async Task<WorkerHarness> HarnessAsync(bool autoFix, bool trim = false)
+    /// <param name="settings">Worker settings beside the longer visibility timeout; a key left out keeps its default.</param>
+    private async Task<WorkerHarness> HarnessAsync(params (string Key, string Value)[] settings)
     {
-        var harness = new WorkerHarness(azurite.ConnectionString, new()
-        {
-            ["Preflight:Worker:AutoFix"] = autoFix ? "true" : "false",
-            ["Preflight:Worker:AutoFixTrim"] = trim ? "true" : "false",
-            // A fix re-encodes: more time than a check before a delivery counts as failed.
-            ["Preflight:Worker:VisibilityTimeout"] = "00:00:10",
-        });
+        // A fix re-encodes: more time than a check before a delivery counts as failed.
+        var overrides = new Dictionary<string, string?> { ["Preflight:Worker:VisibilityTimeout"] = "00:00:10" };
+        foreach (var (key, value) in settings) overrides[key] = value;
+        var harness = new WorkerHarness(azurite.ConnectionString, overrides);
         await harness.InitializeAsync();
         return harness;
     }
+
+    private Task<WorkerHarness> HarnessAsync(bool autoFix) => HarnessAsync((AutoFixKey, autoFix ? "true" : "false"));
+
+    private const string AutoFixKey = "Preflight:Worker:AutoFix";
 
     /// <summary>An input made by ffmpeg (our own arguments, so unhardened) in this test's temp folder.</summary>
     private string Generate(string name, string arguments)
@@ -101,10 +103,13 @@ public sealed class AutoFixTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(output, report.GetProperty("fix").GetProperty("output").GetString());
     }
 
-    [Fact]
-    public async Task AutoFixOff_FixableUpload_UnchangedBehaviourNoFixMember()
+    [Theory]
+    [InlineData("false")]
+    [InlineData(null)]
+    public async Task AutoFixOff_FixableUpload_UnchangedBehaviourNoFixMember(string? autoFix)
     {
-        await using var harness = await HarnessAsync(autoFix: false);
+        // null: the key is absent, so this is the default (off), not an explicit false.
+        await using var harness = autoFix is null ? await HarnessAsync() : await HarnessAsync((AutoFixKey, autoFix));
         var url = await harness.UploadAsync("unsupported/video.mov", "clip.mov");
         await harness.StartWorkerAsync();
 
@@ -135,35 +140,82 @@ public sealed class AutoFixTests(AzuriteFixture azurite) : IDisposable
         Assert.Empty(await WorkerHarness.ListAsync(harness.Rejected));
     }
 
+    /// <summary>
+    /// Trim and salvage lose part of the file, so each needs its own setting: a twelve-minute MP3 (over the 600 s limit)
+    /// and the first half of a 2 s WAV (its header still declares 2 s) are fixed only when it is on.
+    /// </summary>
     [Theory]
-    [InlineData(false, "needs_option")]
-    [InlineData(true, "fixed")]
-    public async Task AutoFix_TwelveMinuteAudio_TrimmedOnlyWithAutoFixTrim(bool trim, string status)
+    [InlineData("Trim", false, "needs_option")]
+    [InlineData("Trim", true, "fixed")]
+    [InlineData("Salvage", false, "needs_option")]
+    [InlineData("Salvage", true, "fixed")]
+    public async Task AutoFix_LossyFix_OnlyWithItsSetting(string option, bool allowed, string status)
     {
-        await using var harness = await HarnessAsync(autoFix: true, trim);
-        var audio = Generate("long.mp3", "-f lavfi -i sine=frequency=440:sample_rate=8000 -t 720 -ac 1 -c:a libmp3lame -b:a 8k");
-        var url = await harness.UploadFileAsync(audio, "voice-over.mp3");
+        // Only this option's key is set: the other keeps its default (off).
+        await using var harness = await HarnessAsync((AutoFixKey, "true"), ($"Preflight:Worker:AutoFix{option}", allowed ? "true" : "false"));
+        string url;
+        if (option == "Trim")
+        {
+            url = await harness.UploadFileAsync(Generate("long.mp3", "-f lavfi -i sine=frequency=440:sample_rate=8000 -t 720 -ac 1 -c:a libmp3lame -b:a 8k"), "voice-over.mp3");
+        }
+        else
+        {
+            var wav = File.ReadAllBytes(Generate("whole.wav", "-f lavfi -i sine=frequency=440:sample_rate=8000 -t 2 -ac 1 -c:a pcm_s16le"));
+            url = await harness.UploadFileAsync(_inputs.Write("cut.wav", wav[..(wav.Length / 2)]), "voice-over.wav");
+        }
         await harness.StartWorkerAsync();
 
         await harness.SendRequestAsync(url);
         var result = Assert.Single(await harness.ResultsAsync(1, seconds: 90));
 
         Assert.Equal("fail", result.GetProperty("verdict").GetString());
-        Assert.Contains(result.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == FindingCodes.MediaDurationTooLong);
+        if (option == "Trim")
+            Assert.Contains(result.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == FindingCodes.MediaDurationTooLong);
         Assert.Equal(status, Status(result));
         var fix = result.GetProperty("fix");
-        if (trim)
+        var op = option.ToLowerInvariant();
+        if (allowed)
         {
-            Assert.Contains(fix.GetProperty("operations").EnumerateArray(), o => o.GetProperty("op").GetString() == "trim");
-            Assert.InRange(fix.GetProperty("after").GetProperty("media").GetProperty("durationSeconds").GetDouble(), 599.0, 600.0);
+            Assert.Contains(fix.GetProperty("operations").EnumerateArray(), o => o.GetProperty("op").GetString() == op);
+            Assert.Equal("pass", fix.GetProperty("after").GetProperty("verdict").GetString());
+            if (option == "Trim")
+                Assert.InRange(fix.GetProperty("after").GetProperty("media").GetProperty("durationSeconds").GetDouble(), 599.0, 600.0);
+            else
+                Assert.InRange(fix.GetProperty("lost").GetProperty("seconds").GetDouble(), 0.5, 1.5);
             Assert.Single(await WorkerHarness.ListAsync(harness.Staged));
         }
         else
         {
-            Assert.Contains("--trim", fix.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Contains("--" + op, fix.GetProperty("reason").GetString(), StringComparison.Ordinal);
             Assert.Equal(JsonValueKind.Null, fix.GetProperty("output").ValueKind);
             Assert.Empty(await WorkerHarness.ListAsync(harness.Staged));
         }
+        Assert.Equal(2, (await WorkerHarness.ListAsync(harness.Rejected)).Count);
+    }
+
+    [Fact]
+    public async Task AutoFix_BlobOverTheSizeLimit_NotFixableOriginalRejected()
+    {
+        // HeyGen's profile but images of at most 1,000 bytes: the 2,236-byte PNG is read once, hashed, not kept whole.
+        var profile = _inputs.Write("small-images.json", """
+            {"name": "small-images", "extends": "heygen",
+             "kinds": {"image": {"maxBytes": {"value": 1000, "source": "test: a 2 KB PNG is over the limit"}}}}
+            """u8.ToArray());
+        await using var harness = await HarnessAsync((AutoFixKey, "true"), ("Preflight:ProfilePaths:0", profile), ("Preflight:Profile", "small-images"));
+        var url = await harness.UploadAsync("valid/image-160x90.png", "poster.png");
+        await harness.StartWorkerAsync();
+
+        await harness.SendRequestAsync(url);
+        var result = Assert.Single(await harness.ResultsAsync(1));
+
+        Assert.Equal("small-images", result.GetProperty("profile").GetString());
+        Assert.Equal("fail", result.GetProperty("verdict").GetString());
+        Assert.Contains(result.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == FindingCodes.FileTooLarge);
+        Assert.Equal("not_fixable", Status(result));
+        var fix = result.GetProperty("fix");
+        Assert.Contains("over the size limit", fix.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, fix.GetProperty("output").ValueKind);
+        Assert.Empty(await WorkerHarness.ListAsync(harness.Staged));
         Assert.Equal(2, (await WorkerHarness.ListAsync(harness.Rejected)).Count);
     }
 
