@@ -91,7 +91,14 @@ public sealed partial class BlobPreflightStage(
 
         if (options.AutoFix)
         {
-            var fixOptions = new FixOptions { Profile = profile, Plan = request.Plan, Trim = options.AutoFixTrim, Salvage = options.AutoFixSalvage };
+            var fixOptions = new FixOptions
+            {
+                Profile = profile,
+                Plan = request.Plan,
+                Trim = options.AutoFixTrim,
+                Salvage = options.AutoFixSalvage,
+                AskWith = LossyOptionNames.Worker,
+            };
             // Fixed or not, the original is rejected below; its report says what the fix did and where the output went.
             report = report with { Fix = await FixAsync(inspection, ingested, report, fixOptions, cancellationToken) };
         }

@@ -84,7 +84,12 @@ public sealed class FixEndpointTests(FixInputs inputs) : IClassFixture<FixInputs
             return;
         }
         Assert.Null(fix["output"]);
-        if (status == "needs_option") Assert.Contains("--" + option, (string?)fix["reason"], StringComparison.Ordinal);
+        // The reason names the option as an HTTP client gives it, not as the CLI's flag.
+        if (status == "needs_option")
+        {
+            Assert.Contains($"Run with {option}=true", (string?)fix["reason"], StringComparison.Ordinal);
+            Assert.DoesNotContain("--", (string?)fix["reason"], StringComparison.Ordinal);
+        }
     }
 
     [Theory]

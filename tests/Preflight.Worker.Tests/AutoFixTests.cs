@@ -186,7 +186,8 @@ public sealed class AutoFixTests(AzuriteFixture azurite) : IDisposable
         }
         else
         {
-            Assert.Contains("--" + op, fix.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            // The reason names the setting that allows it, not the CLI's flag.
+            Assert.Contains($"Run with Preflight:Worker:AutoFix{option}=true", fix.GetProperty("reason").GetString(), StringComparison.Ordinal);
             Assert.Equal(JsonValueKind.Null, fix.GetProperty("output").ValueKind);
             Assert.Empty(await WorkerHarness.ListAsync(harness.Staged));
         }

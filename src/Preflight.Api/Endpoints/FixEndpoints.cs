@@ -130,6 +130,7 @@ internal static class FixEndpoints
                 Plan = CheckParameters.ParsePlan(profile, plan ?? body.Plan),
                 Trim = trim is null ? body.Trim : CheckParameters.ParseFlag("trim", trim),
                 Salvage = salvage is null ? body.Salvage : CheckParameters.ParseFlag("salvage", salvage),
+                AskWith = LossyOptionNames.Http,
             };
         }
         catch (RequestProblemException problem)
@@ -208,6 +209,7 @@ internal static class FixEndpoints
                 Plan = CheckParameters.ParsePlan(profile, plan),
                 Trim = CheckParameters.ParseFlag("trim", trim),
                 Salvage = CheckParameters.ParseFlag("salvage", salvage),
+                AskWith = LossyOptionNames.Http,
             };
         }
         catch (RequestProblemException problem)

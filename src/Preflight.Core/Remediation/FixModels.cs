@@ -11,7 +11,7 @@ public enum FixStatus
     [JsonStringEnumMemberName("fixed")] Fixed,
     /// <summary>The input already passes: nothing to do.</summary>
     [JsonStringEnumMemberName("not_needed")] NotNeeded,
-    /// <summary>Fixable, but only by losing something the user must ask for (--trim, --salvage).</summary>
+    /// <summary>Fixable, but only by losing something the user must ask for (trim, salvage: <see cref="LossyOptionNames"/>).</summary>
     [JsonStringEnumMemberName("needs_option")] NeedsOption,
     /// <summary>Nothing Preflight can do makes this file pass; the reason says why.</summary>
     [JsonStringEnumMemberName("not_fixable")] NotFixable,
@@ -89,6 +89,22 @@ public sealed record FixOptions
 
     /// <summary>Hand back a copy of inputs that already pass (so an output folder is a complete set).</summary>
     public bool CopyPassing { get; init; }
+
+    /// <summary>How the face that asks names <see cref="Trim"/> and <see cref="Salvage"/>, for a needs_option reason.</summary>
+    public LossyOptionNames AskWith { get; init; } = LossyOptionNames.Cli;
+}
+
+/// <summary>
+/// The names a user gives the two options that lose something, in the face they use: a needs_option reason tells
+/// them what to ask for, and "--trim" means nothing to an HTTP client or a worker's configuration.
+/// </summary>
+public sealed record LossyOptionNames(string Trim, string Salvage)
+{
+    public static LossyOptionNames Cli { get; } = new("--trim", "--salvage");
+
+    public static LossyOptionNames Http { get; } = new("trim=true", "salvage=true");
+
+    public static LossyOptionNames Worker { get; } = new("Preflight:Worker:AutoFixTrim=true", "Preflight:Worker:AutoFixSalvage=true");
 }
 
 /// <summary>Counts of fix statuses in a fix report.</summary>
