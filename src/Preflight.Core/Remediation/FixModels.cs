@@ -68,6 +68,13 @@ public sealed record FixInfo
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? Reason { get; init; }
+
+    /// <summary>
+    /// For needs_option: the option that would fix the file, named as its operation (<see cref="FixOps.Trim"/> or
+    /// <see cref="FixOps.Salvage"/>), so a page or a script can offer it without reading <see cref="Reason"/>; else null.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? Needs { get; init; }
 }
 
 /// <summary>How much a fix may do.</summary>

@@ -6,8 +6,8 @@ internal abstract record FixPlan
     public IReadOnlyList<FixOperation> Operations { get; init; } = [];
 }
 
-/// <summary>Nothing is run: the file needs an option the user did not give, or cannot be fixed.</summary>
-internal sealed record NoFix(FixStatus Status, string Reason) : FixPlan;
+/// <summary>Nothing is run: the file needs an option the user did not give (<paramref name="Needs"/>), or cannot be fixed.</summary>
+internal sealed record NoFix(FixStatus Status, string Reason, string? Needs = null) : FixPlan;
 
 /// <summary>The bytes are right, only the name is not: written unchanged under the right extension.</summary>
 internal sealed record CopyFix(string OutputFormat, string Extension) : FixPlan;

@@ -49,7 +49,7 @@ internal static class FixPlanner
             if (family == AssetKind.Image)
                 return NotFixable($"The image is damaged ({corrupt.Message}); {options.AskWith.Salvage} keeps the decodable part of audio and video only.");
             if (!options.Salvage)
-                return new NoFix(FixStatus.NeedsOption, $"The file is damaged ({corrupt.Message}). Run with {options.AskWith.Salvage} to keep the part that still decodes; what is lost is reported.");
+                return new NoFix(FixStatus.NeedsOption, $"The file is damaged ({corrupt.Message}). Run with {options.AskWith.Salvage} to keep the part that still decodes; what is lost is reported.", FixOps.Salvage);
         }
 
         return family switch
@@ -125,7 +125,7 @@ internal static class FixPlanner
                 ? $"the {plan.Title} plan allows {FileRules.Seconds(max)}"
                 : $"video may last at most {FileRules.Seconds(max)}";
             if (!options.Trim)
-                return new NoFix(FixStatus.NeedsOption, $"The video lasts {FileRules.Seconds(seconds)}; {why}. Run with {options.AskWith.Trim} to cut it to {FileRules.Seconds(max)} (the rest is dropped).");
+                return new NoFix(FixStatus.NeedsOption, $"The video lasts {FileRules.Seconds(seconds)}; {why}. Run with {options.AskWith.Trim} to cut it to {FileRules.Seconds(max)} (the rest is dropped).", FixOps.Trim);
             trimTo = max;
             ops.Add(new FixOperation(FixOps.Trim, $"{FileRules.Seconds(seconds)} → {FileRules.Seconds(max)} ({why}); re-encoded so the cut is exact"));
         }
@@ -237,7 +237,7 @@ internal static class FixPlanner
         if (limits.MaxDurationSeconds is { } maxDur && m.DurationSeconds is { } seconds && seconds > maxDur.Value)
         {
             if (!options.Trim)
-                return new NoFix(FixStatus.NeedsOption, $"The audio lasts {FileRules.Seconds(seconds)}; audio may last at most {FileRules.Seconds(maxDur.Value)} ({maxDur.Source}). Run with {options.AskWith.Trim} to cut it to {FileRules.Seconds(maxDur.Value)} (the rest is dropped).");
+                return new NoFix(FixStatus.NeedsOption, $"The audio lasts {FileRules.Seconds(seconds)}; audio may last at most {FileRules.Seconds(maxDur.Value)} ({maxDur.Source}). Run with {options.AskWith.Trim} to cut it to {FileRules.Seconds(maxDur.Value)} (the rest is dropped).", FixOps.Trim);
             trimTo = maxDur.Value;
             ops.Add(new FixOperation(FixOps.Trim, $"{FileRules.Seconds(seconds)} → {FileRules.Seconds(maxDur.Value)}; re-encoded so the cut is exact"));
         }

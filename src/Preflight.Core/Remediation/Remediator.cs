@@ -141,7 +141,7 @@ public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
         var input = await GatherAsync(request, report, options, cancellationToken);
         var plan = FixPlanner.Plan(input, options);
         if (plan is NoFix none)
-            return Done(report, new FixInfo { Status = none.Status, Reason = none.Reason });
+            return Done(report, new FixInfo { Status = none.Status, Reason = none.Reason, Needs = none.Needs });
 
         var folder = Directory.CreateTempSubdirectory("preflight-fix-").FullName;
         try

@@ -68,6 +68,7 @@ public sealed class AudioFixTests(FixHarness h) : IClassFixture<FixHarness>
         var (without, _) = await h.FixAndKeepAsync(input);
         Assert.Equal(FixStatus.NeedsOption, without.Status);
         Assert.Contains("--trim", without.Reason);
+        Assert.Equal(FixOps.Trim, without.Needs);
 
         var (fix, output) = await h.FixAndKeepAsync(input, new FixOptions { Trim = true });
         Assert.True(fix.Status == FixStatus.Fixed, fix.Reason);
@@ -94,6 +95,7 @@ public sealed class AudioFixTests(FixHarness h) : IClassFixture<FixHarness>
 
         var (without, _) = await h.FixAndKeepAsync(input);
         Assert.Equal(FixStatus.NeedsOption, without.Status);
+        Assert.Equal(FixOps.Salvage, without.Needs);
 
         var (fix, _) = await h.FixAndKeepAsync(input, new FixOptions { Salvage = true });
         Assert.True(fix.Status == FixStatus.Fixed, fix.Reason);

@@ -83,7 +83,7 @@ public sealed class FixStatusTests(FixHarness h) : IClassFixture<FixHarness>
         var json = JsonSerializer.SerializeToElement(outcome.WithOutput(null), PreflightJson.Options);
         var fix = json.GetProperty("fix");
         Assert.Equal("not_fixable", fix.GetProperty("status").GetString());
-        foreach (var member in new[] { "output", "operations", "lost", "after", "reason" })
+        foreach (var member in new[] { "output", "operations", "lost", "after", "reason", "needs" })
             Assert.True(fix.TryGetProperty(member, out _), $"fix.{member} missing");
         Assert.Equal(JsonValueKind.Null, fix.GetProperty("output").ValueKind);
 

@@ -124,6 +124,7 @@ public sealed class VideoFixTests(FixHarness h) : IClassFixture<FixHarness>
         var (without, none) = await h.FixAndKeepAsync(input, options);
         Assert.Equal(FixStatus.NeedsOption, without.Status);
         Assert.Contains("--trim", without.Reason);
+        Assert.Equal(FixOps.Trim, without.Needs);
         Assert.Null(none);
 
         var (fix, _) = await h.FixAndKeepAsync(input, options with { Trim = true });
@@ -142,6 +143,7 @@ public sealed class VideoFixTests(FixHarness h) : IClassFixture<FixHarness>
         var (without, _) = await h.FixAndKeepAsync(input);
         Assert.Equal(FixStatus.NeedsOption, without.Status);
         Assert.Contains("--salvage", without.Reason);
+        Assert.Equal(FixOps.Salvage, without.Needs);
 
         var (fix, _) = await h.FixAndKeepAsync(input, new FixOptions { Salvage = true });
         Assert.Equal(FixStatus.Fixed, fix.Status);

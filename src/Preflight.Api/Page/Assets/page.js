@@ -161,11 +161,26 @@
     result.node.querySelector(".card-body").appendChild(area);
   }
 
-  function runFix(result, button, status) {
+  // The fix runs under the same profile and plan as the check it follows; `allow` adds "trim=true" or "salvage=true".
+  function fixQuery(allow) {
+    var params = [];
+    var plan = $("plan").value;
+    if (plan) params.push("plan=" + encodeURIComponent(plan));
+    var profile = $("profile");
+    if (!$("profile-option").hidden && profile.value) params.push("profile=" + encodeURIComponent(profile.value));
+    if (allow) params.push(allow + "=true");
+    return params.length ? "?" + params.join("&") : "";
+  }
+
+  var allowLabels = {
+    trim: "Fix, cutting it to the limit",
+    salvage: "Fix, keeping the part that decodes"
+  };
+
+  function runFix(result, button, status, allow) {
     button.disabled = true;
     status.textContent = "Fixing…";
-    var plan = $("plan").value;
-    var query = plan ? "?plan=" + encodeURIComponent(plan) : "";
+    var query = fixQuery(allow);
     var request;
     if (result.file) {
       var form = new FormData();
@@ -176,7 +191,7 @@
     }
     request.then(function (res) {
       button.disabled = false;
-      if (needsKey(res, function () { runFix(result, button, status); })) { status.textContent = ""; return; }
+      if (needsKey(res, function () { runFix(result, button, status, allow); })) { status.textContent = ""; return; }
       if (res.status !== 200 || !res.json || !res.json.files || !res.json.files[0]) {
         status.textContent = problemText(res);
         return;
@@ -196,6 +211,18 @@
         status.appendChild(C.badge(fix.after.verdict));
       }
       if (fix.reason) status.appendChild(document.createTextNode(" " + fix.reason));
+      // needs_option: the option that would fix it is one click away (what is lost is said in the reason).
+      if (fix.status === "needs_option" && allowLabels[fix.needs] && !allow) {
+        var again = C.el("button", "button", allowLabels[fix.needs]);
+        again.type = "button";
+        again.setAttribute("aria-label", allowLabels[fix.needs] + ": " + C.displayName(result.entry));
+        again.addEventListener("click", function () {
+          again.remove();
+          runFix(result, button, status, fix.needs);
+        });
+        status.appendChild(document.createTextNode(" "));
+        status.appendChild(again);
+      }
     });
   }
 
@@ -389,24 +416,29 @@
     });
   }
 
-  // GET /v1/profiles: today {active, profiles: [one]}; a bare profile or a list are understood too.
+  // GET /v1/profiles: {active, profiles: [the active one], available: [{name, title, …} for every loaded profile]};
+  // a bare profile or a list are understood too.
   function loadProfiles() {
     send("GET", "/v1/profiles").then(function (res) {
       if (needsKey(res, loadProfiles)) return;
       if (res.status !== 200 || !res.json) return;
       var data = res.json;
-      var list = Array.isArray(data) ? data : Array.isArray(data.profiles) ? data.profiles : [data];
-      var names = list.map(function (p) { return typeof p === "string" ? p : p && p.name; }).filter(function (n) { return n; });
-      var active = typeof data.active === "string" ? data.active : names[0];
+      var list = Array.isArray(data) ? data
+        : Array.isArray(data.available) && data.available.length ? data.available
+        : Array.isArray(data.profiles) ? data.profiles : [data];
+      var profiles = list.map(function (p) { return typeof p === "string" ? { name: p } : p; })
+        .filter(function (p) { return p && typeof p.name === "string" && p.name; });
+      var active = typeof data.active === "string" ? data.active : profiles.length ? profiles[0].name : "";
       var select = $("profile");
       select.textContent = "";
-      names.forEach(function (n) {
-        var option = C.el("option", null, n);
-        option.value = n;
-        if (n === active) option.selected = true;
+      profiles.forEach(function (p) {
+        var option = C.el("option", null, p.name);
+        option.value = p.name;
+        if (p.title) option.title = p.title;
+        if (p.name === active) option.selected = true;
         select.appendChild(option);
       });
-      $("profile-option").hidden = names.length < 2;
+      $("profile-option").hidden = profiles.length < 2;
     });
   }
 
