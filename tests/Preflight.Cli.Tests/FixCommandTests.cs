@@ -20,11 +20,13 @@ public sealed class FixCommandTests
         Assert.True(process.ExitCode == 0, error);
     }
 
+    private const string H264AacMov = "-f lavfi -i testsrc=size=160x120:rate=25 -f lavfi -i sine -t 0.5 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -shortest -f mov";
+
     /// <summary>media/sub/clip.mov (H.264/AAC: fixable by a remux) and media/ok.wav (passes).</summary>
     private static TempDir Media()
     {
         var dir = new TempDir();
-        Ffmpeg(dir.File("media/sub/clip.mov"), "-f lavfi -i testsrc=size=160x120:rate=25 -f lavfi -i sine -t 0.5 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -shortest -f mov");
+        Ffmpeg(dir.File("media/sub/clip.mov"), H264AacMov);
         dir.Write("media/ok.wav", TestMedia.Wav());
         return dir;
     }
@@ -188,13 +190,64 @@ public sealed class FixCommandTests
         Assert.Equal(["in"], new DirectoryInfo(dir.Path).GetFileSystemInfos().Select(i => i.Name).ToArray());
     }
 
+    /// <summary>
+    /// in/a.mkv (MPEG-4 Part 2 + MP2: a transcode, slow) and in/a.mov (H.264/AAC: a remux, fast) both map to a.mp4.
+    /// a.mkv comes first in the input list and finishes last.
+    /// </summary>
+    private static TempDir SameOutputName()
+    {
+        var dir = new TempDir();
+        Ffmpeg(dir.File("in/a.mkv"), "-f lavfi -i testsrc2=size=320x240:rate=25 -f lavfi -i sine -t 1 -c:v mpeg4 -q:v 2 -c:a mp2 -shortest -f matroska");
+        Ffmpeg(dir.File("in/a.mov"), H264AacMov);
+        return dir;
+    }
+
+    /// <summary><c>preflight fix ARGS --format json</c>: the exit code and the report's file entries.</summary>
+    private static async Task<(int ExitCode, JsonElement[] Files)> FixJsonAsync(string workingDirectory, params string[] args)
+    {
+        var result = await CliRunner.RunInAsync(workingDirectory, ["fix", .. args, "--format", "json"]);
+        using var json = JsonDocument.Parse(result.Out);
+        return (result.ExitCode, json.RootElement.GetProperty("files").EnumerateArray().Select(f => f.Clone()).ToArray());
+    }
+
+    private static JsonElement FixOf(JsonElement[] files, string path) =>
+        files.Single(f => f.GetProperty("path").GetString() == path).GetProperty("fix");
+
+    [Fact]
+    public async Task Fix_TwoInputsOneOutputNameJobs2_FirstInputKeepsThePlainNameThoughItFinishesLast()
+    {
+        using var dir = SameOutputName();
+
+        var (_, files) = await FixJsonAsync(dir.Path, "in", "--out", "fixed", "--jobs", "2");
+
+        Assert.Equal("a.mp4", FixOf(files, "a.mkv").GetProperty("output").GetString());
+        Assert.Equal("a.mov.mp4", FixOf(files, "a.mov").GetProperty("output").GetString());
+        Assert.Equal(["a.mov.mp4", "a.mp4"], Files(dir.File("fixed")));
+    }
+
+    [Fact]
+    public async Task Fix_SameInputsAgainWithJobs1Or2_SameReportEntries()
+    {
+        using var dir = SameOutputName();
+
+        var (_, jobs1) = await FixJsonAsync(dir.Path, "in", "--out", "one", "--jobs", "1");
+        var (_, jobs2) = await FixJsonAsync(dir.Path, "in", "--out", "two", "--jobs", "2");
+        var (_, again) = await FixJsonAsync(dir.Path, "in", "--out", "three", "--jobs", "2");
+
+        // Outputs included: the same names, operations and after-checks (down to the output's hash).
+        string Text(JsonElement[] files) => string.Join('\n', files.Select(f => f.GetRawText()));
+        Assert.Equal(Text(jobs1), Text(jobs2));
+        Assert.Equal(Text(jobs1), Text(again));
+        Assert.Equal(Files(dir.File("one")), Files(dir.File("two")));
+    }
+
     [Fact]
     public void OutputRelativePath_NeverLeavesTheOutFolder()
     {
-        Assert.Equal("sub/a.mp4", Commands.FixCommand.OutputRelativePath("sub/a.mov", ".mp4"));
-        Assert.Equal("a.mp4", Commands.FixCommand.OutputRelativePath("../../etc/a.mov", ".mp4"));
-        Assert.Equal("a.mp4", Commands.FixCommand.OutputRelativePath("/abs/a.mov", ".mp4"));
-        Assert.Equal("x/a.png", Commands.FixCommand.OutputRelativePath("./x/a.jpg", ".png"));
+        Assert.Equal("sub/a.mp4", Commands.FixOutputNames.OutputRelativePath("sub/a.mov", ".mp4"));
+        Assert.Equal("a.mp4", Commands.FixOutputNames.OutputRelativePath("../../etc/a.mov", ".mp4"));
+        Assert.Equal("a.mp4", Commands.FixOutputNames.OutputRelativePath("/abs/a.mov", ".mp4"));
+        Assert.Equal("x/a.png", Commands.FixOutputNames.OutputRelativePath("./x/a.jpg", ".png"));
     }
 }
 

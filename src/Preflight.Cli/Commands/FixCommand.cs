@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Preflight.Cli.Check;
@@ -144,7 +143,7 @@ public sealed class FixCommand : ICliCommand
         }
         foreach (var input in inputs)
         {
-            var destination = Path.GetFullPath(Path.Join(realOut, OutputRelativePath(input.DisplayPath, Path.GetExtension(input.DisplayPath))));
+            var destination = Path.GetFullPath(Path.Join(realOut, FixOutputNames.OutputRelativePath(input.DisplayPath, Path.GetExtension(input.DisplayPath))));
             if (destination == SafeRealPath(input.FullPath))
                 throw new CliUsageException($"--out '{outDir}' would put outputs over the inputs ('{input.DisplayPath}'): choose another folder", HelpCommand);
         }
@@ -159,14 +158,22 @@ public sealed class FixCommand : ICliCommand
     private static async Task<FileReport[]> FixAllAsync(Remediator remediator, IReadOnlyList<InputFile> inputs, Settings settings, CliContext context, CancellationToken cancellationToken)
     {
         var reports = new FileReport[inputs.Count];
-        var claimed = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var names = new FixOutputNames(inputs.Select(i => i.DisplayPath).ToArray());
         var progress = new ProgressLine(context.Error, context.Interactive, inputs.Count);
         try
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(Enumerable.Range(0, inputs.Count), parallel, async (index, ct) =>
             {
-                reports[index] = await FixOneAsync(remediator, inputs[index], settings, claimed, ct);
+                try
+                {
+                    reports[index] = await FixOneAsync(remediator, inputs[index], index, settings, names, ct);
+                }
+                finally
+                {
+                    // No output, unfixable or failed: later inputs that could have wanted the same name stop waiting.
+                    names.Settle(index);
+                }
                 progress.Completed(inputs[index].DisplayPath);
             });
         }
@@ -177,8 +184,8 @@ public sealed class FixCommand : ICliCommand
         return reports;
     }
 
-    private static async Task<FileReport> FixOneAsync(Remediator remediator, InputFile input, Settings settings,
-        ConcurrentDictionary<string, int> claimed, CancellationToken cancellationToken)
+    private static async Task<FileReport> FixOneAsync(Remediator remediator, InputFile input, int index, Settings settings,
+        FixOutputNames names, CancellationToken cancellationToken)
     {
         if (SpecialFiles.IsPipe(input.FullPath))
             return Unfixed(input, settings, FindingCodes.FileUnreadable, "This is a named pipe (FIFO), not a file: it was not read.");
@@ -187,7 +194,7 @@ public sealed class FixCommand : ICliCommand
             using var outcome = await remediator.FixAsync(new InspectionRequest(input.FullPath, input.DisplayPath), settings.Options, cancellationToken);
             if (outcome.OutputPath is null)
                 return outcome.Report;
-            var relative = Claim(claimed, OutputRelativePath(input.DisplayPath, outcome.OutputExtension!), input.DisplayPath);
+            var relative = await names.ClaimAsync(index, outcome.OutputExtension!, cancellationToken);
             await WriteAtomicallyAsync(outcome.OutputPath, Path.Join(settings.Out, relative), outcome.OwnsOutput, cancellationToken);
             return outcome.WithOutput(relative);
         }
@@ -195,33 +202,6 @@ public sealed class FixCommand : ICliCommand
         {
             return Unfixed(input, settings, FindingCodes.ProbeFailed,
                 $"Preflight could not fix this file ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}).");
-        }
-    }
-
-    /// <summary>
-    /// The input's relative path with the output's extension. A file given by an absolute path or one that climbs out
-    /// with '..' lands directly in --out under its own name, so no output can escape the folder.
-    /// </summary>
-    internal static string OutputRelativePath(string displayPath, string extension)
-    {
-        var path = displayPath.Replace('\\', '/');
-        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToList();
-        var relative = Path.IsPathRooted(path) || parts.Contains("..") || parts.Count == 0
-            ? Path.GetFileName(path)
-            : string.Join('/', parts);
-        return Path.ChangeExtension(relative, extension);
-    }
-
-    /// <summary>Two inputs that map to one output ("a.mov" and "a.mkv" → "a.mp4"): the later keeps its old extension in the name.</summary>
-    private static string Claim(ConcurrentDictionary<string, int> claimed, string relative, string displayPath)
-    {
-        if (claimed.TryAdd(relative, 0)) return relative;
-        var original = Path.GetExtension(displayPath).TrimStart('.');
-        for (var n = 1; ; n++)
-        {
-            var suffix = n == 1 ? original : $"{original}-{n}";
-            var candidate = Path.ChangeExtension(relative, null) + "." + suffix + Path.GetExtension(relative);
-            if (claimed.TryAdd(candidate, 0)) return candidate;
         }
     }
 
