@@ -165,17 +165,14 @@ public sealed class FixCommandTests
         Assert.Equal(2, result.ExitCode);
     }
 
-    [Fact]
-    public async Task Fix_Cancelled_Exits130AndWritesNothing()
+    /// <summary>Runs the command with an engine that cancels the run (as Ctrl+C would) while it inspects the first file.</summary>
+    private static async Task<CliResult> CancelledWhileInspectingAsync(string workingDirectory, params string[] args)
     {
-        using var dir = new TempDir();
-        dir.Write("in/a.png", [1]);
         using var cancellation = new CancellationTokenSource();
-
-        var result = await CliRunner.RunAsync(
+        return await CliRunner.RunAsync(
             c => c with
             {
-                WorkingDirectory = dir.Path,
+                WorkingDirectory = workingDirectory,
                 InspectOverride = async (_, _, ct) =>
                 {
                     await cancellation.CancelAsync();
@@ -183,8 +180,17 @@ public sealed class FixCommandTests
                     throw new InvalidOperationException("unreachable");
                 },
             },
-            ["fix", "in"],
+            args,
             cancellation.Token);
+    }
+
+    [Fact]
+    public async Task Fix_Cancelled_Exits130AndWritesNothing()
+    {
+        using var dir = new TempDir();
+        dir.Write("in/a.png", [1]);
+
+        var result = await CancelledWhileInspectingAsync(dir.Path, "fix", "in");
 
         Assert.Equal(130, result.ExitCode);
         Assert.Equal(["in"], new DirectoryInfo(dir.Path).GetFileSystemInfos().Select(i => i.Name).ToArray());
@@ -213,6 +219,27 @@ public sealed class FixCommandTests
     private static JsonElement FixOf(JsonElement[] files, string path) =>
         files.Single(f => f.GetProperty("path").GetString() == path).GetProperty("fix");
 
+    private static void AssertNeedsOption((int ExitCode, JsonElement[] Files) run, string path, string option)
+    {
+        Assert.Equal(1, run.ExitCode);
+        var fix = FixOf(run.Files, path);
+        Assert.Equal("needs_option", fix.GetProperty("status").GetString());
+        Assert.Contains(option, fix.GetProperty("reason").GetString());
+        Assert.Equal(JsonValueKind.Null, fix.GetProperty("output").ValueKind);
+    }
+
+    private static JsonElement AssertFixed((int ExitCode, JsonElement[] Files) run, string path, string op)
+    {
+        Assert.Equal(0, run.ExitCode);
+        var fix = FixOf(run.Files, path);
+        Assert.Equal("fixed", fix.GetProperty("status").GetString());
+        Assert.Contains(op, Ops(fix));
+        return fix;
+    }
+
+    private static string[] Ops(JsonElement fix) =>
+        fix.GetProperty("operations").EnumerateArray().Select(o => o.GetProperty("op").GetString()!).ToArray();
+
     [Fact]
     public async Task Fix_TwoInputsOneOutputNameJobs2_FirstInputKeepsThePlainNameThoughItFinishesLast()
     {
@@ -239,6 +266,122 @@ public sealed class FixCommandTests
         Assert.Equal(Text(jobs1), Text(jobs2));
         Assert.Equal(Text(jobs1), Text(again));
         Assert.Equal(Files(dir.File("one")), Files(dir.File("two")));
+    }
+
+    [Fact]
+    public async Task Fix_AudioOverTheDurationLimit_NeedsTrimWithoutAndIsCutWithIt()
+    {
+        using var dir = new TempDir();
+        dir.Write("in/long.wav", TestMedia.Wav(601));
+
+        var without = await FixJsonAsync(dir.Path, "in");
+        var with = await FixJsonAsync(dir.Path, "in", "--trim");
+
+        AssertNeedsOption(without, "long.wav", "--trim");
+        var trimmed = AssertFixed(with, "long.wav", "trim");
+        Assert.Equal(600.0, trimmed.GetProperty("after").GetProperty("media").GetProperty("durationSeconds").GetDouble(), 0.01);
+        Assert.Equal(["long.wav"], Files(dir.File(FixCommandDefaults.Out)));
+    }
+
+    /// <summary>A valid 2 s H.264 MP4 (moov first, a keyframe a second), made beside the inputs.</summary>
+    private static byte[] TwoSecondMp4(TempDir dir)
+    {
+        Ffmpeg(dir.File("whole.mp4"), "-f lavfi -i testsrc=size=160x120:rate=25 -t 2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -g 25 -movflags +faststart");
+        return File.ReadAllBytes(dir.File("whole.mp4"));
+    }
+
+    [Fact]
+    public async Task Fix_TruncatedMp4_NeedsSalvageWithoutAndReportsWhatWasLostWithIt()
+    {
+        using var dir = new TempDir();
+        var whole = TwoSecondMp4(dir);
+        dir.Write("in/cut.mp4", whole[..(whole.Length / 2)]);
+
+        var without = await FixJsonAsync(dir.Path, "in");
+        var with = await FixJsonAsync(dir.Path, "in", "--salvage");
+
+        AssertNeedsOption(without, "cut.mp4", "--salvage");
+        var salvaged = AssertFixed(with, "cut.mp4", "salvage");
+        Assert.Equal("salvage", Ops(salvaged)[0]);
+        Assert.InRange(salvaged.GetProperty("lost").GetProperty("seconds").GetDouble(), 0.5, 1.9);
+        Assert.Equal("cut.mp4", salvaged.GetProperty("output").GetString());
+    }
+
+    [Fact]
+    public async Task Fix_PlanWithLowerResolution_ScalesWhatPassesWithoutIt()
+    {
+        using var dir = new TempDir();
+        Ffmpeg(dir.File("in/hd.mp4"), "-f lavfi -i testsrc=size=1920x1080:rate=25 -t 0.2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -movflags +faststart");
+
+        var without = await FixJsonAsync(dir.Path, "in");
+        var free = await FixJsonAsync(dir.Path, "in", "--plan", "free");
+
+        Assert.Equal("not_needed", FixOf(without.Files, "hd.mp4").GetProperty("status").GetString());
+        var scaled = AssertFixed(free, "hd.mp4", "scale");
+        var media = scaled.GetProperty("after").GetProperty("media");
+        Assert.Equal((1280, 720), (media.GetProperty("width").GetInt32(), media.GetProperty("height").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Fix_Output_WritesTheReportThereAndNothingOnStdout()
+    {
+        using var dir = Media();
+        dir.Write("report.json", "old"u8.ToArray());
+
+        var result = await CliRunner.RunInAsync(dir.Path, "fix", "media", "--out", "fixed", "--format", "json", "--output", "report.json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Equal("", result.Error);
+        using var json = JsonDocument.Parse(File.ReadAllText(dir.File("report.json")));
+        Assert.Equal(1, json.RootElement.GetProperty("fixes").GetProperty("fixed").GetInt32());
+        Assert.Equal(["fixed", "media", "report.json"], new DirectoryInfo(dir.Path).GetFileSystemInfos().Select(i => i.Name).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public async Task Fix_OutputCancelled_OldReportKeptAndNoTempFileLeft()
+    {
+        using var dir = new TempDir();
+        dir.Write("in/a.png", [1]);
+        dir.Write("report.json", "old"u8.ToArray());
+
+        var result = await CancelledWhileInspectingAsync(dir.Path, "fix", "in", "--output", "report.json");
+
+        Assert.Equal(130, result.ExitCode);
+        Assert.Equal("old", File.ReadAllText(dir.File("report.json")));
+        Assert.Equal(["in", "report.json"], new DirectoryInfo(dir.Path).GetFileSystemInfos().Select(i => i.Name).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public async Task Fix_Deep_DamageOnlyDecodingFindsIsNotNeededQuickAndNeedsSalvageDeep()
+    {
+        using var dir = new TempDir();
+        var damaged = TwoSecondMp4(dir);
+        // Coded picture data flipped in three places; every box stays intact, so only decoding sees it.
+        foreach (var at in new[] { 0.6, 0.7, 0.8 })
+            for (var i = (int)(damaged.Length * at); i < (int)(damaged.Length * at) + 200; i++) damaged[i] ^= 0xFF;
+        dir.Write("in/damaged.mp4", damaged);
+
+        var quick = await FixJsonAsync(dir.Path, "in");
+        var deep = await FixJsonAsync(dir.Path, "in", "--deep");
+
+        Assert.Equal(0, quick.ExitCode);
+        Assert.Equal("not_needed", FixOf(quick.Files, "damaged.mp4").GetProperty("status").GetString());
+        AssertNeedsOption(deep, "damaged.mp4", "--salvage");
+        Assert.Contains("decoding failed", FixOf(deep.Files, "damaged.mp4").GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Fix_Terminal_ShowsProgressOnStderrAndClearsIt()
+    {
+        using var dir = Media();
+
+        var result = await CliRunner.RunAsync(c => c with { WorkingDirectory = dir.Path, Interactive = true }, ["fix", "media"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("[2/2] ", result.Error);
+        Assert.EndsWith("\r\u001b[2K", result.Error);
+        Assert.DoesNotContain('\u001b', result.Out);
     }
 
     [Fact]
