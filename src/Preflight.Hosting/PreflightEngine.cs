@@ -58,6 +58,11 @@ public static class PreflightEngine
         services.AddClosedOptions<MediaToolsOptions>().BindConfiguration(MediaToolsSection)
             .Validate(o => o.ProbeTimeout > TimeSpan.Zero && o.DecodeTimeout > TimeSpan.Zero,
                 "Preflight:MediaTools: ProbeTimeout and DecodeTimeout must be positive.")
+            // Checked here, not at the first fix: a timer past ~49 days throws, and a per-second rate above the cap means nothing.
+            .Validate(o => o.ConvertTimeoutBase > TimeSpan.Zero && o.ConvertTimeoutPerMediaSecond > TimeSpan.Zero
+                           && o.ConvertTimeoutBase <= o.ConvertTimeoutMax && o.ConvertTimeoutPerMediaSecond <= o.ConvertTimeoutMax
+                           && o.ConvertTimeoutMax <= TimeSpan.FromDays(1),
+                "Preflight:MediaTools: ConvertTimeoutBase and ConvertTimeoutPerMediaSecond must be positive and at most ConvertTimeoutMax, which must be at most 1 day.")
             .ValidateOnStart();
         services.AddClosedOptions<FetchOptions>().BindConfiguration(FetchOptions.SectionName)
             .Validate(IsValidFetchOptions, "Preflight:Fetch has an invalid value (timeouts must be positive, MaxConcurrency and MaxConcurrentPerHost at least 1).")

@@ -169,6 +169,7 @@ public sealed class FileEndpointTests : IDisposable
     [InlineData("Preflight:Upload:MaxFiles", "0")]
     [InlineData("Preflight:Previews:Ttl", "00:00:00")]
     [InlineData("Preflight:Fetch:MaxConcurrency", "0")]
+    [InlineData("Preflight:MediaTools:ConvertTimeoutMax", "00:00:30")]
     public async Task Startup_InvalidOption_FailsAtStartNotAtFirstRequest(string key, string value)
     {
         // Composed and started as `preflight serve` does it. (WebApplicationFactory's deferred host sometimes raced its

@@ -90,6 +90,40 @@ public sealed class OptionsBindingTests
         Assert.Equal(message, Assert.Single(error.Failures));
     }
 
+    [Fact]
+    public void Engine_ConvertTimeoutKeys_AreBoundAndAccepted()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Preflight:MediaTools:ConvertTimeoutBase"] = "00:00:05",
+            ["Preflight:MediaTools:ConvertTimeoutPerMediaSecond"] = "00:00:02",
+            ["Preflight:MediaTools:ConvertTimeoutMax"] = "00:10:00",
+        }).Build();
+        using var services = new ServiceCollection().AddPreflightEngine(configuration).BuildServiceProvider();
+
+        PreflightEngine.ValidateConfiguration(services);
+        Assert.Equal(TimeSpan.FromSeconds(25), services.GetRequiredService<IOptions<MediaToolsOptions>>().Value.ConvertTimeoutFor(10));
+    }
+
+    [Theory]
+    [InlineData("ConvertTimeoutBase", "00:00:00")]
+    [InlineData("ConvertTimeoutPerMediaSecond", "00:00:00")]
+    [InlineData("ConvertTimeoutPerMediaSecond", "-00:00:01")]
+    [InlineData("ConvertTimeoutBase", "03:00:00")] // above the 2 h ConvertTimeoutMax
+    [InlineData("ConvertTimeoutPerMediaSecond", "02:00:01")]
+    [InlineData("ConvertTimeoutMax", "00:00:30")] // below the 60 s ConvertTimeoutBase
+    [InlineData("ConvertTimeoutMax", "1.00:00:01")] // a fix's timer is refused past ~49 days; a day is the bound
+    public void Engine_InvalidConvertTimeout_FailsAtStartNamingTheKeys(string key, string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Preflight:MediaTools:" + key] = value }).Build();
+        using var services = new ServiceCollection().AddPreflightEngine(configuration).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => PreflightEngine.ValidateConfiguration(services));
+        Assert.Equal(
+            "Preflight:MediaTools: ConvertTimeoutBase and ConvertTimeoutPerMediaSecond must be positive and at most ConvertTimeoutMax, which must be at most 1 day.",
+            Assert.Single(error.Failures));
+    }
+
     /// <summary>
     /// The engine registers the options services closed for each of its options types (a Native AOT start would build
     /// the open generic ones at run time). They must be what the options library itself gives: bound values through
