@@ -43,17 +43,21 @@ public sealed class FixHarness : IDisposable
 
     public string Copy(string source, string name) => Write(name, File.ReadAllBytes(source));
 
-    public async Task<FixOutcome> FixAsync(string path, FixOptions? options = null) =>
-        await Remediator.FixAsync(new InspectionRequest(path, Path.GetFileName(path)), options ?? new FixOptions(), CancellationToken.None);
+    /// <summary>Fixes with <paramref name="remediator"/> (this harness's own by default).</summary>
+    public async Task<FixOutcome> FixAsync(string path, FixOptions? options = null, Remediator? remediator = null) =>
+        await (remediator ?? Remediator).FixAsync(new InspectionRequest(path, Path.GetFileName(path)), options ?? new FixOptions(), CancellationToken.None);
+
+    /// <summary>An engine over <paramref name="tools"/> (shims, other options), inspecting and fixing as this harness's does.</summary>
+    public static Remediator Over(MediaTools tools) => new(new Inspector(tools).InspectAsync, tools);
 
     /// <summary>Fixes, asserts the input is untouched and the temp output is gone after disposal, returns the report's fix.</summary>
-    public async Task<(FixInfo Fix, string? Kept)> FixAndKeepAsync(string path, FixOptions? options = null)
+    public async Task<(FixInfo Fix, string? Kept)> FixAndKeepAsync(string path, FixOptions? options = null, Remediator? remediator = null)
     {
         var before = Sha(path);
         string? kept = null;
         FixInfo fix;
         string? temp;
-        using (var outcome = await FixAsync(path, options))
+        using (var outcome = await FixAsync(path, options, remediator))
         {
             fix = outcome.Report.Fix!;
             temp = outcome.OutputPath;

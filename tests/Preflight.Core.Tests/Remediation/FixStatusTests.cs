@@ -41,20 +41,27 @@ public sealed class FixStatusTests(FixHarness h) : IClassFixture<FixHarness>
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Fix_PlaylistListingALocalFile_NeverReachesFfmpeg()
     {
         // A real segment beside a playlist that names it: plain ffmpeg would read it and write a "fixed" video.
         var segment = h.Generate("hostile/seg.ts", "-f lavfi -i testsrc=size=160x120:rate=25 -t 1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -f mpegts");
         var playlist = h.Write("hostile/clip.mp4", Encoding.ASCII.GetBytes(
             $"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n{segment}\n#EXTINF:1.0,\nseg.ts\n#EXT-X-ENDLIST\n"));
-        var marker = Path.GetFileName(h.Folder);
+        // Every ffprobe/ffmpeg start of this engine is recorded by a shim, which then runs the real tool.
+        var calls = Path.Combine(h.Folder, "hostile", "calls.log");
+        var remediator = FixHarness.Over(ToolShims.Tools(Path.Combine(h.Folder, "hostile", "bin"), calls));
 
-        var (fix, output) = await h.FixAndKeepAsync(playlist, new FixOptions { Salvage = true, Trim = true });
+        var (fix, output) = await h.FixAndKeepAsync(playlist, new FixOptions { Salvage = true, Trim = true }, remediator);
 
         Assert.Equal(FixStatus.NotFixable, fix.Status);
         Assert.Contains("playlist", fix.Reason);
         Assert.Null(output);
-        Assert.Empty(MediaToolsSamples.ProcessesWithCommandLine(marker));
+        Assert.Empty(ToolShims.Recorded(calls));
+        // Control: the same engine does start ffmpeg for the segment itself, so a start for the playlist would have shown.
+        var (segmentFix, _) = await h.FixAndKeepAsync(segment, options: null, remediator);
+        Assert.Equal(FixStatus.Fixed, segmentFix.Status);
+        Assert.Contains(ToolShims.Recorded(calls), c => c.StartsWith("ffmpeg ", StringComparison.Ordinal) && c.Contains("-f mpegts", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -102,10 +102,8 @@ public sealed class MediaToolsHostileTests(MediaToolsSamples samples) : IClassFi
     [InlineData(KnownFormats.Unknown)]
     public async Task ProbeAndDecode_FormatWithoutForcedDemuxer_RefusedWithoutRunningTheTool(string format)
     {
-        var marker = _dir.File("ran");
-        var fake = MediaToolsSamples.FakeTools(_dir, $"touch '{marker}'; exit 1");
+        var tools = MediaToolsSamples.MarkingTools(_dir, out var marker);
         var file = _dir.Write("input.mp4", "#EXTM3U\n"u8.ToArray());
-        var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake });
 
         var probe = await tools.ProbeAsync(file, format, CancellationToken.None);
         var decode = await tools.DecodeAsync(file, format, CancellationToken.None);

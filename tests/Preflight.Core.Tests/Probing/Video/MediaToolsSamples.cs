@@ -125,5 +125,12 @@ public sealed class MediaToolsSamples : IDisposable
         return folder;
     }
 
+    /// <summary>Media tools whose fake ffprobe/ffmpeg only create <paramref name="marker"/>: to show a tool was never started.</summary>
+    public static Core.Probing.Video.MediaTools MarkingTools(TempDir dir, out string marker)
+    {
+        marker = dir.File("ran");
+        return new(new Core.Probing.Video.MediaToolsOptions { BinaryFolder = FakeTools(dir, $"touch '{marker}'; exit 1") });
+    }
+
     public void Dispose() => _dir.Dispose();
 }
