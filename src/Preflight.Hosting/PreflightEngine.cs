@@ -56,9 +56,11 @@ public static class PreflightEngine
 
         services.AddSingleton<IOptionsFactory<MediaToolsOptions>, MediaToolsOptionsFactory>();
         services.AddClosedOptions<MediaToolsOptions>().BindConfiguration(MediaToolsSection)
-            .Validate(o => o.ProbeTimeout > TimeSpan.Zero && o.DecodeTimeout > TimeSpan.Zero,
-                "Preflight:MediaTools: ProbeTimeout and DecodeTimeout must be positive.")
-            // Checked here, not at the first fix: a timer past ~49 days throws, and a per-second rate above the cap means nothing.
+            // Checked here, not at the first probe or fix: a timer past ~49 days throws, and a per-second rate above
+            // the cap means nothing.
+            .Validate(o => o.ProbeTimeout > TimeSpan.Zero && o.DecodeTimeout > TimeSpan.Zero
+                           && o.ProbeTimeout <= TimeSpan.FromDays(1) && o.DecodeTimeout <= TimeSpan.FromDays(1),
+                "Preflight:MediaTools: ProbeTimeout and DecodeTimeout must be positive and at most 1 day.")
             .Validate(o => o.ConvertTimeoutBase > TimeSpan.Zero && o.ConvertTimeoutPerMediaSecond > TimeSpan.Zero
                            && o.ConvertTimeoutBase <= o.ConvertTimeoutMax && o.ConvertTimeoutPerMediaSecond <= o.ConvertTimeoutMax
                            && o.ConvertTimeoutMax <= TimeSpan.FromDays(1),

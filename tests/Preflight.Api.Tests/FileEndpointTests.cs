@@ -164,6 +164,8 @@ public sealed class FileEndpointTests : IDisposable
     [Theory]
     [InlineData("Preflight:Inspection:MaxConcurrent", "0")]
     [InlineData("Preflight:RateLimit:Window", "00:00:00")]
+    [InlineData("Preflight:MediaTools:DecodeTimeout", "60.00:00:00")]
+    [InlineData("Preflight:MediaTools:ProbeTimeout", "00:00:00")]
     [InlineData("Preflight:RateLimit:PermitLimit", "-1")]
     [InlineData("Preflight:Upload:MinRateGracePeriod", "00:10:01")]
     [InlineData("Preflight:Upload:MaxFiles", "0")]
