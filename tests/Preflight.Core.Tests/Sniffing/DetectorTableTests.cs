@@ -62,6 +62,10 @@ public sealed class DetectorTableTests
         { "TIFF II", Pad(Concat(Ascii("II*"), [0, 8, 0, 0, 0]), 32), KnownFormats.Tiff, "little-endian 'II'" },
         { "TIFF MM", Pad(Concat(Ascii("MM"), [0, 42, 0, 0, 0, 8]), 32), KnownFormats.Tiff, "big-endian 'MM'" },
         { "BigTIFF", Pad(Concat(Ascii("II+"), [0, 8, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0]), 32), KnownFormats.Tiff, "BigTIFF" },
+        { "TGA 2.0 (footer)", Tga(footer: true), KnownFormats.Tga, "TGA 2.0 footer 'TRUEVISION-XFILE.' at the end, 4x2 at 24 bits" },
+        { "PBM plain", Utf8("P1\n4 2\n0 1 0 1\n1 0 1 0\n"), KnownFormats.Netpbm, "'P1' at offset 0: plain PBM (bitmap), 4x2" },
+        { "PPM with a comment", Concat(Ascii("P6\n# made by hand\n3 1\n255\n"), new byte[9]), KnownFormats.Netpbm, "binary PPM (colour), 3x1" },
+        { "PGM, sizes on separate lines", Concat(Ascii("P5 640\n480\n255\n"), new byte[64]), KnownFormats.Netpbm, "binary PGM (greyscale), 640x480" },
         // Audio
         { "MP3 frames", Mp3Frames(3), KnownFormats.Mp3, "two consecutive MPEG-1 Layer III frame headers at offset 0" },
         { "MP3 after ID3v2.3", Concat(Id3(100, version: 3), Mp3Frames(3)), KnownFormats.Mp3, "at offset 110 (after a 110-byte ID3v2.3 tag)" },
@@ -116,6 +120,9 @@ public sealed class DetectorTableTests
         { "unterminated JSON", Utf8("[1, 2"), KnownFormats.Text, "ASCII text" },
         { "JSON then trailing words", Utf8("{\"a\": 1} and more"), KnownFormats.Text, "ASCII text" },
         { "almost HLS", Utf8("#EXTM3\nx\n"), KnownFormats.Text, "ASCII text" },
+        { "P1 then words is text", Utf8("P1 is the first priority\n"), KnownFormats.Text, "ASCII text" },
+        { "P7 is not Netpbm here", Utf8("P7 640 480\n"), KnownFormats.Text, "ASCII text" },
+        { "P3 with a zero width", Utf8("P3 0 4\n255\n"), KnownFormats.Text, "ASCII text" },
         { "almost ffconcat", Utf8("ffconcat vers 1.0\n"), KnownFormats.Text, "ASCII text" },
         { "MM is not TIFF", Utf8("MMMM, tasty.\n"), KnownFormats.Text, "ASCII text" },
     };
@@ -138,6 +145,7 @@ public sealed class DetectorTableTests
         { "BMP with an odd header size", Bmp(41) },
         { "BMP pixel data beyond end", Concat(Ascii("BM"), new byte[8], LittleEndian(100_000), LittleEndian(40), new byte[30]) },
         { "TIFF with IFD inside the header", Pad(Concat(Ascii("II*"), [0, 4, 0, 0, 0]), 32) },
+        { "TGA header without the 2.0 footer", Tga(footer: false) },
         { "fLaX", Pad(Ascii("fLaX"), 64) },
         { "Ogg version 1", Pad(Concat(Ascii("OggS"), [1]), 64) },
         { "ZIP central directory record", Pad(Concat(Ascii("PK"), [1, 2]), 64) },

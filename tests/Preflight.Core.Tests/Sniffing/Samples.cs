@@ -46,6 +46,14 @@ internal static class Samples
         return Concat([0x1A, 0x45, 0xDF, 0xA3, (byte)(0x80 | body.Count)], body.ToArray(), [0x18, 0x53, 0x80, 0x67, 0x01, 0xFF]);
     }
 
+    /// <summary>A 4x2, 24-bit uncompressed TGA (type 2), with or without the TGA 2.0 footer.</summary>
+    public static byte[] Tga(bool footer)
+    {
+        byte[] header = [0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 2, 0, 24, 0];
+        var pixels = new byte[4 * 2 * 3];
+        return footer ? Concat(header, pixels, new byte[8], Ascii("TRUEVISION-XFILE.\0")) : Concat(header, pixels);
+    }
+
     public static byte[] Riff(string id, string form) => Pad(Concat(Ascii(id), LittleEndian(1000), Ascii(form), Ascii("fmt ")), 64);
 
     /// <summary>MPEG-1 Layer III, 128 kbit/s, 44.1 kHz: 417-byte frames with header FF FB 90 00.</summary>
