@@ -225,6 +225,7 @@ public sealed class FixCommandTests
         var fix = FixOf(run.Files, path);
         Assert.Equal("needs_option", fix.GetProperty("status").GetString());
         Assert.Contains(option, fix.GetProperty("reason").GetString());
+        Assert.Equal(option.TrimStart('-'), fix.GetProperty("needs").GetString());
         Assert.Equal(JsonValueKind.Null, fix.GetProperty("output").ValueKind);
     }
 
@@ -279,6 +280,9 @@ public sealed class FixCommandTests
 
         AssertNeedsOption(without, "long.wav", "--trim");
         var trimmed = AssertFixed(with, "long.wav", "trim");
+        // The table names the option before the reason, which it shortens.
+        var table = await CliRunner.RunAsync(c => c with { WorkingDirectory = dir.Path }, ["fix", "in", "--out", "table-out"]);
+        Assert.Contains("  fix: needs_option (trim): The audio lasts", table.Out);
         Assert.Equal(600.0, trimmed.GetProperty("after").GetProperty("media").GetProperty("durationSeconds").GetDouble(), 0.01);
         Assert.Equal(["long.wav"], Files(dir.File(FixCommandDefaults.Out)));
     }

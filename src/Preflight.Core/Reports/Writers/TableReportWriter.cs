@@ -75,11 +75,13 @@ public sealed class TableReportWriter(TableWriterOptions options) : IReportWrite
         ];
     }
 
-    /// <summary>"  fix: fixed → clip.mp4 (remux, faststart)" under the file's row.</summary>
+    /// <summary>"  fix: fixed → clip.mp4 (remux, faststart)" or "  fix: needs_option (trim): …" under the file's row.</summary>
     private string FixLine(Remediation.FixInfo fix)
     {
         var status = System.Text.Json.JsonSerializer.Serialize(fix.Status, PreflightJson.Options.Info<Remediation.FixStatus>()).Trim('"');
         var line = new StringBuilder("  fix: ").Append(status);
+        // The option first: a long reason is shortened, and what to ask for must not be the part cut off.
+        if (fix.Needs is not null) line.Append(" (").Append(fix.Needs).Append(')');
         if (fix.Output is not null) line.Append(" → ").Append(OneLine(fix.Output));
         if (fix.Operations.Count > 0) line.Append(" (").Append(string.Join(", ", fix.Operations.Select(o => o.Op).Distinct())).Append(')');
         if (fix.Lost is { } lost) line.Append("; lost: ").Append(OneLine(lost.Detail));
