@@ -47,6 +47,19 @@ internal static class CliRunner
 /// <summary>Small media files written by the tests themselves.</summary>
 internal static class TestMedia
 {
+    /// <summary>Runs Debian's ffmpeg (our own generated inputs: unhardened) to write <paramref name="output"/>.</summary>
+    public static void Ffmpeg(string output, string arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in $"-nostdin -v error -y {arguments}".Split(' ', StringSplitOptions.RemoveEmptyEntries)) start.ArgumentList.Add(a);
+        start.ArgumentList.Add(output);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, error);
+    }
+
     /// <summary>A valid PCM WAV: 16-bit mono, 8 kHz, <paramref name="seconds"/> of silence.</summary>
     public static byte[] Wav(double seconds = 0.1)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Preflight.TestSupport;
@@ -8,17 +7,7 @@ namespace Preflight.Cli.Tests;
 /// <summary><c>preflight fix</c> in-process against the real engine and the real ffmpeg.</summary>
 public sealed class FixCommandTests
 {
-    private static void Ffmpeg(string output, string arguments)
-    {
-        var start = new ProcessStartInfo("/usr/bin/ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in $"-nostdin -v error -y {arguments}".Split(' ', StringSplitOptions.RemoveEmptyEntries)) start.ArgumentList.Add(a);
-        start.ArgumentList.Add(output);
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
-    }
+    private static void Ffmpeg(string output, string arguments) => TestMedia.Ffmpeg(output, arguments);
 
     private const string H264AacMov = "-f lavfi -i testsrc=size=160x120:rate=25 -f lavfi -i sine -t 0.5 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -shortest -f mov";
 

@@ -10,6 +10,7 @@ using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using SharpImage = SixLabors.ImageSharp.Image;
@@ -36,6 +37,13 @@ internal static class ImageConversion
             AllocationLimitMegabytes = ImageSharpGate.AllocationLimitMegabytes,
         }),
     };
+
+    /// <summary>
+    /// Native AOT: ImageSharp's TIFF reader builds an <see cref="ExifDataType"/> array by reflection, which fails in the
+    /// published CLI ("ExifDataType[] is missing native code") unless the array type is compiled in. Allocating one
+    /// here makes the compiler keep it. PublishedCliTests fix a TIFF with both builds.
+    /// </summary>
+    private static readonly ExifDataType[] KeptForNativeAot = new ExifDataType[1];
 
     public static bool CanRead(string format) => format is KnownFormats.Png or KnownFormats.Jpeg or KnownFormats.Webp
         or KnownFormats.Gif or KnownFormats.Bmp or KnownFormats.Tiff or KnownFormats.Tga or KnownFormats.Netpbm;

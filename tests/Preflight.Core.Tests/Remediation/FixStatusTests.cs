@@ -11,7 +11,9 @@ public sealed class FixStatusTests(FixHarness h) : IClassFixture<FixHarness>
     [Theory]
     [InlineData("page.mp4", "<!DOCTYPE html><html><body>Access denied</body></html>", "web page")]
     [InlineData("doc.png", "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", "PDF")]
-    [InlineData("notes.mp3", "just some words in a text file, nothing else here at all\n", "not media")]
+    [InlineData("notes.mp3", "just some words in a text file, nothing else here at all\n", "The file is plain text, not media.")]
+    [InlineData("data.mp4", "{\"error\": \"not found\"}", "The file is a JSON document, not media.")]
+    [InlineData("feed.jpg", "<?xml version=\"1.0\"?><rss><channel/></rss>", "The file is an XML document, not media.")]
     public async Task Fix_NotMedia_NotFixableWithReason(string name, string content, string reason)
     {
         var input = h.Write(name, Encoding.ASCII.GetBytes(content));
