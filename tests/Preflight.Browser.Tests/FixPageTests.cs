@@ -59,6 +59,8 @@ public sealed class FixPageTests(Chromium chromium)
         await page.GetByLabel("Choose files", new() { Exact = true }).SetInputFilesAsync(longAudio);
         var card = page.Locator("article.card[data-name='voice-over.mp3']");
         await Assertions.Expect(card).ToHaveAttributeAsync("data-verdict", "fail", new() { Timeout = 60_000 });
+        // The fix follows the card's check, not a selector changed since (runway has no audio length limit).
+        await profiles.SelectOptionAsync("runway");
         await card.GetByRole(AriaRole.Button, new() { Name = "Fix voice-over.mp3" }).ClickAsync();
 
         var result = card.Locator(".fix-result");
@@ -79,6 +81,45 @@ public sealed class FixPageTests(Chromium chromium)
             Assert.All(fixRequests, url => Assert.Contains("profile=heygen", url, StringComparison.Ordinal));
             Assert.DoesNotContain("trim=", fixRequests[0], StringComparison.Ordinal);
             Assert.Contains("trim=true", fixRequests[1], StringComparison.Ordinal);
+        }
+        Assert.Empty(errors.All);
+    }
+
+    [Fact]
+    public async Task FixButton_DamagedAndTooLong_OffersSalvageThenTrimAndFixesWithBoth()
+    {
+        using var temp = new TempDir();
+        var whole = File.ReadAllBytes(Generate(temp, "whole.mp3", "-f lavfi -i sine=frequency=440:sample_rate=8000 -t 720 -ac 1 -c:a libmp3lame -b:a 8k"));
+        var damaged = temp.File("damaged.mp3");
+        await File.WriteAllBytesAsync(damaged, whole[..^100]); // the last frame cut off: damaged, and still 12 minutes
+        await using var app = await KestrelApp.StartAsync();
+        var page = await chromium.NewPageAsync();
+        var errors = new ConsoleErrors(page);
+        var fixRequests = new List<string>();
+        page.Request += (_, request) => { if (request.Url.Contains("/v1/fix/", StringComparison.Ordinal)) lock (fixRequests) fixRequests.Add(request.Url); };
+        await page.GotoAsync(new Uri(app.Address, "/").ToString());
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        await page.GetByLabel("Choose files", new() { Exact = true }).SetInputFilesAsync(damaged);
+        var card = page.Locator("article.card[data-name='damaged.mp3']");
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-verdict", "fail", new() { Timeout = 60_000 });
+        await card.GetByRole(AriaRole.Button, new() { Name = "Fix damaged.mp3" }).ClickAsync();
+        var result = card.Locator(".fix-result");
+        await Assertions.Expect(result).ToContainTextAsync("Run with salvage=true", Slow);
+        await result.GetByRole(AriaRole.Button, new() { Name = "Fix, keeping the part that decodes: damaged.mp3" }).ClickAsync();
+        // Salvaged, it is still too long: the second option is offered on top of the first.
+        await Assertions.Expect(result).ToContainTextAsync("Run with trim=true", Slow);
+        await result.GetByRole(AriaRole.Button, new() { Name = "Fix, cutting it to the limit: damaged.mp3" }).ClickAsync();
+
+        await Assertions.Expect(result).ToContainTextAsync("fixed.", Slow);
+        await Assertions.Expect(result.Locator(".badge")).ToHaveTextAsync("Pass");
+        lock (fixRequests)
+        {
+            Assert.Equal(3, fixRequests.Count);
+            Assert.Contains("salvage=true", fixRequests[1], StringComparison.Ordinal);
+            Assert.DoesNotContain("trim=", fixRequests[1], StringComparison.Ordinal);
+            Assert.Contains("salvage=true", fixRequests[2], StringComparison.Ordinal);
+            Assert.Contains("trim=true", fixRequests[2], StringComparison.Ordinal);
         }
         Assert.Empty(errors.All);
     }

@@ -119,7 +119,8 @@
   // would push cards already on screen down (a layout shift). Each upload row shows its own outcome meanwhile.
   function addResults(entries, origin) {
     entries.forEach(function (entry, i) {
-      var result = { entry: entry, file: origin.files ? origin.files[i] : null, url: origin.urls ? origin.urls[i] : null };
+      var result = { entry: entry, file: origin.files ? origin.files[i] : null, url: origin.urls ? origin.urls[i] : null,
+        profile: origin.report.profile, plan: origin.report.plan };
       result.node = C.card(entry);
       addFixButton(result);
       waiting.push(result);
@@ -143,8 +144,10 @@
     });
   }
 
+  // Every failing card: the service decides what a fix can do (a damaged file with no fix command may be salvaged)
+  // and says why when it cannot.
   function isFixable(entry) {
-    return entry.verdict === "fail" && (entry.findings || []).some(function (f) { return f.severity === "error" && f.fix; });
+    return entry.verdict === "fail";
   }
 
   function addFixButton(result) {
@@ -161,14 +164,13 @@
     result.node.querySelector(".card-body").appendChild(area);
   }
 
-  // The fix runs under the same profile and plan as the check it follows; `allow` adds "trim=true" or "salvage=true".
-  function fixQuery(allow) {
+  // The fix runs under the profile and plan the card's check reported (not whatever the selectors say now);
+  // `allow` lists the options given so far ("trim", "salvage"): a damaged, over-long file needs both.
+  function fixQuery(result, allow) {
     var params = [];
-    var plan = $("plan").value;
-    if (plan) params.push("plan=" + encodeURIComponent(plan));
-    var profile = $("profile");
-    if (!$("profile-option").hidden && profile.value) params.push("profile=" + encodeURIComponent(profile.value));
-    if (allow) params.push(allow + "=true");
+    if (result.plan) params.push("plan=" + encodeURIComponent(result.plan));
+    if (result.profile) params.push("profile=" + encodeURIComponent(result.profile));
+    allow.forEach(function (option) { params.push(option + "=true"); });
     return params.length ? "?" + params.join("&") : "";
   }
 
@@ -178,9 +180,10 @@
   };
 
   function runFix(result, button, status, allow) {
+    allow = allow || [];
     button.disabled = true;
     status.textContent = "Fixing…";
-    var query = fixQuery(allow);
+    var query = fixQuery(result, allow);
     var request;
     if (result.file) {
       var form = new FormData();
@@ -212,13 +215,13 @@
       }
       if (fix.reason) status.appendChild(document.createTextNode(" " + fix.reason));
       // needs_option: the option that would fix it is one click away (what is lost is said in the reason).
-      if (fix.status === "needs_option" && allowLabels[fix.needs] && !allow) {
+      if (fix.status === "needs_option" && allowLabels[fix.needs] && allow.indexOf(fix.needs) < 0) {
         var again = C.el("button", "button", allowLabels[fix.needs]);
         again.type = "button";
         again.setAttribute("aria-label", allowLabels[fix.needs] + ": " + C.displayName(result.entry));
         again.addEventListener("click", function () {
           again.remove();
-          runFix(result, button, status, fix.needs);
+          runFix(result, button, status, allow.concat([fix.needs]));
         });
         status.appendChild(document.createTextNode(" "));
         status.appendChild(again);
@@ -263,7 +266,7 @@
         progress.value = 100;
         var entry = res.json.files[0];
         state.textContent = entry ? (entry.verdict === "pass" ? "Passed" : "Failed check") : "Done";
-        addResults(res.json.files, { files: res.json.files.map(function () { return file; }) });
+        addResults(res.json.files, { report: res.json, files: res.json.files.map(function () { return file; }) });
         return;
       }
       flush();
@@ -315,7 +318,7 @@
       if (needsKey(res, checkUrls)) { status.textContent = ""; flush(); return; }
       if (res.status === 200 && res.json && Array.isArray(res.json.files)) {
         status.textContent = C.summaryText(res.json.files) + ".";
-        addResults(res.json.files, { urls: urls });
+        addResults(res.json.files, { report: res.json, urls: urls });
         return;
       }
       status.textContent = "Not checked.";
