@@ -197,6 +197,29 @@ public sealed class FixCommandTests
         return dir;
     }
 
+    [Fact]
+    public async Task Fix_OutputFileIsAnotherInputsFolder_EarlierInputWrittenLaterNotFixableSameEveryRun()
+    {
+        // in/clip.mov → clip.mp4, and in/clip.mp4/b.mov would be written in a folder of that name.
+        using var dir = new TempDir();
+        Ffmpeg(dir.File("in/clip.mov"), H264AacMov);
+        Ffmpeg(dir.File("in/clip.mp4/b.mov"), H264AacMov);
+
+        var first = await FixJsonAsync(dir.Path, "in", "--jobs", "2", "--out", "out1");
+        var second = await FixJsonAsync(dir.Path, "in", "--jobs", "2", "--out", "out2");
+
+        foreach (var run in new[] { first, second })
+        {
+            Assert.Equal("fixed", FixOf(run.Files, "clip.mov").GetProperty("status").GetString());
+            Assert.Equal("clip.mp4", FixOf(run.Files, "clip.mov").GetProperty("output").GetString());
+            var blocked = FixOf(run.Files, "clip.mp4/b.mov");
+            Assert.Equal("not_fixable", blocked.GetProperty("status").GetString());
+            Assert.Contains("already an earlier input's output file", blocked.GetProperty("reason").GetString());
+            Assert.Equal(JsonValueKind.Null, blocked.GetProperty("output").ValueKind);
+        }
+        Assert.True(File.Exists(dir.File("out1/clip.mp4")));
+    }
+
     /// <summary><c>preflight fix ARGS --format json</c>: the exit code and the report's file entries.</summary>
     private static async Task<(int ExitCode, JsonElement[] Files)> FixJsonAsync(string workingDirectory, params string[] args)
     {

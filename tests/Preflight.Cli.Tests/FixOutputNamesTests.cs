@@ -27,7 +27,7 @@ public sealed class FixOutputNamesTests
     {
         var names = new FixOutputNames(Inputs);
 
-        var claims = new Task<string>[Inputs.Length];
+        var claims = new Task<string?>[Inputs.Length];
         foreach (var index in finishOrder) claims[index] = names.ClaimAsync(index, ".mp4", CancellationToken.None);
 
         Assert.Equal(Expected, await Task.WhenAll(claims));
@@ -67,6 +67,24 @@ public sealed class FixOutputNamesTests
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_OutputFileIsAnotherInputsFolder_EarlierInputWinsWhicheverFinishesFirst()
+    {
+        // clip.mov → clip.mp4 (a file); clip.mp4/b.mov → clip.mp4/b.mp4 (needs a folder clip.mp4).
+        var fileFirst = new FixOutputNames(["clip.mov", "clip.mp4/b.mov"]);
+        var later = fileFirst.ClaimAsync(1, ".mp4", CancellationToken.None);
+        Assert.False(later.IsCompleted);
+        Assert.Equal("clip.mp4", await fileFirst.ClaimAsync(0, ".mp4", CancellationToken.None));
+        Assert.Null(await later);
+
+        // The other way round the folder is there first, so the file takes the suffixed name.
+        var folderFirst = new FixOutputNames(["clip.mp4/b.mov", "clip.mov"]);
+        var file = folderFirst.ClaimAsync(1, ".mp4", CancellationToken.None);
+        Assert.False(file.IsCompleted);
+        Assert.Equal("clip.mp4/b.mp4", await folderFirst.ClaimAsync(0, ".mp4", CancellationToken.None));
+        Assert.Equal("clip.mov.mp4", await file);
     }
 
     [Fact]

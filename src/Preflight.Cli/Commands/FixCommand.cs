@@ -195,6 +195,8 @@ public sealed class FixCommand : ICliCommand
             if (outcome.OutputPath is null)
                 return outcome.Report;
             var relative = await names.ClaimAsync(index, outcome.OutputExtension!, cancellationToken);
+            if (relative is null)
+                return NotWritten(outcome.Report, FixOutputNames.OutputRelativePath(input.DisplayPath, outcome.OutputExtension!));
             await WriteAtomicallyAsync(outcome.OutputPath, Path.Join(settings.Out, relative), outcome.OwnsOutput, cancellationToken);
             return outcome.WithOutput(relative);
         }
@@ -249,6 +251,17 @@ public sealed class FixCommand : ICliCommand
             return false;
         }
     }
+
+    /// <summary>A fixed output with no place under --out: an earlier input's output file is a folder on its path.</summary>
+    private static FileReport NotWritten(FileReport report, string relative) => report with
+    {
+        Fix = report.Fix! with
+        {
+            Status = FixStatus.NotFixable,
+            Output = null,
+            Reason = $"The fixed file was not written: '{relative}' would go in a folder that is already an earlier input's output file.",
+        },
+    };
 
     private static FileReport Unfixed(InputFile input, Settings settings, string code, string message) => new()
     {
