@@ -15,14 +15,8 @@ public sealed class CodecPlanTests(FixHarness h) : IClassFixture<FixHarness>
     private const string Hevc = "-f lavfi -i testsrc=size=320x240:rate=25 -f lavfi -i sine=sample_rate=48000 -t 1 -c:v libx265 -preset ultrafast -x265-params log-level=none -tag:v hvc1 -c:a aac -shortest";
 
     /// <summary>HeyGen's rules with a codec list for video, as Tavus (H.264 only) and LTX (H.264, HEVC) have.</summary>
-    private static Profile WithVideoCodecs(params string[] codecs)
-    {
-        var profile = Profile.HeyGen;
-        var kinds = profile.Kinds.ToDictionary(k => k.Key, k => k.Key == "video"
-            ? k.Value with { VideoCodecs = new Limit<IReadOnlyList<string>>(codecs, "test") }
-            : k.Value);
-        return profile with { Kinds = kinds };
-    }
+    private static Profile WithVideoCodecs(params string[] codecs) =>
+        FixHarness.WithKind("video", limits => limits with { VideoCodecs = new Limit<IReadOnlyList<string>>(codecs, "test") });
 
     [Fact]
     public async Task Fix_HevcMp4UnderAProfileThatNamesH264Only_TranscodedAndPasses()

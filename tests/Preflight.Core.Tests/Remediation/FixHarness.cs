@@ -77,12 +77,14 @@ public sealed class FixHarness : IDisposable
 
     public static string Sha(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
-    public static Profile WithMaxBytes(string kind, long maxBytes)
+    public static Profile WithMaxBytes(string kind, long maxBytes) =>
+        WithKind(kind, limits => limits with { MaxBytes = new Limit<long>(maxBytes, "test") });
+
+    /// <summary>HeyGen's rules with one kind's limits changed.</summary>
+    public static Profile WithKind(string kind, Func<KindLimits, KindLimits> change)
     {
         var profile = Profile.HeyGen;
-        var kinds = profile.Kinds.ToDictionary(k => k.Key, k => k.Key == kind
-            ? k.Value with { MaxBytes = new Limit<long>(maxBytes, "test") }
-            : k.Value);
+        var kinds = profile.Kinds.ToDictionary(k => k.Key, k => k.Key == kind ? change(k.Value) : k.Value);
         return profile with { Kinds = kinds };
     }
 
