@@ -49,8 +49,9 @@ internal static class ImageConversion
         or KnownFormats.Gif or KnownFormats.Bmp or KnownFormats.Tiff or KnownFormats.Tga or KnownFormats.Netpbm;
 
     /// <summary>
-    /// The picture's stored size, read from its header: the check recognises WebP, GIF, BMP and TIFF without opening
-    /// them, and a fix must know whether to scale. Null when ImageSharp cannot read the header (the conversion says why).
+    /// The picture's stored size, read from its header: the check recognises WebP, GIF, BMP, TIFF, TGA and Netpbm without
+    /// opening them, and a fix must know whether to scale. Null when ImageSharp cannot read the header (the conversion
+    /// says why).
     /// </summary>
     public static async Task<(int Width, int Height)?> IdentifyAsync(string path, CancellationToken cancellationToken)
     {
