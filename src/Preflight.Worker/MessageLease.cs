@@ -64,7 +64,11 @@ internal sealed class MessageLease : IAsyncDisposable
             await Task.Delay(period, stop);
             try
             {
-                var renewed = await _queue.UpdateMessageAsync(_messageId, PopReceipt, visibilityTimeout: _visibility, cancellationToken: stop);
+                // Not cancelled by StopAsync: a renewal the service has already applied gave the message a new pop
+                // receipt, and dropping the answer would leave the final delete with a stale one (the message would
+                // come back and be processed twice). Bounded instead: past the visibility timeout it is moot anyway.
+                using var bound = new CancellationTokenSource(_visibility);
+                var renewed = await _queue.UpdateMessageAsync(_messageId, PopReceipt, visibilityTimeout: _visibility, cancellationToken: bound.Token);
                 Volatile.Write(ref _popReceipt, renewed.Value.PopReceipt);
                 Renewals++;
             }
