@@ -170,17 +170,20 @@ public sealed partial class QueueWorker(
             else
             {
                 var result = await stage.ProcessAsync(request, cancellationToken);
+                // The work is done: from here on, shutdown no longer abandons it. Sending the result and deleting the
+                // message take milliseconds (bounded by the SDK's own timeouts); a result sent and then abandoned
+                // would be sent a second time by the worker that takes the message next.
                 if (result is null)
                 {
                     await lease.StopAsync();
-                    await _requests.DeleteMessageAsync(message.MessageId, lease.PopReceipt, cancellationToken);
+                    await _requests.DeleteMessageAsync(message.MessageId, lease.PopReceipt, CancellationToken.None);
                     metrics.WasIgnored();
                     LogIgnored(logger, message.MessageId);
                     return;
                 }
-                await _results.SendMessageAsync(JsonSerializer.Serialize(result, MessageJson.Info<WorkResult>()), cancellationToken);
+                await _results.SendMessageAsync(JsonSerializer.Serialize(result, MessageJson.Info<WorkResult>()), CancellationToken.None);
                 await lease.StopAsync();
-                await _requests.DeleteMessageAsync(message.MessageId, lease.PopReceipt, cancellationToken);
+                await _requests.DeleteMessageAsync(message.MessageId, lease.PopReceipt, CancellationToken.None);
                 metrics.Completed(result.Verdict == Verdict.Pass);
                 LogProcessed(logger, message.MessageId, result.Verdict, result.Findings.Count);
                 return;

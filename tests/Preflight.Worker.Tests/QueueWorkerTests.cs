@@ -1,6 +1,10 @@
 using System.Text.Json;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Preflight.TestSupport;
 
 namespace Preflight.Worker.Tests;
@@ -160,6 +164,27 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Worker_StoppedJustAfterItsResultWasSent_StillDeletesTheMessage_SoNoSecondResult()
+    {
+        await using var harness = await HarnessAsync();
+        var url = await harness.UploadAsync("valid/image-320x180.jpg");
+        // The host is stopped "at once" (shutdown timeout already over) the moment the result queue has the result.
+        var stopAfterResult = new StopAfterResultPolicy(harness.Results.Name);
+        var first = await harness.StartWorkerAsync(services =>
+            services.AddSingleton(new QueueServiceClient(azurite.ConnectionString, WithPolicy(stopAfterResult))));
+        stopAfterResult.Host = first;
+
+        await harness.SendRequestAsync(url, "once");
+        await stopAfterResult.Stopped.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await harness.StartWorkerAsync();
+
+        // An abandoned message is visible again at once, a forgotten one after 3 s: 8 s is enough to see either.
+        var result = Assert.Single(await harness.ResultsAsync(2, seconds: 8));
+        Assert.Equal("once", result.GetProperty("correlationId").GetString());
+        Assert.Null((await harness.Requests.PeekMessageAsync()).Value);
+    }
+
+    [Fact]
     public async Task Worker_GarbageMessage_PoisonedAfterMaxAttemptsAndWorkerKeepsGoing()
     {
         await using var harness = await HarnessAsync(new() { ["Preflight:Worker:MaxDequeueCount"] = "2" });
@@ -289,5 +314,39 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
         var poison = Assert.Single(await WorkerHarness.DrainAsync(harness.Poison, 1, TimeSpan.FromSeconds(30)));
 
         Assert.Contains("storage account", poison.GetProperty("reason").GetString());
+    }
+
+    private static QueueClientOptions WithPolicy(HttpPipelinePolicy policy)
+    {
+        var options = new QueueClientOptions();
+        options.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        return options;
+    }
+
+    /// <summary>Stops <see cref="Host"/> with an already-cancelled token right after a message reaches the result queue.</summary>
+    private sealed class StopAfterResultPolicy(string resultQueue) : HttpPipelinePolicy
+    {
+        public IHost? Host { get; set; }
+
+        public TaskCompletionSource Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            var sentAResult = message.Request.Method == RequestMethod.Post
+                && message.Request.Uri.Path.EndsWith($"/{resultQueue}/messages", StringComparison.Ordinal);
+            if (!sentAResult || Host is null || Stopped.Task.IsCompleted) return;
+            try
+            {
+                await Host.StopAsync(new CancellationToken(canceled: true));
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            Stopped.TrySetResult();
+        }
     }
 }
