@@ -22,6 +22,12 @@ public sealed class BlobVerdictStore : IVerdictStore
     private volatile bool _containerReady;
 
     public BlobVerdictStore(VerdictCacheOptions options, TimeProvider time)
+        : this(options, time, configure: null)
+    {
+    }
+
+    /// <param name="configure">Adjusts the storage client's options (tests inject faults through it).</param>
+    internal BlobVerdictStore(VerdictCacheOptions options, TimeProvider time, Action<BlobClientOptions>? configure)
     {
         _options = options;
         _time = time;
@@ -29,6 +35,7 @@ public sealed class BlobVerdictStore : IVerdictStore
         // A cache must answer fast or not at all: few, short retries.
         clientOptions.Retry.MaxRetries = 1;
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        configure?.Invoke(clientOptions);
         _container = new BlobServiceClient(options.ConnectionString, clientOptions).GetBlobContainerClient(options.Container);
     }
 
@@ -91,11 +98,17 @@ public sealed class BlobVerdictStore : IVerdictStore
             {
                 try
                 {
+                    // Not cancellable once sent: a claim the service created but whose answer was dropped would be
+                    // owned by nobody, and every instance would wait ClaimTimeout for it (a worker stopping mid-claim).
+                    cancellationToken.ThrowIfCancellationRequested();
                     var created = await blob.UploadAsync(BinaryData.FromString(Environment.MachineName), new BlobUploadOptions
                     {
                         Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                    }, cancellationToken);
-                    return new Claim(blob, created.Value.ETag);
+                    }, CancellationToken.None);
+                    var claim = new Claim(blob, created.Value.ETag);
+                    if (!cancellationToken.IsCancellationRequested) return claim;
+                    await claim.DisposeAsync();
+                    cancellationToken.ThrowIfCancellationRequested();
                 }
                 catch (RequestFailedException e) when (e.Status is 409 or 412)
                 {

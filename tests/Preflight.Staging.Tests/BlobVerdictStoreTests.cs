@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Time.Testing;
 using Preflight.Core.Inspection;
@@ -85,6 +87,32 @@ public sealed class BlobVerdictStoreTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Claim_CancelledWhileTheServiceCreatesIt_LeavesNoClaimBehind()
+    {
+        // The caller gives up (a worker stopping) just as the service has created the claim.
+        using var giveUp = new CancellationTokenSource();
+        var store = new BlobVerdictStore(
+            new VerdictCacheOptions { ConnectionString = azurite.ConnectionString, Container = _container },
+            TimeProvider.System,
+            options => options.AddPolicy(new AfterResponse("/claims/", giveUp.Cancel), HttpPipelinePosition.PerCall));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.TryClaimAsync("k6", giveUp.Token));
+
+        // Another instance can claim at once; before, it waited ClaimTimeout for a claim nobody held.
+        await using var other = await Store().TryClaimAsync("k6", default);
+        Assert.NotNull(other);
+    }
+
+    [Fact]
+    public async Task Claim_AlreadyCancelled_ClaimsNothing()
+    {
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store().TryClaimAsync("k7", new CancellationToken(canceled: true)));
+
+        await using var other = await Store().TryClaimAsync("k7", default);
+        Assert.NotNull(other);
+    }
+
+    [Fact]
     public async Task StoreUnreachable_EverythingIsAMissNothingThrows()
     {
         var store = new BlobVerdictStore(new VerdictCacheOptions
@@ -167,5 +195,21 @@ public sealed class BlobVerdictStoreTests(AzuriteFixture azurite) : IDisposable
     {
         _dir.Dispose();
         try { new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_container).DeleteIfExists(); } catch (Azure.RequestFailedException) { }
+    }
+
+    /// <summary>Runs an action once a request whose path contains <paramref name="pathPart"/> has its answer.</summary>
+    private sealed class AfterResponse(string pathPart, Action action) : HttpPipelinePolicy
+    {
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            ProcessNext(message, pipeline);
+            if (message.Request.Uri.Path.Contains(pathPart, StringComparison.Ordinal)) action();
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (message.Request.Uri.Path.Contains(pathPart, StringComparison.Ordinal)) action();
+        }
     }
 }
