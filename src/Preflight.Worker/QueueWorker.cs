@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues;
@@ -25,6 +26,9 @@ public sealed partial class QueueWorker(
     private readonly QueueClient _results = queues.GetQueueClient(options.ResultQueue);
     private readonly QueueClient _poison = queues.GetQueueClient(options.PoisonQueue);
     private readonly CancellationTokenSource _abandon = new();
+
+    /// <summary>How long a stop past the host's shutdown timeout still waits for messages being handed back.</summary>
+    internal static readonly TimeSpan HandBackGrace = TimeSpan.FromSeconds(5);
 
     // Result and poison messages: the report shape, described at build time.
     private static readonly JsonSerializerOptions MessageJson = PreflightJson.With(PreflightJson.Compact, WorkerJsonContext.Default);
@@ -100,7 +104,13 @@ public sealed partial class QueueWorker(
         // When the host's shutdown timeout runs out, abandon in-flight messages instead of being killed holding them.
         await using var registration = cancellationToken.Register(() => _abandon.Cancel());
         await base.StopAsync(cancellationToken);
+        // The base returns as soon as that timeout runs out, while consumers are still handing messages back or
+        // deleting finished ones; the process would exit before those calls and leave the messages hidden for the
+        // whole visibility timeout (or answered twice). They take milliseconds: wait for them, within bounds.
+        if (ExecuteTask is { IsCompleted: false } running)
+            await running.WaitAsync(HandBackGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
+
 
     private async Task ConsumeAsync(CancellationToken stoppingToken)
     {
@@ -176,14 +186,20 @@ public sealed partial class QueueWorker(
                 if (result is null)
                 {
                     await lease.StopAsync();
-                    await _requests.DeleteMessageAsync(message.MessageId, lease.PopReceipt, CancellationToken.None);
+                    await CompleteAsync(message, lease.PopReceipt);
                     metrics.WasIgnored();
                     LogIgnored(logger, message.MessageId);
                     return;
                 }
+                if (lease.Lost)
+                {
+                    // Another consumer has had the message since its invisibility ran out: its result will be the one.
+                    LogLeaseLost(logger, message.MessageId);
+                    return;
+                }
                 await _results.SendMessageAsync(JsonSerializer.Serialize(result, MessageJson.Info<WorkResult>()), CancellationToken.None);
                 await lease.StopAsync();
-                await _requests.DeleteMessageAsync(message.MessageId, lease.PopReceipt, CancellationToken.None);
+                await CompleteAsync(message, lease.PopReceipt);
                 metrics.Completed(result.Verdict == Verdict.Pass);
                 LogProcessed(logger, message.MessageId, result.Verdict, result.Findings.Count);
                 return;
@@ -194,6 +210,11 @@ public sealed partial class QueueWorker(
             await lease.StopAsync();
             await AbandonAsync(message, lease.PopReceipt);
             return;
+        }
+        catch (OperationCanceledException)
+        {
+            // Not shutdown: a storage or network call gave up after its own timeout.
+            failure = "a storage or network call timed out";
         }
         catch (MissingToolException e)
         {
@@ -211,7 +232,7 @@ public sealed partial class QueueWorker(
         {
             failure = $"I/O error: {e.Message}";
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             // A bug or an input nobody foresaw: retried, then poisoned with the reason, like any other failure.
             LogUnhandled(logger, message.MessageId, e);
@@ -219,6 +240,12 @@ public sealed partial class QueueWorker(
         }
 
         await lease.StopAsync();
+        if (lease.Lost)
+        {
+            // Another consumer has it now; retrying or poisoning it from here would do that work twice.
+            LogLeaseLost(logger, message.MessageId);
+            return;
+        }
         if (message.DequeueCount >= options.MaxDequeueCount)
         {
             await PoisonAsync(message, failure ?? "unknown failure", lease.PopReceipt);
@@ -240,8 +267,7 @@ public sealed partial class QueueWorker(
 
     private async Task PoisonAsync(QueueMessage message, string reason, string? popReceipt = null)
     {
-        var poison = new PoisonMessage(reason, message.DequeueCount, message.MessageId, DateTimeOffset.UtcNow, message.MessageText);
-        await _poison.SendMessageAsync(JsonSerializer.Serialize(poison, MessageJson.Info<PoisonMessage>()));
+        await _poison.SendMessageAsync(PoisonText(new PoisonMessage(reason, message.DequeueCount, message.MessageId, DateTimeOffset.UtcNow, message.MessageText)));
         try
         {
             await _requests.DeleteMessageAsync(message.MessageId, popReceipt ?? message.PopReceipt);
@@ -252,6 +278,43 @@ public sealed partial class QueueWorker(
         metrics.Poisoned();
         LogPoisoned(logger, message.MessageId, reason);
     }
+
+    /// <summary>
+    /// Deletes a message whose result is sent (or that needs none). A failure here is not a failure of the work: at
+    /// worst the message comes back and is answered again, which is better than retrying or poisoning it now.
+    /// </summary>
+    private async Task CompleteAsync(QueueMessage message, string popReceipt)
+    {
+        try
+        {
+            await _requests.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
+        }
+        catch (Exception e) when (IsStorageFailure(e) || e is IOException or OperationCanceledException)
+        {
+            LogDeleteFailed(logger, message.MessageId, StorageFailure(e));
+        }
+    }
+
+    /// <summary>
+    /// The poison entry as JSON, its copy of the original shortened when escaping it (quotes, control characters) would
+    /// take the entry past what a queue message may hold: a poison entry that cannot be written would leave the
+    /// message coming back forever.
+    /// </summary>
+    internal static string PoisonText(PoisonMessage poison)
+    {
+        var json = JsonSerializer.Serialize(poison, MessageJson.Info<PoisonMessage>());
+        var keep = poison.OriginalMessage.Length;
+        while (Encoding.UTF8.GetByteCount(json) > MaxPoisonBytes && keep > 0)
+        {
+            keep = (int)(keep * (long)MaxPoisonBytes / Encoding.UTF8.GetByteCount(json) * 9 / 10);
+            if (keep > 0 && char.IsHighSurrogate(poison.OriginalMessage[keep - 1])) keep--;
+            json = JsonSerializer.Serialize(poison with { OriginalMessage = poison.OriginalMessage[..keep], OriginalMessageTruncated = true }, MessageJson.Info<PoisonMessage>());
+        }
+        return json;
+    }
+
+    /// <summary>Well under the 64 KiB a queue message may hold, for the service's own encoding of it.</summary>
+    internal const int MaxPoisonBytes = 48 * 1024;
 
     private async Task AbandonAsync(QueueMessage message, string popReceipt)
     {
@@ -294,6 +357,12 @@ public sealed partial class QueueWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} ignored: it names a blob this stage wrote (rejected or staged container)")]
     private static partial void LogIgnored(ILogger logger, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: its invisibility ran out and another consumer has it; this one's outcome is dropped")]
+    private static partial void LogLeaseLost(ILogger logger, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: result sent but the message could not be deleted ({Reason}); it may be answered again")]
+    private static partial void LogDeleteFailed(ILogger logger, string messageId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} abandoned on shutdown; it becomes visible again now")]
     private static partial void LogAbandoned(ILogger logger, string messageId);

@@ -37,7 +37,11 @@ public sealed record WorkResult
 }
 
 /// <summary>What the poison queue receives: the original message and why it was given up.</summary>
-public sealed record PoisonMessage(string Reason, long DequeueCount, string MessageId, DateTimeOffset FailedAt, string OriginalMessage);
+public sealed record PoisonMessage(string Reason, long DequeueCount, string MessageId, DateTimeOffset FailedAt, string OriginalMessage)
+{
+    /// <summary>True when <see cref="OriginalMessage"/> is only the start of it (the entry would not fit a queue message); else absent.</summary>
+    public bool? OriginalMessageTruncated { get; init; }
+}
 
 /// <summary>Build-time JSON metadata of the worker's queue messages, in the report shape (<see cref="PreflightJson.Compact"/>).</summary>
 [JsonSerializable(typeof(WorkResult))]

@@ -3,8 +3,10 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Preflight.Core.Inspection;
 using Preflight.TestSupport;
 
 namespace Preflight.Worker.Tests;
@@ -185,6 +187,103 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Worker_StoppedPastItsShutdownTimeout_HasHandedBackWhatItHeldWhenStopReturns()
+    {
+        await using var harness = await HarnessAsync(new() { ["Preflight:Worker:VisibilityTimeout"] = "00:01:00" });
+        var url = await harness.UploadAsync("valid/image-320x180.jpg");
+        var inspecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Handing a message back takes a moment (here 1 s); a stop that returned before it would leave the process
+        // exiting with the message hidden for the whole visibility timeout (a minute).
+        var host = await harness.StartWorkerAsync(services =>
+        {
+            services.AddSingleton(new QueueServiceClient(azurite.ConnectionString, WithPolicy(new DelayRequests(
+                m => m.Request.Method == RequestMethod.Put && m.Request.Uri.Query.Contains("visibilitytimeout=0"), TimeSpan.FromSeconds(1)))));
+            services.AddSingleton<WorkerInspection>(async (_, _, ct) =>
+            {
+                inspecting.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+                throw new InvalidOperationException("unreachable");
+            });
+        });
+
+        await harness.SendRequestAsync(url, "held");
+        await inspecting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await host.StopAsync(new CancellationToken(canceled: true));
+
+        var back = (await harness.Requests.PeekMessageAsync()).Value;
+        Assert.NotNull(back);
+        Assert.Contains("held", back.MessageText);
+    }
+
+    [Fact]
+    public async Task Worker_MessageTakenByAnotherConsumerBeforeItsDelete_IsNotPoisoned()
+    {
+        // The last delivery allowed. Its invisibility runs out just before the delete (simulated: another consumer
+        // takes the message then), so the delete is refused: the work was done and answered, nothing is poisoned.
+        await using var harness = await HarnessAsync(new() { ["Preflight:Worker:MaxDequeueCount"] = "1" });
+        var url = await harness.UploadAsync("valid/image-320x180.jpg");
+        var thief = new TakeMessageFirst(harness.Requests, m => m.Request.Method == RequestMethod.Delete);
+        await harness.StartWorkerAsync(services =>
+            services.AddSingleton(new QueueServiceClient(azurite.ConnectionString, WithPolicy(thief))));
+
+        await harness.SendRequestAsync(url, "taken");
+        Assert.Equal("pass", Assert.Single(await harness.ResultsAsync(1)).GetProperty("verdict").GetString());
+        var taken = await thief.Taken.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await harness.Requests.DeleteMessageAsync(taken.MessageId, taken.PopReceipt);
+
+        Assert.Empty(await WorkerHarness.DrainAsync(harness.Poison, 1, TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
+    public async Task Worker_LeaseLostMidInspection_SendsNoResultOfItsOwn()
+    {
+        // Another consumer takes the message while this one inspects it (its renewal is refused): the other one's
+        // result is the answer; sending this one too would answer the request twice.
+        await using var harness = await HarnessAsync(new() { ["Preflight:Worker:VisibilityTimeout"] = "00:00:02" });
+        var url = await harness.UploadAsync("valid/image-320x180.jpg");
+        var thief = new TakeMessageFirst(harness.Requests,
+            m => m.Request.Method == RequestMethod.Put && !m.Request.Uri.Query.Contains("visibilitytimeout=0"));
+        var inspected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await harness.StartWorkerAsync(services =>
+        {
+            services.AddSingleton(new QueueServiceClient(azurite.ConnectionString, WithPolicy(thief)));
+            services.AddSingleton<WorkerInspection>(sp => async (request, options, ct) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3), ct);
+                var report = await sp.GetRequiredService<Inspector>().InspectAsync(request, options, ct);
+                inspected.TrySetResult();
+                return report;
+            });
+        });
+
+        await harness.SendRequestAsync(url, "lost");
+        var taken = await thief.Taken.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await inspected.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Empty(await harness.ResultsAsync(1, seconds: 3));
+        Assert.Empty(await WorkerHarness.DrainAsync(harness.Poison, 1, TimeSpan.FromSeconds(1)));
+        await harness.Requests.DeleteMessageAsync(taken.MessageId, taken.PopReceipt);
+    }
+
+    [Fact]
+    public async Task Worker_GarbageMessageWhoseEscapedCopyWouldNotFitAQueueMessage_IsPoisonedWithItsStart()
+    {
+        await using var harness = await HarnessAsync(new() { ["Preflight:Worker:MaxDequeueCount"] = "1" });
+        await harness.StartWorkerAsync();
+
+        // 60,000 quotes: a valid queue message, but escaped for JSON it is several times as long.
+        var garbage = new string('"', 60_000);
+        await harness.SendAsync(garbage);
+        var poison = Assert.Single(await WorkerHarness.DrainAsync(harness.Poison, 1, TimeSpan.FromSeconds(30)));
+
+        Assert.Contains("not JSON", poison.GetProperty("reason").GetString());
+        Assert.True(poison.GetProperty("originalMessageTruncated").GetBoolean());
+        var kept = poison.GetProperty("originalMessage").GetString()!;
+        Assert.InRange(kept.Length, 1, garbage.Length - 1);
+        Assert.StartsWith(kept, garbage);
+    }
+
+    [Fact]
     public async Task Worker_GarbageMessage_PoisonedAfterMaxAttemptsAndWorkerKeepsGoing()
     {
         await using var harness = await HarnessAsync(new() { ["Preflight:Worker:MaxDequeueCount"] = "2" });
@@ -321,6 +420,47 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
         var options = new QueueClientOptions();
         options.AddPolicy(policy, HttpPipelinePosition.PerCall);
         return options;
+    }
+
+    /// <summary>Holds the requests <paramref name="matches"/> back for <paramref name="delay"/> before sending them.</summary>
+    private sealed class DelayRequests(Func<HttpMessage, bool> matches, TimeSpan delay) : HttpPipelinePolicy
+    {
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (matches(message)) await Task.Delay(delay);
+            await ProcessNextAsync(message, pipeline);
+        }
+    }
+
+    /// <summary>
+    /// Just before the first request <paramref name="matches"/> (a renewal, a delete) goes out with the worker's pop
+    /// receipt, another consumer takes the message: it is made visible and received again, so that receipt is stale.
+    /// </summary>
+    private sealed class TakeMessageFirst(QueueClient requests, Func<HttpMessage, bool> matches) : HttpPipelinePolicy
+    {
+        private int _done;
+
+        public TaskCompletionSource<QueueMessage> Taken { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            var path = message.Request.Uri.Path;
+            if (path.Contains($"/{requests.Name}/messages/", StringComparison.Ordinal) && matches(message) && Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                var messageId = path[(path.LastIndexOf('/') + 1)..];
+                var popReceipt = System.Web.HttpUtility.ParseQueryString(message.Request.Uri.Query)["popreceipt"]!;
+                await requests.UpdateMessageAsync(messageId, popReceipt, visibilityTimeout: TimeSpan.Zero);
+                var taken = (await requests.ReceiveMessageAsync(TimeSpan.FromMinutes(1))).Value;
+                Taken.TrySetResult(taken);
+            }
+            await ProcessNextAsync(message, pipeline);
+        }
     }
 
     /// <summary>Stops <see cref="Host"/> with an already-cancelled token right after a message reaches the result queue.</summary>
