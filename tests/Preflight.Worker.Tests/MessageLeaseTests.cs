@@ -19,7 +19,7 @@ public sealed class MessageLeaseTests(AzuriteFixture azurite)
     {
         await using var harness = new WorkerHarness(azurite.ConnectionString, new()
         {
-            ["Preflight:Worker:VisibilityTimeout"] = "00:00:02",
+            ["Preflight:Worker:VisibilityTimeout"] = "00:00:03",
             ["Preflight:Worker:Concurrency"] = "2",
         });
         await harness.InitializeAsync();
@@ -28,21 +28,21 @@ public sealed class MessageLeaseTests(AzuriteFixture azurite)
 
         var inspections = 0;
         // Two workers compete for the queue, each with two consumers: without the lease the message reappears
-        // after 2 s and another consumer inspects it again.
+        // after 3 s and another consumer inspects it again.
         for (var i = 0; i < 2; i++)
         {
             await harness.StartWorkerAsync(services => services.AddSingleton<WorkerInspection>(sp => async (request, options, ct) =>
             {
                 Interlocked.Increment(ref inspections);
-                await Task.Delay(TimeSpan.FromSeconds(5), ct);
+                await Task.Delay(TimeSpan.FromSeconds(7), ct);
                 return await sp.GetRequiredService<Inspector>().InspectAsync(request, options, ct);
             }));
         }
 
         var result = Assert.Single(await harness.ResultsAsync(1, seconds: 60));
         Assert.Equal("pass", result.GetProperty("verdict").GetString());
-        // Long enough for a second delivery to have started and finished its 5 s inspection.
-        Assert.Empty(await harness.ResultsAsync(1, seconds: 8));
+        // Long enough for a second delivery to have started and finished its 7 s inspection.
+        Assert.Empty(await harness.ResultsAsync(1, seconds: 9));
         Assert.Equal(1, Volatile.Read(ref inspections));
     }
 

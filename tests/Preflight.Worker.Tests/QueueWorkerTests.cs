@@ -180,8 +180,8 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
         await stopAfterResult.Stopped.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await harness.StartWorkerAsync();
 
-        // An abandoned message is visible again at once, a forgotten one after 3 s: 8 s is enough to see either.
-        var result = Assert.Single(await harness.ResultsAsync(2, seconds: 8));
+        // An abandoned message is visible again at once, a forgotten one after 5 s: 10 s is enough to see either.
+        var result = Assert.Single(await harness.ResultsAsync(2, seconds: 10));
         Assert.Equal("once", result.GetProperty("correlationId").GetString());
         Assert.Null((await harness.Requests.PeekMessageAsync()).Value);
     }
@@ -239,7 +239,7 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
     {
         // Another consumer takes the message while this one inspects it (its renewal is refused): the other one's
         // result is the answer; sending this one too would answer the request twice.
-        await using var harness = await HarnessAsync(new() { ["Preflight:Worker:VisibilityTimeout"] = "00:00:02" });
+        await using var harness = await HarnessAsync(new() { ["Preflight:Worker:VisibilityTimeout"] = "00:00:04" });
         var url = await harness.UploadAsync("valid/image-320x180.jpg");
         var thief = new TakeMessageFirst(harness.Requests,
             m => m.Request.Method == RequestMethod.Put && !m.Request.Uri.Query.Contains("visibilitytimeout=0"));
@@ -249,7 +249,7 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
             services.AddSingleton(new QueueServiceClient(azurite.ConnectionString, WithPolicy(thief)));
             services.AddSingleton<WorkerInspection>(sp => async (request, options, ct) =>
             {
-                await Task.Delay(TimeSpan.FromSeconds(3), ct);
+                await Task.Delay(TimeSpan.FromSeconds(5), ct); // past the first renewal, due at 2 s
                 var report = await sp.GetRequiredService<Inspector>().InspectAsync(request, options, ct);
                 inspected.TrySetResult();
                 return report;

@@ -28,7 +28,8 @@ public sealed class WorkerHarness : IAsyncDisposable
             ["Preflight:Worker:Concurrency"] = "2",
             ["Preflight:Worker:PollInterval"] = "00:00:00.100",
             ["Preflight:Worker:RetryDelay"] = "00:00:00",
-            ["Preflight:Worker:VisibilityTimeout"] = "00:00:03",
+            // Renewed every 2.5 s: slack for a slow emulator on a loaded machine before a message would reappear.
+            ["Preflight:Worker:VisibilityTimeout"] = "00:00:05",
             ["Preflight:Worker:MaxDequeueCount"] = "3",
             ["Preflight:Staging:Container"] = $"staged-{_id}",
             // Each pipeline its own verdict cache, so no test is answered by another's verdicts.
