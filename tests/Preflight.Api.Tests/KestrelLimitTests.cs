@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Preflight.TestSupport;
 
 namespace Preflight.Api.Tests;
 
@@ -90,12 +91,12 @@ public sealed class KestrelLimitTests
             "Content-Length: 50000000\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.mp4\"\r\n\r\n"));
         await socket.SendAsync(new byte[256 * 1024]);
 
-        var started = await Eventually(() => app.FilesLeftInUploadFolder().Any(File.Exists));
+        var started = await Polling.Eventually(() => app.FilesLeftInUploadFolder().Any(File.Exists));
         socket.LingerState = new LingerOption(true, 0); // close with a reset, like a killed client
         socket.Dispose();
 
         Assert.True(started, "the server never started writing the upload, so the test proves nothing");
-        Assert.True(await Eventually(() => app.FilesLeftInUploadFolder().Count == 0),
+        Assert.True(await Polling.Eventually(() => app.FilesLeftInUploadFolder().Count == 0),
             "temp files left: " + string.Join(", ", app.FilesLeftInUploadFolder()));
     }
 
@@ -104,11 +105,5 @@ public sealed class KestrelLimitTests
         await socket.SendAsync(Encoding.ASCII.GetBytes(data.Length.ToString("x") + "\r\n"));
         await socket.SendAsync(data);
         await socket.SendAsync("\r\n"u8.ToArray());
-    }
-
-    internal static async Task<bool> Eventually(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(50);
-        return condition();
     }
 }

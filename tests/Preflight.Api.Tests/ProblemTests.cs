@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Preflight.Core.Probing;
 using Preflight.Core.Reports;
 using Preflight.Core.Rules;
+using Preflight.TestSupport;
 
 namespace Preflight.Api.Tests;
 
@@ -276,7 +277,7 @@ public sealed class ProblemTests
         using var response = await factory.CreateClient().PostAsync(Files, TestMedia.Multipart(("a.wav", TestMedia.Wav())));
 
         await AssertProblemAsync(response, HttpStatusCode.GatewayTimeout, "per-request timeout");
-        Assert.True(await KestrelLimitTests.Eventually(() => factory.FilesLeftInUploadFolder().Count == 0));
+        Assert.True(await Polling.Eventually(() => factory.FilesLeftInUploadFolder().Count == 0));
     }
 
     [Fact]

@@ -19,9 +19,8 @@ public sealed class UrlEndpointTests : IAsyncLifetime
     private const string Urls = "/v1/preflight/urls";
     private static readonly byte[] Wav = TestMedia.Wav();
 
-    private readonly PreflightApiFactory _factory = new(
-        ("Preflight:Fetch:AllowPrivateNetworks", "true"),
-        ("Preflight:Fetch:Timeout", "00:00:03"));
+    // A short whole-fetch timeout, so the slow-server test ends soon; a test that streams a lot uses its own (WithTimeout).
+    private readonly PreflightApiFactory _factory = WithTimeout("00:00:03");
     private LoopbackHttpServer _server = null!;
 
     public async Task InitializeAsync() => _server = await LoopbackHttpServer.StartAsync(routes =>
@@ -129,7 +128,10 @@ public sealed class UrlEndpointTests : IAsyncLifetime
     [Fact]
     public async Task PostUrls_ChunkedBodyOverTheKindLimit_TooLargeAndReadingStops()
     {
-        var file = await CheckOneAsync(new { url = _server.Url("/endless.png").ToString(), kind = "image" });
+        // ~50 MB through loopback Kestrel: on a loaded machine that can take longer than the class's 3 s, which would
+        // end it as url.unreachable before the size limit is reached.
+        using var patient = WithTimeout("00:01:00");
+        var file = await CheckOneAsync(new { url = _server.Url("/endless.png").ToString(), kind = "image" }, patient);
 
         Assert.Equal([FindingCodes.FileTooLarge], Codes(file));
         Assert.Equal("image", (string?)file["kind"]);
@@ -252,9 +254,13 @@ public sealed class UrlEndpointTests : IAsyncLifetime
         }
     }
 
-    private async Task<JsonNode> CheckOneAsync(object asset)
+    private static PreflightApiFactory WithTimeout(string timeout) => new(
+        ("Preflight:Fetch:AllowPrivateNetworks", "true"),
+        ("Preflight:Fetch:Timeout", timeout));
+
+    private async Task<JsonNode> CheckOneAsync(object asset, PreflightApiFactory? factory = null)
     {
-        using var response = await _factory.CreateClient().PostAsJsonAsync(Urls, new { assets = new[] { asset } });
+        using var response = await (factory ?? _factory).CreateClient().PostAsJsonAsync(Urls, new { assets = new[] { asset } });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         return JsonNode.Parse(body)!["files"]![0]!;

@@ -15,26 +15,20 @@ public sealed class StageOptionTests : IDisposable
         File.Copy(RepoPaths.TestFile("valid", "image-160x90.png"), Path.Combine(folder, "ok.png"));
         File.Copy(RepoPaths.TestFile("mislabeled", "png-named.jpg"), Path.Combine(folder, "bad.jpg"));
         var store = _temp.File("staged");
-        Environment.SetEnvironmentVariable("Preflight__Staging__LocalPath", store);
-        Environment.SetEnvironmentVariable("Preflight__PublicBaseUrl", "http://127.0.0.1:9999");
-        try
-        {
-            var result = await CliRunner.RunAsync("check", folder, "--stage", "--format", "json");
 
-            using var json = JsonDocument.Parse(result.Out);
-            var files = json.RootElement.GetProperty("files").EnumerateArray().ToDictionary(f => f.GetProperty("path").GetString()!);
-            Assert.False(files["bad.jpg"].TryGetProperty("staged", out _));
-            var staged = files["ok.png"].GetProperty("staged");
-            var name = staged.GetProperty("blobName").GetString()!;
-            Assert.Equal(files["ok.png"].GetProperty("sha256").GetString() + ".png", name);
-            Assert.Equal($"http://127.0.0.1:9999/staged/{name}", staged.GetProperty("url").GetString());
-            Assert.Equal([name], Directory.GetFiles(store).Select(Path.GetFileName));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("Preflight__Staging__LocalPath", null);
-            Environment.SetEnvironmentVariable("Preflight__PublicBaseUrl", null);
-        }
+        // The settings as --Section:Key=value arguments, not process-wide environment variables, which every test running
+        // at the same time would read (and which change the configuration digest of ConfigurationSourcesTests' runs).
+        var result = await CliRunner.RunAsync("check", folder, "--stage", "--format", "json",
+            "--Preflight:Staging:LocalPath=" + store, "--Preflight:PublicBaseUrl=http://127.0.0.1:9999");
+
+        using var json = JsonDocument.Parse(result.Out);
+        var files = json.RootElement.GetProperty("files").EnumerateArray().ToDictionary(f => f.GetProperty("path").GetString()!);
+        Assert.False(files["bad.jpg"].TryGetProperty("staged", out _));
+        var staged = files["ok.png"].GetProperty("staged");
+        var name = staged.GetProperty("blobName").GetString()!;
+        Assert.Equal(files["ok.png"].GetProperty("sha256").GetString() + ".png", name);
+        Assert.Equal($"http://127.0.0.1:9999/staged/{name}", staged.GetProperty("url").GetString());
+        Assert.Equal([name], Directory.GetFiles(store).Select(Path.GetFileName));
     }
 
     [Fact]

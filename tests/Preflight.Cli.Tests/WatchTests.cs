@@ -74,21 +74,23 @@ public sealed class WatchTests
     public async Task Watch_FileWrittenSlowly_CheckedOnceWhenComplete()
     {
         using var dir = new TempDir();
-        await using var watch = new Watch(dir.Path, "--settle", "1500ms");
+        // The settle time is five pauses long: a loaded machine may stretch a pause, not by that much.
+        await using var watch = new Watch(dir.Path, "--settle", "2500ms");
         var wav = TestMedia.Wav(seconds: 0.5);
 
         await using (var file = new FileStream(dir.File("slow.wav"), FileMode.CreateNew))
         {
-            // A copy that stalls: each pause is shorter than the settle time.
+            // A copy that stalls: in each pause two polls (250 ms apart) see the same size; each is far shorter than the settle time.
             for (var offset = 0; offset < wav.Length; offset += wav.Length / 4)
             {
                 await file.WriteAsync(wav.AsMemory(offset, Math.Min(wav.Length / 4, wav.Length - offset)));
                 await file.FlushAsync();
-                await Task.Delay(600);
+                await Task.Delay(500);
             }
         }
         var verdicts = await watch.WaitForAsync(1);
-        await Task.Delay(2000);
+        // Longer than the settle time and a poll: a second check of the same file would have been printed by now.
+        await Task.Delay(3000);
 
         var only = Assert.Single(watch.Verdicts);
         Assert.Equal("slow.wav", only.GetProperty("path").GetString());
@@ -101,7 +103,8 @@ public sealed class WatchTests
     public async Task Watch_RenamedAndDeleted_OnlyTheFinalNameIsReported()
     {
         using var dir = new TempDir();
-        await using var watch = new Watch(dir.Path, "--settle", "1s");
+        // Each name below lives 300 ms (a poll or so, so the watcher sees it): the settle time is several times that.
+        await using var watch = new Watch(dir.Path, "--settle", "2s");
 
         // A copy tool's hidden partial file, renamed when complete.
         dir.Write(".upload.wav.partial", TestMedia.Wav());
@@ -115,6 +118,7 @@ public sealed class WatchTests
         File.Delete(dir.File("gone.wav"));
 
         await watch.WaitForAsync(2);
+        // The files were all written within 0.6 s: any other verdict would have come by now.
         await Task.Delay(1500);
 
         var paths = watch.Verdicts.Select(v => v.GetProperty("path").GetString()).Order(StringComparer.Ordinal).ToList();
@@ -133,17 +137,19 @@ public sealed class WatchTests
         var verdicts = await watch.WaitForAsync(2);
 
         Assert.Equal(2, verdicts.Count);
-        await Task.Delay(300);
+        // The verdict is printed before the file is moved and its report written: wait for the last step.
+        var reportPath = dir.File("rejected/bad.mp4.preflight.json");
+        await Polling.Eventually(() => Directory.GetFiles(inbox, "*", SearchOption.AllDirectories).Length == 0 && IsWrittenJson(reportPath));
         Assert.True(File.Exists(dir.File("ok/sub/good.wav")));
         Assert.True(File.Exists(dir.File("rejected/bad.mp4")));
-        using var report = JsonDocument.Parse(File.ReadAllText(dir.File("rejected/bad.mp4.preflight.json")));
+        using var report = JsonDocument.Parse(File.ReadAllText(reportPath));
         Assert.Equal("file.empty", report.RootElement.GetProperty("findings")[0].GetProperty("code").GetString());
         Assert.Empty(Directory.GetFiles(inbox, "*", SearchOption.AllDirectories));
 
         // The same name again is moved beside the first, never over it.
         dir.Write("inbox/bad.mp4", []);
         await watch.WaitForAsync(3);
-        await Task.Delay(300);
+        await Polling.Eventually(() => IsWrittenJson(dir.File("rejected/bad-2.mp4.preflight.json")));
         Assert.True(File.Exists(dir.File("rejected/bad-2.mp4")));
         Assert.True(File.Exists(dir.File("rejected/bad-2.mp4.preflight.json")));
     }
@@ -162,7 +168,8 @@ public sealed class WatchTests
         Assert.Equal(count, verdicts.Count);
         Assert.Equal(count, verdicts.Select(v => v.GetProperty("path").GetString()).Distinct().Count());
         Assert.All(verdicts, v => Assert.Equal("format.unsupported", v.GetProperty("findings")[0].GetProperty("code").GetString()));
-        await Task.Delay(500);
+        // The last verdicts are printed before their files are moved.
+        await Polling.Eventually(() => Directory.GetFiles(dir.File("rejected"), "*.txt", SearchOption.AllDirectories).Length == count);
         Assert.Equal(count, Directory.GetFiles(dir.File("rejected"), "*.txt", SearchOption.AllDirectories).Length);
     }
 
@@ -178,6 +185,20 @@ public sealed class WatchTests
         Assert.Equal(130, code);
         Assert.Contains("watching", error, StringComparison.Ordinal);
         await watch.DisposeAsync();
+    }
+
+    /// <summary>The file at <paramref name="path"/> is whole JSON: false while it is missing or still being written.</summary>
+    private static bool IsWrittenJson(string path)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(File.ReadAllBytes(path));
+            return true;
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return false;
+        }
     }
 
     [Theory]

@@ -330,7 +330,8 @@ public sealed class UrlFetcherTests
     {
         await using var server = await LoopbackHttpServer.StartAsync(routes =>
             routes.MapGet("/stall", LoopbackResponses.Bytes(Media, chunkSize: 100_000, chunkDelay: TimeSpan.FromMinutes(5))));
-        using var fetcher = new UrlFetcher(FetchTestKit.LoopbackAllowed(TimeSpan.FromMilliseconds(700)));
+        // The timeout covers connecting and the headers too (a loaded machine can be slow there); the stall is minutes long.
+        using var fetcher = new UrlFetcher(FetchTestKit.LoopbackAllowed(TimeSpan.FromSeconds(3)));
         using var target = new TempDir();
 
         var result = await fetcher.FetchAsync(server.Url("/stall").ToString(), FetchTestKit.OneMegabyte, target.Path, CancellationToken.None);
