@@ -228,6 +228,12 @@ public sealed partial class BlobPreflightStage(
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
         }, cancellationToken);
+
+        // Another worker may have rejected a newer version of the same blob in the meantime, its copy over ours: this
+        // report may then sit beside bytes it does not describe. Retried, the message converges on the current version.
+        var now = await copy.GetPropertiesAsync(cancellationToken: cancellationToken);
+        if (now.Value.CopyId != operation.Id)
+            throw new WorkFailedException($"{name} was rejected again (a newer version of the blob) while its report was written");
         return reportClient.Uri.ToString();
     }
 }

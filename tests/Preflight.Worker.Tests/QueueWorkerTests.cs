@@ -284,6 +284,40 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Worker_BlobRejectedAgainWhileItsReportIsWritten_ReportAndCopyEndUpDescribingTheSameBytes()
+    {
+        await using var harness = await HarnessAsync();
+        var url = await harness.UploadAsync("mislabeled/png-named.jpg", "bad.jpg");
+        var newer = RepoPaths.TestFile("mislabeled/mp4-named.jpg");
+        // Just before this worker writes its report, the uploader replaces the blob and another worker rejects the
+        // new version: its copy lands over this worker's copy.
+        var overtaken = new BeforeFirst(
+            m => m.Request.Method == RequestMethod.Put && m.Request.Uri.Path.EndsWith("/bad.jpg.preflight.json", StringComparison.Ordinal),
+            async () =>
+            {
+                var source = harness.Uploads.GetBlobClient("bad.jpg");
+                await source.UploadAsync(newer, overwrite: true);
+                var copy = harness.Rejected.GetBlobClient($"{harness.Uploads.Name}/bad.jpg");
+                await (await copy.StartCopyFromUriAsync(source.Uri)).WaitForCompletionAsync();
+            });
+        var blobOptions = new BlobClientOptions();
+        blobOptions.AddPolicy(overtaken, HttpPipelinePosition.PerCall);
+        await harness.StartWorkerAsync(services => services.AddSingleton(new BlobServiceClient(azurite.ConnectionString, blobOptions)));
+
+        await harness.SendRequestAsync(url);
+        var result = Assert.Single(await harness.ResultsAsync(1, seconds: 30));
+
+        var newerSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(newer)));
+        Assert.Equal("fail", result.GetProperty("verdict").GetString());
+        var current = (await harness.Uploads.GetBlobClient("bad.jpg").GetPropertiesAsync()).Value.ETag.ToString();
+        Assert.Equal(current, result.GetProperty("sourceETag").GetString());
+        var copyBytes = (await harness.Rejected.GetBlobClient($"{harness.Uploads.Name}/bad.jpg").DownloadContentAsync()).Value.Content.ToArray();
+        var report = (await harness.Rejected.GetBlobClient($"{harness.Uploads.Name}/bad.jpg.preflight.json").DownloadContentAsync()).Value.Content;
+        Assert.Equal(newerSha, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(copyBytes)));
+        Assert.Equal(newerSha, JsonDocument.Parse(report.ToMemory()).RootElement.GetProperty("sha256").GetString());
+    }
+
+    [Fact]
     public async Task Worker_GarbageMessage_PoisonedAfterMaxAttemptsAndWorkerKeepsGoing()
     {
         await using var harness = await HarnessAsync(new() { ["Preflight:Worker:MaxDequeueCount"] = "2" });
@@ -420,6 +454,21 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
         var options = new QueueClientOptions();
         options.AddPolicy(policy, HttpPipelinePosition.PerCall);
         return options;
+    }
+
+    /// <summary>Runs <paramref name="action"/> once, just before the first request <paramref name="matches"/> goes out.</summary>
+    private sealed class BeforeFirst(Func<HttpMessage, bool> matches, Func<Task> action) : HttpPipelinePolicy
+    {
+        private int _done;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (matches(message) && Interlocked.Exchange(ref _done, 1) == 0) await action();
+            await ProcessNextAsync(message, pipeline);
+        }
     }
 
     /// <summary>Holds the requests <paramref name="matches"/> back for <paramref name="delay"/> before sending them.</summary>
