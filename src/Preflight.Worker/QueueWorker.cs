@@ -27,8 +27,17 @@ public sealed partial class QueueWorker(
     private readonly QueueClient _poison = queues.GetQueueClient(options.PoisonQueue);
     private readonly CancellationTokenSource _abandon = new();
 
+    private readonly CancellationTokenSource _receiving = new();
+
     /// <summary>How long a stop past the host's shutdown timeout still waits for messages being handed back.</summary>
     internal static readonly TimeSpan HandBackGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a receive in flight when the worker stops may still finish. Cancelled at once, a receive the service
+    /// had already answered would leave its message hidden for a whole visibility timeout with nobody holding it;
+    /// finished, the message is handed back at once.
+    /// </summary>
+    internal static readonly TimeSpan ReceiveGrace = TimeSpan.FromSeconds(2);
 
     // Result and poison messages: the report shape, described at build time.
     private static readonly JsonSerializerOptions MessageJson = PreflightJson.With(PreflightJson.Compact, WorkerJsonContext.Default);
@@ -36,6 +45,7 @@ public sealed partial class QueueWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!await CreateQueuesAsync(stoppingToken)) return;
+        await using var stopReceiving = stoppingToken.Register(() => _receiving.CancelAfter(ReceiveGrace));
         LogStarted(logger, options.RequestQueue, options.Concurrency);
         var consumers = Enumerable.Range(0, options.Concurrency).Select(_ => ConsumeAsync(stoppingToken));
         await Task.WhenAll([.. consumers, ReportMetricsAsync(stoppingToken)]);
@@ -119,10 +129,10 @@ public sealed partial class QueueWorker(
             QueueMessage? message;
             try
             {
-                var received = await _requests.ReceiveMessagesAsync(1, options.VisibilityTimeout, stoppingToken);
+                var received = await _requests.ReceiveMessagesAsync(1, options.VisibilityTimeout, _receiving.Token);
                 message = received.Value.FirstOrDefault();
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
@@ -138,6 +148,12 @@ public sealed partial class QueueWorker(
             {
                 await DelayAsync(options.PollInterval, stoppingToken);
                 continue;
+            }
+            if (stoppingToken.IsCancellationRequested)
+            {
+                // Received as the worker stops: not started, so handed straight back.
+                await AbandonAsync(message, message.PopReceipt);
+                return;
             }
 
             metrics.Started();
@@ -337,6 +353,7 @@ public sealed partial class QueueWorker(
     public override void Dispose()
     {
         _abandon.Dispose();
+        _receiving.Dispose();
         base.Dispose();
     }
 

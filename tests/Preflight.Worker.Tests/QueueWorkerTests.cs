@@ -216,6 +216,38 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Worker_StoppedWhileAReceiveBringsAMessage_HandsItBackAtOnce()
+    {
+        // The service has answered a receive (the message is hidden for a minute) as the worker is told to stop.
+        // Cancelling that receive would drop the answer, leaving the message hidden for that minute, held by nobody.
+        await using var harness = await HarnessAsync(new() { ["Preflight:Worker:VisibilityTimeout"] = "00:01:00" });
+        var url = await harness.UploadAsync("valid/image-320x180.jpg");
+        QueueWorker? worker = null;
+        Task? stopping = null;
+        var stopOnArrival = new AfterFirstResponse(
+            m => m.Request.Method == RequestMethod.Get && m.Request.Uri.Path.EndsWith($"/{harness.Requests.Name}/messages", StringComparison.Ordinal)
+                && m.Response.Content.ToString().Contains("<MessageId>", StringComparison.Ordinal),
+            m =>
+            {
+                stopping = worker!.StopAsync(CancellationToken.None);
+                // What the transport does when its token is cancelled while the answer is being read.
+                m.CancellationToken.ThrowIfCancellationRequested();
+            });
+        var host = await harness.StartWorkerAsync(services =>
+            services.AddSingleton(new QueueServiceClient(azurite.ConnectionString, WithPolicy(stopOnArrival))));
+        worker = host.Services.GetServices<IHostedService>().OfType<QueueWorker>().Single();
+
+        await harness.SendRequestAsync(url, "arriving");
+        await Polling.Eventually(() => stopping is not null, TimeSpan.FromSeconds(30));
+        await stopping!.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var back = (await harness.Requests.PeekMessageAsync()).Value;
+        Assert.NotNull(back);
+        Assert.Contains("arriving", back.MessageText);
+        Assert.Empty(await WorkerHarness.ListAsync(harness.Staged)); // handed back unprocessed
+    }
+
+    [Fact]
     public async Task Worker_MessageTakenByAnotherConsumerBeforeItsDelete_IsNotPoisoned()
     {
         // The last delivery allowed. Its invisibility runs out just before the delete (simulated: another consumer
@@ -454,6 +486,21 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
         var options = new QueueClientOptions();
         options.AddPolicy(policy, HttpPipelinePosition.PerCall);
         return options;
+    }
+
+    /// <summary>Runs <paramref name="action"/> once, on the first answered request <paramref name="matches"/> (it sees the response).</summary>
+    private sealed class AfterFirstResponse(Func<HttpMessage, bool> matches, Action<HttpMessage> action) : HttpPipelinePolicy
+    {
+        private int _done;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (matches(message) && Interlocked.Exchange(ref _done, 1) == 0) action(message);
+        }
     }
 
     /// <summary>Runs <paramref name="action"/> once, just before the first request <paramref name="matches"/> goes out.</summary>
