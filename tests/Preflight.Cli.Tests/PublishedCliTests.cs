@@ -259,11 +259,12 @@ public sealed class PublishedCliTests : IDisposable
     private async Task<(string[] Answers, string Log)> ServeAndAskAsync(CliBuild build, (string Name, Func<HttpRequestMessage> Request)[] requests)
     {
         var folder = _temp.File("serve-" + build.Name);
-        var port = Parity.FreePort();
+        // Port 0: the server takes a free port itself and says which; a port picked here could be taken before it binds.
         using var serve = build.Start(_temp.Path, null,
-            "serve", $"--urls=http://127.0.0.1:{port}", $"--Preflight:Upload:TempFolder={folder}/uploads", $"--Preflight:Staging:LocalPath={folder}/staged");
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-        await Parity.WaitUntilListeningAsync(serve, http, "/healthz");
+            "serve", "--urls=http://127.0.0.1:0", $"--Preflight:Upload:TempFolder={folder}/uploads", $"--Preflight:Staging:LocalPath={folder}/staged");
+        var address = await Parity.ListeningAddressAsync(serve);
+        var port = address.Port;
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
         var answers = new string[requests.Length];
         for (var i = 0; i < requests.Length; i++)
         {
@@ -422,29 +423,23 @@ internal static class Parity
         return log.Length - first > 3000 ? log.Substring(first, 3000) + "…" : log[first..];
     }
 
-    public static int FreePort()
+    /// <summary>
+    /// The address <c>serve</c> (started with port 0) says it listens on, once it does; fails with the process's output
+    /// if it exits first or takes over 60 s.
+    /// </summary>
+    public static async Task<Uri> ListeningAddressAsync(RunningCli process)
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>Waits until <paramref name="path"/> answers at all (any status), failing with the process's output if it exits or takes over 60 s.</summary>
-    public static async Task WaitUntilListeningAsync(RunningCli process, HttpClient http, string path)
-    {
+        const string Marker = "Now listening on: ";
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            if (process.HasExited) throw new Xunit.Sdk.XunitException($"{process.Build} exited before listening; its output:\n{process.Output}");
-            try
-            {
-                using var response = await http.GetAsync(path);
-                return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
+            var output = process.Output;
+            var at = output.IndexOf(Marker, StringComparison.Ordinal);
+            var end = at < 0 ? -1 : output.IndexOfAny(['\r', '\n'], at);
+            if (end > 0) return new Uri(output[(at + Marker.Length)..end].Trim());
+            if (process.HasExited || DateTime.UtcNow > deadline)
+                throw new Xunit.Sdk.XunitException($"{process.Build} never said where it listens; its output:\n{output}");
+            await Task.Delay(100);
         }
     }
 }
