@@ -217,7 +217,11 @@ public sealed partial class UrlFetcher : IDisposable
                 if (status is 301 or 302 or 303 or 307 or 308)
                 {
                     if (response.Headers.Location is not { } location) return new(UrlFindings.RedirectWithoutLocation(status));
-                    var next = location.IsAbsoluteUri ? location : new Uri(current, location);
+                    // A Location the header parser accepts as relative may still not combine into a URL
+                    // ("//host:99999/", "//[zz]/"): that is the server's error, reported, never an exception.
+                    Uri? next = location;
+                    if (!location.IsAbsoluteUri && !Uri.TryCreate(current, location, out next))
+                        return new(UrlFindings.Invalid($"the server redirects to \"{location.OriginalString}\", which is not a valid URL"));
                     if (LoginPages.Looks(next)) return new(UrlFindings.LoginRedirect(next));
                     if (!TryValidate(next, out var why)) return new(UrlFindings.Invalid("the server redirects to a URL where " + why));
                     var hops = followUp ? redirects : trace.Redirects;

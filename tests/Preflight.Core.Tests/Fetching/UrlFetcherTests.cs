@@ -136,6 +136,24 @@ public sealed class UrlFetcherTests
         Assert.DoesNotContain(server.Requests, r => r.PathAndQuery == "/file.bin");
     }
 
+    [Theory]
+    [InlineData("//evil:99999/x")]
+    [InlineData("//[zz]/x")]
+    [InlineData("//a b/x")]
+    public async Task FetchAsync_RedirectToALocationThatIsNoURL_InvalidFindingNotAnException(string location)
+    {
+        await using var server = await LoopbackHttpServer.StartAsync(routes =>
+            routes.MapGet("/moved", LoopbackResponses.Redirect(location)));
+        using var fetcher = new UrlFetcher(FetchTestKit.LoopbackAllowed());
+        using var target = new TempDir();
+
+        var result = await fetcher.FetchAsync(server.Url("/moved").ToString(), FetchTestKit.OneMegabyte, target.Path, CancellationToken.None);
+
+        FetchTestKit.AssertFailedWith(result, FindingCodes.UrlInvalid, target.Path);
+        Assert.Contains("not a valid URL", result.Findings[0].Message);
+        Assert.Single(server.Requests);
+    }
+
     [Fact]
     public async Task FetchAsync_RedirectLoop_HttpError()
     {
