@@ -35,13 +35,14 @@ public sealed partial class MediaTools
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(timeout);
             using var killer = limit.Token.Register(workspace.KillLeftovers);
+            using var forFfmpegCore = new ShieldedCancellation(limit.Token);
             try
             {
                 var result = await FFMpegCore.FFMpegArguments
                     .FromFileInput(workspace.InputPath, verifyExists: true,
                         o => o.WithCustomArgument($"-nostdin -v error {inputOptions} {input.InputArguments}"))
                     .OutputToFile(output, overwrite: true, o => o.WithCustomArgument(outputOptions))
-                    .CancellableThrough(limit.Token, TimeSpan.Zero)
+                    .CancellableThrough(forFfmpegCore.Token, TimeSpan.Zero)
                     .ProcessAsynchronously(throwOnError: false, FfOptions(workspace));
                 if (result.Cancelled || limit.IsCancellationRequested)
                 {

@@ -173,6 +173,7 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Options.DecodeTimeout);
             using var killer = timeout.Token.Register(workspace.KillLeftovers);
+            using var forFfmpegCore = new ShieldedCancellation(timeout.Token);
             using var peak = PeakMemory.Watch(workspace.Folder);
             FFMpegResult result;
             try
@@ -184,7 +185,7 @@ public sealed partial class MediaTools(MediaToolsOptions options)
                     .FromFileInput(workspace.InputPath, verifyExists: true,
                         o => o.WithCustomArgument("-nostdin -v error -xerror " + input.InputArguments + " -threads 1"))
                     .OutputToNull(o => o.WithCustomArgument("-map 0:v? -map 0:a?"))
-                    .CancellableThrough(timeout.Token, TimeSpan.Zero)
+                    .CancellableThrough(forFfmpegCore.Token, TimeSpan.Zero)
                     .ProcessAsynchronously(throwOnError: false, FfOptions(workspace));
             }
             catch (Exception e) when (e is FFMpegException or InvalidOperationException or System.ComponentModel.Win32Exception)
@@ -209,6 +210,9 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             var detail = lines.Count == 0 ? $"ffmpeg exited with code {result.ExitCode}" : string.Join("; ", lines.Take(3));
             if (FfmpegStderr.IsResourceFailure(lines, peak.Bytes, Options.MemoryLimitBytes))
                 return [ResourceFailure("ffmpeg", detail, peak.Bytes)];
+            if (StoppedBySignal(result.ExitCode))
+                return [Finding.Error(FindingCodes.ProbeFailed,
+                    $"ffmpeg was stopped by a signal before it finished decoding (exit code {result.ExitCode}), so the file was not judged; run the check again")];
             if (format == KnownFormats.Jpeg && FfmpegStderr.JpegDamage(lines) is { } where)
                 return [Finding.Error(FindingCodes.FileCorrupt, $"decoding failed: {where} (ffmpeg: {detail})")];
             return [Finding.Error(FindingCodes.FileCorrupt, $"decoding failed: {detail}{MalformedAllocation(lines, peak.Bytes)}")];
@@ -241,6 +245,7 @@ public sealed partial class MediaTools(MediaToolsOptions options)
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(limit);
             using var killer = timeout.Token.Register(workspace.KillLeftovers);
+            using var forFfmpegCore = new ShieldedCancellation(timeout.Token);
             var output = Path.Combine(workspace.Folder, "output." + muxer);
             var displayName = Path.GetFileName(request.InputPath);
             FFMpegResult result;
@@ -250,7 +255,7 @@ public sealed partial class MediaTools(MediaToolsOptions options)
                     .FromFileInput(workspace.InputPath, verifyExists: true,
                         o => o.WithCustomArgument($"-nostdin -v error {request.InputOptions} {input.InputArguments}"))
                     .OutputToFile(output, overwrite: true, o => o.WithCustomArgument($"{request.OutputOptions} -f {muxer}"))
-                    .CancellableThrough(timeout.Token, TimeSpan.Zero)
+                    .CancellableThrough(forFfmpegCore.Token, TimeSpan.Zero)
                     .ProcessAsynchronously(throwOnError: false, FfOptions(workspace));
             }
             catch (Exception e) when (e is FFMpegException or InvalidOperationException or System.ComponentModel.Win32Exception)
@@ -352,6 +357,13 @@ public sealed partial class MediaTools(MediaToolsOptions options)
     private Finding CouldNotRun(string tool, Exception e, FfmpegWorkspace workspace, string displayName) =>
         Finding.Error(FindingCodes.ProbeFailed,
             $"{tool} could not run (memory cap {MemoryCap}): {e.Message.Replace(workspace.InputPath, displayName, StringComparison.Ordinal)}");
+
+    /// <summary>
+    /// ffmpeg's exit code after a signal: 255 when it caught one (Ctrl-C in a terminal reaches the whole process group,
+    /// so ffmpeg may see it before this process cancels), 128 + the signal when one killed it. Neither says anything
+    /// about the file, and such a run's verdict must not be cached as "corrupt".
+    /// </summary>
+    internal static bool StoppedBySignal(int exitCode) => exitCode >= 128;
 
     private static Finding TimedOut(string what, TimeSpan limit)
     {

@@ -192,6 +192,39 @@ public sealed partial class ConvertHardeningTests(MediaToolsSamples samples) : I
         Assert.False(File.Exists(destination));
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("exit 255")] // ffmpeg caught SIGINT/SIGTERM (the terminal's Ctrl-C reaches the process group)
+    [InlineData("kill -KILL $$")] // killed outright
+    public async Task DecodeAsync_FfmpegStoppedBySignal_ProbeFailedNeverCorrupt(string death)
+    {
+        var fake = MediaToolsSamples.FakeTools(_dir, death);
+        var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake });
+
+        var findings = await tools.DecodeAsync(samples.Mp4, KnownFormats.Mp4, CancellationToken.None);
+
+        var finding = Assert.Single(findings);
+        Assert.Equal(FindingCodes.ProbeFailed, finding.Code); // never cached, unlike file.corrupt
+        Assert.Contains("stopped by a signal", finding.Message);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Cancel_WhileFfmpegNoLongerReadsItsInput_DoesNotThrowInTheCanceller()
+    {
+        // FFMpegCore answers a cancellation by writing "q" to ffmpeg's standard input. An ffmpeg that has closed it
+        // (or died with the terminal's Ctrl-C) makes that write fail; the failure must not reach whoever cancelled:
+        // there it is the CLI's signal handler, and an exception there ends the process.
+        var started = _dir.File("started");
+        var fake = MediaToolsSamples.FakeTools(_dir, $"exec 0<&-; touch '{started}'; exec sleep 600");
+        var tools = new MediaTools(new MediaToolsOptions { BinaryFolder = fake });
+        using var cancellation = new CancellationTokenSource();
+
+        var decoding = tools.DecodeAsync(samples.Mp4, KnownFormats.Mp4, cancellation.Token);
+        Assert.True(await Polling.Eventually(() => File.Exists(started), TimeSpan.FromSeconds(30)), "the fake ffmpeg never started");
+
+        Assert.Null(Record.Exception(cancellation.Cancel));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => decoding);
+    }
+
     /// <summary>Issue 15, point 8: a truncated MP4 never reaches an encoder that reads outside the file.</summary>
     [Fact]
     public async Task Fix_TruncatedMp4WithSalvage_EveryToolReadsOnlyThePrivateLinkThroughTheForcedDemuxer()
