@@ -90,6 +90,11 @@ public sealed class AzureBlobStagingStore : IStagingStore
         {
             throw new StagingException($"Staging failed: {ShortMessage(e)}", e);
         }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The SDK's own network timeout (with retries turned off it is not wrapped in an AggregateException).
+            throw new StagingException($"Staging failed: Azure Storage did not answer in time ({ShortMessage(e)})", e);
+        }
     }
 
     private StagedInfo ToStagedInfo(BlobClient blob, StageRequest request, bool alreadyExisted)

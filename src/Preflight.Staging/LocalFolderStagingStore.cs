@@ -1,3 +1,6 @@
+using System.Collections.Frozen;
+using Preflight.Core.Formats;
+using Preflight.Core.Sniffing;
 using Preflight.Core.Reports;
 
 namespace Preflight.Staging;
@@ -18,15 +21,17 @@ public sealed class LocalFolderStagingStore(StagingOptions options, string? publ
         var url = $"{baseUrl}/staged/{request.BlobName}";
         if (File.Exists(target)) return new StagedInfo(url, request.BlobName, request.Sha256, null, AlreadyExisted: true);
 
-        Directory.CreateDirectory(Root);
         var temp = Path.Combine(Root, $".{Guid.NewGuid():N}.partial");
         try
         {
+            Directory.CreateDirectory(Root);
             await using (var source = new FileStream(request.FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous))
             await using (var destination = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
                 await source.CopyToAsync(destination, cancellationToken);
-                await destination.FlushAsync(cancellationToken);
+                // On disk before it gets its content name: after a power loss a name must never stand for bytes that
+                // were lost, since a staged name is never written again.
+                destination.Flush(flushToDisk: true);
             }
             try
             {
@@ -44,7 +49,7 @@ public sealed class LocalFolderStagingStore(StagingOptions options, string? publ
         }
         finally
         {
-            File.Delete(temp);
+            if (File.Exists(temp)) File.Delete(temp);
         }
     }
 
@@ -69,21 +74,42 @@ public sealed class LocalFolderStagingStore(StagingOptions options, string? publ
     }
 }
 
-/// <summary>Staged names are <c>&lt;64 hex&gt;.&lt;ext&gt;</c>: nothing else is ever served or written.</summary>
+/// <summary>
+/// Staged names are <c>&lt;64 hex&gt;.&lt;ext&gt;</c>, the extension one a media format (image, audio, video) declares:
+/// nothing else is ever served or written. Every format a profile can accept is stageable (an <c>ltx</c> WebP, an
+/// M4A), never SVG, which is markup that runs script when served from this origin.
+/// </summary>
 public static class StagedNames
 {
-    private static readonly HashSet<string> Extensions = [".mp4", ".jpg", ".png", ".wav", ".mp3"];
+    private static readonly FrozenDictionary<string, string> ContentTypes = BuildContentTypes();
 
     public static bool IsValid(string name) =>
-        name.Length > 64 && name[..64].All(char.IsAsciiHexDigitLower) && Extensions.Contains(name[64..]);
+        name.Length > 64 && name[..64].All(char.IsAsciiHexDigitLower) && ContentTypes.ContainsKey(name[64..]);
 
-    public static string ContentTypeOf(string name) => name[64..] switch
+    public static string ContentTypeOf(string name) =>
+        name.Length > 64 && ContentTypes.TryGetValue(name[64..], out var type) ? type : "application/octet-stream";
+
+    private static FrozenDictionary<string, string> BuildContentTypes()
     {
-        ".mp4" => "video/mp4",
-        ".jpg" => "image/jpeg",
-        ".png" => "image/png",
-        ".wav" => "audio/wav",
-        ".mp3" => "audio/mpeg",
-        _ => "application/octet-stream",
-    };
+        // The long-standing names first, so a shared extension keeps its usual type (".mp3" is MP3's, not MP2's).
+        var types = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [".mp4"] = "video/mp4",
+            [".jpg"] = "image/jpeg",
+            [".png"] = "image/png",
+            [".wav"] = "audio/wav",
+            [".mp3"] = "audio/mpeg",
+        };
+        foreach (var format in FormatRegistry.All)
+        {
+            if (format.Family is not (AssetKind.Image or AssetKind.Audio or AssetKind.Video) || format.Id == KnownFormats.Svg)
+                continue;
+            foreach (var extension in format.Extensions.Append("." + format.Id))
+            {
+                if (extension.Length is > 1 and <= 6 && extension[0] == '.' && extension[1..].All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)))
+                    types.TryAdd(extension, format.Mime);
+            }
+        }
+        return types.ToFrozenDictionary(StringComparer.Ordinal);
+    }
 }

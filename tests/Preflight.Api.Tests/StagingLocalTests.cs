@@ -67,7 +67,7 @@ public sealed class StagingLocalTests : IDisposable
     [InlineData("..%2F..%2Fappsettings.json")]
     [InlineData("notes.txt")]
     [InlineData("UPPER")] // the staged file's name in upper-case hex
-    [InlineData(".gif")] // the staged file's hash with an extension we never issue
+    [InlineData(".svg")] // the staged file's hash with an extension we never issue (markup, script on our origin)
     [InlineData(".png.partial")]
     [InlineData("")] // the bare hash
     [InlineData("0000000000000000000000000000000000000000000000000000000000000000.png")] // valid shape, never staged
@@ -75,11 +75,11 @@ public sealed class StagingLocalTests : IDisposable
     {
         await UploadAsync(_factory, ("poster.png", Png));
         await File.WriteAllTextAsync(Path.Combine(_factory.StagedFolder, "notes.txt"), "not for strangers");
-        await File.WriteAllBytesAsync(Path.Combine(_factory.StagedFolder, Sha256(Png) + ".gif"), Png);
+        await File.WriteAllBytesAsync(Path.Combine(_factory.StagedFolder, Sha256(Png) + ".svg"), Png);
         var path = name switch
         {
             "UPPER" => Sha256(Png).ToUpperInvariant() + ".png",
-            "" or ".gif" or ".png.partial" => Sha256(Png) + name,
+            "" or ".svg" or ".png.partial" => Sha256(Png) + name,
             _ => name,
         };
 

@@ -47,8 +47,50 @@ public sealed class LocalFolderStagingStoreTests : IDisposable
     [InlineData("abcdef0000000000000000000000000000000000000000000000000000000000.png", true)]
     [InlineData("abcdef0000000000000000000000000000000000000000000000000000000000.exe", false)]
     [InlineData("abcdef000000000000000000000000000000000000000000000000000000000.png", false)]
+    [InlineData("abcdef0000000000000000000000000000000000000000000000000000000000.svg", false)] // markup: script on our origin
+    [InlineData("abcdef0000000000000000000000000000000000000000000000000000000000.html", false)]
+    [InlineData("abcdef0000000000000000000000000000000000000000000000000000000000.webp", true)]
+    [InlineData("abcdef0000000000000000000000000000000000000000000000000000000000.m4a", true)]
     public void StagedNames_IsValid_OnlyContentAddresses(string name, bool valid) =>
         Assert.Equal(valid, StagedNames.IsValid(name));
+
+    [Theory]
+    [InlineData(".mp3", "audio/mpeg")]
+    [InlineData(".jpg", "image/jpeg")]
+    [InlineData(".webp", "image/webp")]
+    [InlineData(".m4a", "audio/mp4")]
+    [InlineData(".mov", "video/quicktime")]
+    [InlineData(".ogg", "audio/ogg")]
+    public void StagedNames_ContentTypeOf_TheFormatsOwn(string extension, string type) =>
+        Assert.Equal(type, StagedNames.ContentTypeOf(new string('a', 64) + extension));
+
+    [Fact]
+    public async Task StageAsync_FolderThatCannotBeCreated_StagingExceptionAndNothingWritten()
+    {
+        // The staging folder would be under a regular file (a wrong setting, a read-only mount): a staging failure
+        // the faces report as staging.failed, not an IOException that escapes as a 500.
+        var (path, sha) = File(100);
+        var blocker = _temp.File("not-a-folder");
+        System.IO.File.WriteAllBytes(blocker, [1]);
+        var store = new LocalFolderStagingStore(new StagingOptions { LocalPath = Path.Combine(blocker, "staged") }, "http://127.0.0.1:9");
+
+        var e = await Assert.ThrowsAsync<StagingException>(() => store.StageAsync(new StageRequest(path, sha, ".wav", "audio/wav"), default));
+
+        Assert.Contains("local staging folder", e.Message);
+    }
+
+    [Fact]
+    public async Task StageAsync_AFormatOtherThanTheFiveClassicOnes_IsServedUnderItsName()
+    {
+        // A WebP passes under the ltx profile and is staged as .webp: its URL must not be a name the store never serves.
+        var (path, sha) = File(100);
+        var store = Store();
+
+        var staged = await store.StageAsync(new StageRequest(path, sha, ".webp", "image/webp"), default);
+
+        Assert.Equal(sha + ".webp", staged.BlobName);
+        Assert.NotNull(store.PathOf(staged.BlobName));
+    }
 
     [Fact]
     public async Task CheckHealthAsync_WritableFolder_IsHealthy()
