@@ -91,6 +91,8 @@ public sealed class BlobVerdictStore : IVerdictStore
     public async Task<IAsyncDisposable?> TryClaimAsync(string key, CancellationToken cancellationToken)
     {
         var blob = _container.GetBlobClient(ClaimName(key));
+        // Ours, so a claim the service created but whose answer was lost (the SDK retried and met it) is recognised.
+        var claimant = Guid.NewGuid().ToString("N");
         try
         {
             await EnsureContainerAsync(cancellationToken);
@@ -104,6 +106,7 @@ public sealed class BlobVerdictStore : IVerdictStore
                     var created = await blob.UploadAsync(BinaryData.FromString(Environment.MachineName), new BlobUploadOptions
                     {
                         Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                        Metadata = new Dictionary<string, string> { [ClaimantMetadata] = claimant },
                     }, CancellationToken.None);
                     var claim = new Claim(blob, created.Value.ETag);
                     if (!cancellationToken.IsCancellationRequested) return claim;
@@ -113,6 +116,8 @@ public sealed class BlobVerdictStore : IVerdictStore
                 catch (RequestFailedException e) when (e.Status is 409 or 412)
                 {
                     var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+                    if (properties.Value.Metadata.TryGetValue(ClaimantMetadata, out var holder) && holder == claimant)
+                        return new Claim(blob, properties.Value.ETag);
                     if (_time.GetUtcNow() - properties.Value.LastModified < _options.ClaimTimeout) return null;
                     // The instance that claimed it is gone: take the claim over (only the one we saw, not a newer one).
                     await blob.DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = properties.Value.ETag }, cancellationToken: cancellationToken);
@@ -132,6 +137,8 @@ public sealed class BlobVerdictStore : IVerdictStore
     private static string VerdictName(string key) => $"verdicts/{key}.json";
 
     private static string ClaimName(string key) => $"claims/{key}";
+
+    private const string ClaimantMetadata = "claimant";
 
     private async Task EnsureContainerAsync(CancellationToken cancellationToken)
     {

@@ -104,6 +104,27 @@ public sealed class BlobVerdictStoreTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Claim_WhoseAnswerIsLost_IsRecognisedAsOursWhenTheRetryMeetsIt()
+    {
+        // The service creates the claim but its answer never arrives (a reset connection): the SDK retries, and the
+        // retry finds a claim. It is this instance's; taking it for another's would make everyone wait ClaimTimeout.
+        var lost = 0;
+        var store = new BlobVerdictStore(
+            new VerdictCacheOptions { ConnectionString = azurite.ConnectionString, Container = _container },
+            TimeProvider.System,
+            options => options.AddPolicy(new AfterResponse("/claims/", () =>
+            {
+                if (Interlocked.Increment(ref lost) == 1) throw new IOException("connection reset (injected)");
+            }), HttpPipelinePosition.PerRetry));
+
+        await using var claim = await store.TryClaimAsync("k8", default);
+
+        Assert.NotNull(claim);
+        Assert.True(lost >= 2, "the retry never happened, so the test proves nothing");
+        Assert.Null(await Store().TryClaimAsync("k8", default)); // held, by us
+    }
+
+    [Fact]
     public async Task Claim_AlreadyCancelled_ClaimsNothing()
     {
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store().TryClaimAsync("k7", new CancellationToken(canceled: true)));
