@@ -48,6 +48,12 @@ public static class CliApp
             await context.Error.WriteLineAsync("preflight: cancelled");
             return ExitCodes.Cancelled;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Last resort for a file system failure no command turned into a setup error (full disk, symlink loop, …).
+            await context.Error.WriteLineAsync($"preflight: {OneLine(e.Message)}");
+            return ExitCodes.UsageOrSetup;
+        }
         finally
         {
             await context.Out.FlushAsync(CancellationToken.None);

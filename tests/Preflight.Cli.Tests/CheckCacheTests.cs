@@ -35,6 +35,32 @@ public sealed class CheckCacheTests
     }
 
     [Fact]
+    public async Task Check_CancelledRun_StoresNoVerdict()
+    {
+        using var files = new TempDir();
+        using var cache = new TempDir();
+        files.Write("a.png", [1, 2, 3]);
+        using var cancellation = new CancellationTokenSource();
+        var inspections = 0;
+        // What an engine whose ffmpeg was killed by the terminal's Ctrl-C returns: a verdict, after the run was cancelled.
+        Func<InspectionRequest, InspectionOptions, CancellationToken, Task<FileReport>> Engine(bool cancel) => async (request, options, ct) =>
+        {
+            Interlocked.Increment(ref inspections);
+            if (cancel) await cancellation.CancelAsync();
+            return await CliRunner.FakeEngine(_ => [Finding.Error(FindingCodes.FileCorrupt, "killed")])(request, options, ct) with { Sha256 = request.Sha256 };
+        };
+
+        var cancelled = await CliRunner.RunAsync(c => c with { InspectOverride = Engine(cancel: true) },
+            ["check", files.Path, "--cache", cache.Path, "--format", "json"], cancellation.Token);
+        var next = await CliRunner.RunAsync(c => c with { InspectOverride = Engine(cancel: false) },
+            ["check", files.Path, "--cache", cache.Path, "--format", "json"]);
+
+        Assert.Equal(130, cancelled.ExitCode);
+        Assert.Equal(2, inspections);
+        Assert.DoesNotContain("\"cached\"", next.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_WarmRun_DoesNotBuildTheEngine()
     {
         using var files = new TempDir();

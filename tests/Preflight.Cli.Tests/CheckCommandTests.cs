@@ -429,6 +429,30 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
+    public async Task Check_CharacterDevice_FailsUnreadWithoutReadingIt()
+    {
+        if (!File.Exists("/dev/zero")) return;
+        using var dir = new TempDir();
+        dir.Write("in/a.png", [1]);
+        File.CreateSymbolicLink(dir.File("in/zero.mp4"), "/dev/zero");
+        var fake = CliRunner.FakeEngine(_ => []);
+
+        var result = await CliRunner.RunAsync(
+            c => c with { InspectOverride = (r, o, ct) => r.FilePath.EndsWith("zero", StringComparison.Ordinal) || r.DisplayPath == "zero.mp4" ? throw new InvalidOperationException("read the device") : fake(r, o, ct) },
+            ["check", dir.File("in"), "/dev/zero", "--format", "json"]).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Out);
+        var files = json.RootElement.GetProperty("files");
+        Assert.Equal(3, files.GetArrayLength());
+        foreach (var device in new[] { files[1], files[2] })
+        {
+            Assert.Equal(FindingCodes.FileUnreadable, device.GetProperty("findings")[0].GetProperty("code").GetString());
+            Assert.Contains("not a regular file", device.GetProperty("findings")[0].GetProperty("message").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Check_ValidWav_Passes()
     {
         using var dir = new TempDir();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Preflight.Core.Reports;
 using Preflight.TestSupport;
 
 namespace Preflight.Cli.Tests;
@@ -101,6 +102,56 @@ public sealed class FixCommandTests
         Assert.All(json.RootElement.GetProperty("files").EnumerateArray(),
             f => Assert.Equal("not_needed", f.GetProperty("fix").GetProperty("status").GetString()));
         Assert.False(Directory.Exists(dir.File("twice")));
+    }
+
+    [Fact]
+    public async Task Fix_OutUnderARegularFile_SetupErrorBeforeAnyFix()
+    {
+        using var dir = Media();
+        dir.Write("some/file.avi", [1]);
+
+        var result = await CliRunner.RunInAsync(dir.Path, "fix", "media", "--out", "some/file.avi/o");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("preflight: cannot create --out 'some/file.avi/o': '" + dir.File("some/file.avi") + "' is not a folder\n", result.Error);
+        Assert.Equal("", result.Out);
+    }
+
+    [Fact]
+    public async Task Fix_OutputCannotBeWritten_ReportKeptWithTheReason()
+    {
+        using var dir = Media();
+        // --out itself is writable, but the fixed clip's folder under it is taken by a file.
+        dir.Write("fixed/sub", [1]);
+
+        var result = await CliRunner.RunInAsync(dir.Path, "fix", "media", "--out", "fixed", "--format", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Out);
+        var clip = json.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("path").GetString() == "sub/clip.mov");
+        // The input's own check, not an empty stand-in: what it is, its size, its findings.
+        Assert.Equal("mov", clip.GetProperty("detected").GetProperty("format").GetString());
+        Assert.Equal("format.unsupported", clip.GetProperty("findings")[0].GetProperty("code").GetString());
+        Assert.NotEqual(0, clip.GetProperty("sizeBytes").GetInt64());
+        Assert.Equal("not_fixable", clip.GetProperty("fix").GetProperty("status").GetString());
+        Assert.StartsWith("The fixed file could not be written to 'sub/clip.mp4' under --out: ", clip.GetProperty("fix").GetProperty("reason").GetString());
+        Assert.DoesNotContain(FindingCodes.ProbeFailed, result.Out);
+    }
+
+    [Fact]
+    public async Task Fix_FileNamedInsideOut_IsFixedNotDropped()
+    {
+        using var dir = new TempDir();
+        dir.Write("in/good.wav", TestMedia.Wav());
+        Ffmpeg(dir.File("out/broken.mov"), H264AacMov);
+
+        var result = await CliRunner.RunInAsync(dir.Path, "fix", "in/good.wav", "out/broken.mov", "--out", "out", "--format", "json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Out);
+        var files = json.RootElement.GetProperty("files").EnumerateArray().ToDictionary(f => f.GetProperty("path").GetString()!);
+        Assert.Equal(["in/good.wav", "out/broken.mov"], files.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("fixed", files["out/broken.mov"].GetProperty("fix").GetProperty("status").GetString());
     }
 
     [Fact]

@@ -155,6 +155,28 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task Watch_ThroughASymlink_PassAndFailDirsInsideAreNotWatched()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("w"));
+        File.CreateSymbolicLink(dir.File("wlink"), "w");
+        await using var watch = new Watch(dir.File("wlink"), "--settle", "200ms", "--pass-dir", dir.File("w/passed"), "--fail-dir", dir.File("w/failed"));
+
+        dir.Write("w/good.wav", TestMedia.Wav());
+        dir.Write("w/bad.mp4", []);
+        await watch.WaitForAsync(2);
+        await Polling.Eventually(() => File.Exists(dir.File("w/passed/good.wav")) && IsWrittenJson(dir.File("w/failed/bad.mp4.preflight.json")));
+        // Several settle times: a watcher that saw its own pass and fail folders would check the moved files again.
+        await Task.Delay(1500);
+
+        Assert.Equal(2, watch.Verdicts.Count);
+        Assert.False(Directory.Exists(dir.File("w/passed/passed")));
+        Assert.False(Directory.Exists(dir.File("w/failed/failed")));
+        Assert.Equal(["failed/bad.mp4", "failed/bad.mp4.preflight.json", "passed/good.wav"],
+            Directory.GetFiles(dir.File("w"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(dir.File("w"), f)).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
     public async Task Watch_BurstOfFiles_EachCheckedOnce()
     {
         using var dir = new TempDir();

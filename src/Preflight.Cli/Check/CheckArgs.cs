@@ -79,7 +79,18 @@ public static partial class CheckArgs
         var folder = explicitFolder is null ? context.CacheFolder : Path.GetFullPath(explicitFolder, context.WorkingDirectory);
         if (folder is null) return null;
 
-        var real = FileCollector.RealPath(folder);
+        string real;
+        try
+        {
+            real = FileCollector.RealPath(folder);
+        }
+        catch (IOException e)
+        {
+            // A symlink loop on the way to the folder.
+            if (explicitFolder is not null) throw new CliSetupException($"cannot use --cache '{explicitFolder}': {e.Message}", e);
+            context.Error.WriteLine($"preflight: not caching verdicts: cannot use {folder}: {e.Message}");
+            return null;
+        }
         foreach (var root in roots)
         {
             if (!Directory.Exists(root)) continue;

@@ -137,8 +137,10 @@ public sealed class CheckCache
         }
 
         var report = await inspect(new InspectionRequest(input.FullPath, input.DisplayPath) { Sha256 = sha256 }, cancellationToken);
-        // A file that changed while it was read may not match the hash or the report: remember neither.
-        if (VerdictKey.IsCacheable(report) && report.Sha256 == sha256 && FileStat.TryGet(input.FullPath) == stat)
+        // A file that changed while it was read may not match the hash or the report: remember neither. Nor once the run
+        // is cancelled: an inspection cut short (its ffmpeg killed by the same Ctrl-C) may report a sound file as damaged.
+        if (!cancellationToken.IsCancellationRequested
+            && VerdictKey.IsCacheable(report) && report.Sha256 == sha256 && FileStat.TryGet(input.FullPath) == stat)
         {
             WriteReport(key, report);
             Current[input.FullPath] = $"{status} {sha256} {key}";

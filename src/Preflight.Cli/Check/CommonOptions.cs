@@ -58,9 +58,11 @@ internal static class CommonOptions
     {
         if (reportFile is not null)
         {
-            await reportFile.Writer.FlushAsync(cancellationToken);
-            replay.WriteTo(reportFile.Stream, durationText);
-            await reportFile.CommitAsync(cancellationToken);
+            await reportFile.WriteAndCommitAsync(async file =>
+            {
+                await file.Writer.FlushAsync(cancellationToken);
+                replay.WriteTo(file.Stream, durationText);
+            }, cancellationToken);
         }
         else if (context.OutStream is { } stdout)
         {
@@ -89,7 +91,6 @@ internal static class CommonOptions
             else await writer.WriteAsync(report, context.Out, cancellationToken);
             return;
         }
-        await writer.WriteAsync(report, reportFile.Writer, cancellationToken);
-        await reportFile.CommitAsync(cancellationToken);
+        await reportFile.WriteAndCommitAsync(file => writer.WriteAsync(report, file.Writer, cancellationToken), cancellationToken);
     }
 }

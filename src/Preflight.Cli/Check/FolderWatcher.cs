@@ -33,6 +33,12 @@ public sealed class FolderWatcher(
     private readonly Dictionary<string, FileStat> _done = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _write = new(1, 1);
 
+    // Compared with every symlink resolved: a watched folder given through a link (or a --pass-dir given through one)
+    // must still recognise the pass and fail folders inside it, or moved files would be checked and moved again.
+    private readonly string _realFolder = RealFolder(settings.Folder)!;
+    private readonly string? _realPassDir = RealFolder(settings.PassDir);
+    private readonly string? _realFailDir = RealFolder(settings.FailDir);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -88,7 +94,10 @@ public sealed class FolderWatcher(
         {
             foreach (var file in Directory.EnumerateFiles(settings.Folder, "*", options))
             {
-                if (file.EndsWith(ReportSuffix, StringComparison.Ordinal) || IsUnder(file, settings.PassDir) || IsUnder(file, settings.FailDir)) continue;
+                if (file.EndsWith(ReportSuffix, StringComparison.Ordinal)) continue;
+                // Links inside the folder are not listed (ReparsePoint is skipped): only the folder's own path needs resolving.
+                var real = Path.Join(_realFolder, Path.GetRelativePath(settings.Folder, file));
+                if (IsUnder(real, _realPassDir) || IsUnder(real, _realFailDir)) continue;
                 files.Add(file);
             }
         }
@@ -97,6 +106,19 @@ public sealed class FolderWatcher(
             // A sub-folder vanished mid-listing: what was listed is checked now, the rest at the next poll.
         }
         return files;
+    }
+
+    private static string? RealFolder(string? folder)
+    {
+        if (folder is null) return null;
+        try
+        {
+            return FileCollector.RealPath(folder);
+        }
+        catch (IOException)
+        {
+            return Path.GetFullPath(folder);
+        }
     }
 
     private static bool IsUnder(string path, string? folder) =>

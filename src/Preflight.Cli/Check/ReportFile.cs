@@ -50,20 +50,24 @@ public sealed class ReportFile : IAsyncDisposable
         }
     }
 
-    /// <summary>Moves the finished report into place.</summary>
-    public async Task CommitAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the report with <paramref name="write"/> and moves it into place. A failed write (a full disk) is a setup
+    /// error; the temp file is deleted by <see cref="DisposeAsync"/>.
+    /// </summary>
+    public async Task WriteAndCommitAsync(Func<ReportFile, Task> write, CancellationToken cancellationToken)
     {
-        await _writer.FlushAsync(cancellationToken);
-        await _writer.DisposeAsync();
-        _closed = true;
-        if (_temp is null) return;
         try
         {
+            await write(this);
+            await _writer.FlushAsync(cancellationToken);
+            _closed = true;
+            await _writer.DisposeAsync();
+            if (_temp is null) return;
             File.Move(_temp, _target, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliSetupException($"cannot write the report to '{_target}': {e.Message}", e);
+            throw new CliSetupException($"cannot write the report to '{_target}': {e.Message.TrimEnd()}", e);
         }
     }
 
@@ -74,8 +78,26 @@ public sealed class ReportFile : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_closed) await _writer.DisposeAsync();
-        _closed = true;
+        try
+        {
+            if (!_closed)
+            {
+                _closed = true;
+                await _writer.DisposeAsync();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not committed (cancelled or failed run): what could not be flushed is dropped with the temp file.
+        }
+        finally
+        {
+            DeleteTemp();
+        }
+    }
+
+    private void DeleteTemp()
+    {
         if (_temp is null) return;
         try
         {
@@ -85,5 +107,36 @@ public sealed class ReportFile : IAsyncDisposable
         {
             // Best effort: the temp file is hidden and named as ours; nothing else depends on it.
         }
+    }
+
+    /// <summary>
+    /// The inputs without the report's own file, and never one the report would replace. A file found by walking a
+    /// folder at exactly the --output path is the previous run's report (<c>check g --output g/report.json</c>): left
+    /// out, so every run checks the same files. An --output that is a file named as an input, or another input by
+    /// its real path (a symlink to it), is refused: the report would replace it.
+    /// </summary>
+    public static IReadOnlyList<InputFile> WithoutReport(string? given, string workingDirectory, IReadOnlyList<InputFile> inputs,
+        IReadOnlyList<string> positionals, string helpCommand)
+    {
+        if (given is null) return inputs;
+        var target = Path.GetFullPath(given, workingDirectory);
+        if (IsDeviceOrPipe(target)) return inputs;
+        var named = positionals.Select(p => Path.GetFullPath(p, workingDirectory)).Where(p => !Directory.Exists(p)).ToHashSet(StringComparer.Ordinal);
+        var real = SafeRealPath(target);
+        var kept = new List<InputFile>(inputs.Count);
+        foreach (var input in inputs)
+        {
+            if (input.FullPath == target && !named.Contains(input.FullPath)) continue;
+            if (SafeRealPath(input.FullPath) == real)
+                throw new CliUsageException($"--output '{given}' is one of the inputs ('{input.DisplayPath}'): the report would replace it; write the report outside the inputs", helpCommand);
+            kept.Add(input);
+        }
+        return kept;
+    }
+
+    private static string SafeRealPath(string path)
+    {
+        try { return FileCollector.RealPath(path); }
+        catch (IOException) { return Path.GetFullPath(path); }
     }
 }

@@ -37,6 +37,18 @@ public static class SpecialFiles
         }
     }
 
+    /// <summary>
+    /// Why <paramref name="path"/> must not be read, or null for a regular file (or one whose status cannot be read:
+    /// the engine reports that). A device such as /dev/zero never ends; a socket cannot be opened as a file.
+    /// </summary>
+    public static string? WhyNotRead(string path, string pipeMessage)
+    {
+        if (IsPipe(path)) return pipeMessage;
+        return FileStat.TryGet(path) is { IsRegularFile: false }
+            ? "This is not a regular file (a device or socket): it was not read."
+            : null;
+    }
+
     // DllImport rather than LibraryImport: the generated marshaller needs unsafe code, which the build does not allow.
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
     private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);

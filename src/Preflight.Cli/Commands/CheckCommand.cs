@@ -124,7 +124,7 @@ public sealed class CheckCommand : ICliCommand
         };
         if (options.Watch is not null) return await WatchAsync(settings, context, cancellationToken);
         var collection = FileCollector.Gather(parsed.Positionals, context.WorkingDirectory, context.Error);
-        var inputs = collection.Files;
+        var inputs = ReportFile.WithoutReport(settings.Output, context.WorkingDirectory, collection.Files, parsed.Positionals, HelpCommand);
 
         await using var reportFile = settings.Output is null ? null : ReportFile.Create(settings.Output, context.WorkingDirectory);
         var reports = await InspectAllAsync(inputs, settings, context, cancellationToken);
@@ -284,10 +284,10 @@ public sealed class CheckCommand : ICliCommand
     private static async Task<FileReport> InspectOneAsync(Settings settings, InputFile input, InspectionRequest request, CancellationToken cancellationToken)
     {
         var options = settings.InspectionOptions;
-        if (SpecialFiles.IsPipe(input.FullPath))
+        if (SpecialFiles.WhyNotRead(input.FullPath,
+                "This is a named pipe (FIFO), not a file: it was not read, since reading it would wait for a writer.") is { } why)
         {
-            return Unchecked(input, options, FindingCodes.FileUnreadable,
-                "This is a named pipe (FIFO), not a file: it was not read, since reading it would wait for a writer.");
+            return Unchecked(input, options, FindingCodes.FileUnreadable, why);
         }
         return await FileInspection.InspectAsync(settings.Engine.Get<InspectFile>(), request, ingested: null, options, showReason: true, onEngineFailure: null, cancellationToken);
     }

@@ -39,7 +39,8 @@ public sealed class FixCommand : ICliCommand
 
         Options:
           --out DIR       Where fixed files go, under the same relative paths with the output format's extension
-                          (default: ./{DefaultOut}). Files already in DIR are not checked when DIR is inside an input folder.
+                          (default: ./{DefaultOut}). Files found in DIR are not checked when DIR is inside an input
+                          folder (a file named as PATH is).
           --profile P     The rule profile: {string.Join(", ", ProfileCatalog.BuiltIn.Names)}, a user profile's name
                           (Preflight:ProfilePaths) or a profile FILE. 'preflight profiles list' shows them.
           --plan P        Also meet a plan's video limits ({Profile.HeyGen.Name}: {string.Join(", ", Profile.HeyGen.PlanOrder)}).
@@ -81,7 +82,9 @@ public sealed class FixCommand : ICliCommand
         var clock = Stopwatch.StartNew();
         var collected = FileCollector.Collect(parsed.Positionals, context.WorkingDirectory, context.Error);
         RefuseOverwritingInputs(parsed.Positionals, collected, settings.Out, context.WorkingDirectory);
-        var inputs = WithoutOutputFolder(collected, settings.Out);
+        var inputs = WithoutOutputFolder(
+            ReportFile.WithoutReport(settings.Output, context.WorkingDirectory, collected, parsed.Positionals, HelpCommand),
+            parsed.Positionals, settings.Out, context.WorkingDirectory);
         if (inputs.Count == 0) throw new CliSetupException($"no files to fix: every file found is inside --out '{settings.Out}'");
 
         await using var reportFile = settings.Output is null ? null : ReportFile.Create(settings.Output, context.WorkingDirectory);
@@ -109,7 +112,7 @@ public sealed class FixCommand : ICliCommand
         var jobs = CommonOptions.Jobs(parsed, HelpCommand);
 
         var outDir = Path.GetFullPath(parsed.Value("--out") ?? DefaultOut, context.WorkingDirectory);
-        if (File.Exists(outDir)) throw new CliSetupException($"--out '{parsed.Value("--out")}' is a file, not a folder");
+        CheckOutWritable(parsed.Value("--out") ?? DefaultOut, outDir);
 
         var options = new FixOptions
         {
@@ -123,12 +126,46 @@ public sealed class FixCommand : ICliCommand
         return new Settings(options, outDir, format, parsed.Value("--output"), jobs);
     }
 
-    /// <summary>A --out folder inside an input folder holds earlier outputs: they are not inputs.</summary>
-    private static List<InputFile> WithoutOutputFolder(IReadOnlyList<InputFile> inputs, string outDir)
+    /// <summary>
+    /// --out must be a folder that can be written, or be creatable: checked before any file is fixed, so an unwritable
+    /// --out is one setup error rather than every fix run and then lost. Nothing is created here (a run with nothing to
+    /// write leaves no folder behind).
+    /// </summary>
+    private static void CheckOutWritable(string given, string outDir)
+    {
+        if (File.Exists(outDir)) throw new CliSetupException($"--out '{given}' is a file, not a folder");
+        var existing = outDir;
+        while (!Directory.Exists(existing))
+        {
+            if (File.Exists(existing) || new FileInfo(existing).LinkTarget is not null)
+                throw new CliSetupException($"cannot create --out '{given}': '{existing}' is not a folder");
+            existing = Path.GetDirectoryName(existing);
+            if (existing is null) return;
+        }
+        if ((OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) && Access(existing, WriteAndSearch) != 0)
+        {
+            throw new CliSetupException(existing == outDir
+                ? $"cannot write to --out '{given}': permission denied"
+                : $"cannot create --out '{given}': folder '{existing}' is not writable");
+        }
+    }
+
+    private const int WriteAndSearch = 2 | 1; // W_OK | X_OK
+
+    // DllImport rather than LibraryImport: the generated marshaller needs unsafe code, which the build does not allow.
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "access", SetLastError = true)]
+    private static extern int Access([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int mode);
+
+    /// <summary>
+    /// A --out folder inside an input folder holds earlier outputs: the files found there by walking a folder are not
+    /// inputs. A file named on the command line is always one, wherever it is.
+    /// </summary>
+    private static List<InputFile> WithoutOutputFolder(IReadOnlyList<InputFile> inputs, IReadOnlyList<string> given, string outDir, string workingDirectory)
     {
         if (!Directory.Exists(outDir)) return [.. inputs];
         var real = FileCollector.RealPath(outDir) + Path.DirectorySeparatorChar;
-        return inputs.Where(i => !SafeRealPath(i.FullPath).StartsWith(real, StringComparison.Ordinal)).ToList();
+        var named = given.Select(p => Path.GetFullPath(p, workingDirectory)).Where(p => !Directory.Exists(p)).ToHashSet(StringComparer.Ordinal);
+        return inputs.Where(i => named.Contains(i.FullPath) || !SafeRealPath(i.FullPath).StartsWith(real, StringComparison.Ordinal)).ToList();
     }
 
     /// <summary>Outputs go beside their relative path under --out: --out must not be a folder that holds inputs directly.</summary>
@@ -187,8 +224,8 @@ public sealed class FixCommand : ICliCommand
     private static async Task<FileReport> FixOneAsync(Remediator remediator, InputFile input, int index, Settings settings,
         FixOutputNames names, CancellationToken cancellationToken)
     {
-        if (SpecialFiles.IsPipe(input.FullPath))
-            return Unfixed(input, settings, FindingCodes.FileUnreadable, "This is a named pipe (FIFO), not a file: it was not read.");
+        if (SpecialFiles.WhyNotRead(input.FullPath, "This is a named pipe (FIFO), not a file: it was not read.") is { } why)
+            return Unfixed(input, settings, FindingCodes.FileUnreadable, why);
         try
         {
             using var outcome = await remediator.FixAsync(new InspectionRequest(input.FullPath, input.DisplayPath), settings.Options, cancellationToken);
@@ -196,8 +233,17 @@ public sealed class FixCommand : ICliCommand
                 return outcome.Report;
             var relative = await names.ClaimAsync(index, outcome.OutputExtension!, cancellationToken);
             if (relative is null)
-                return NotWritten(outcome.Report, FixOutputNames.OutputRelativePath(input.DisplayPath, outcome.OutputExtension!));
-            await WriteAtomicallyAsync(outcome.OutputPath, Path.Join(settings.Out, relative), outcome.OwnsOutput, cancellationToken);
+                return NotWritten(outcome.Report,
+                    $"The fixed file was not written: '{FixOutputNames.OutputRelativePath(input.DisplayPath, outcome.OutputExtension!)}' would go in a folder that is already an earlier input's output file.");
+            try
+            {
+                await WriteAtomicallyAsync(outcome.OutputPath, Path.Join(settings.Out, relative), outcome.OwnsOutput, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The file was checked and fixed: its report stays, saying why the output is missing.
+                return NotWritten(outcome.Report, $"The fixed file could not be written to '{relative}' under --out: {e.Message.ReplaceLineEndings(" ").TrimEnd()}");
+            }
             return outcome.WithOutput(relative);
         }
         catch (Exception e) when (e is not (MissingToolException or OperationCanceledException))
@@ -252,14 +298,14 @@ public sealed class FixCommand : ICliCommand
         }
     }
 
-    /// <summary>A fixed output with no place under --out: an earlier input's output file is a folder on its path.</summary>
-    private static FileReport NotWritten(FileReport report, string relative) => report with
+    /// <summary>A fixed output that was not written (no place under --out, or the write failed): the report stays, with the reason.</summary>
+    private static FileReport NotWritten(FileReport report, string reason) => report with
     {
         Fix = report.Fix! with
         {
             Status = FixStatus.NotFixable,
             Output = null,
-            Reason = $"The fixed file was not written: '{relative}' would go in a folder that is already an earlier input's output file.",
+            Reason = reason,
         },
     };
 

@@ -120,7 +120,7 @@ public sealed class JobCommand : ICliCommand
         {
             throw new CliSetupException($"{path}: not valid JSON ({e.Message})");
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliSetupException($"{path}: cannot read ({e.Message})");
         }
