@@ -254,14 +254,15 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
         // takes the message then), so the delete is refused: the work was done and answered, nothing is poisoned.
         await using var harness = await HarnessAsync(new() { ["Preflight:Worker:MaxDequeueCount"] = "1" });
         var url = await harness.UploadAsync("valid/image-320x180.jpg");
-        var thief = new TakeMessageFirst(harness.Requests, m => m.Request.Method == RequestMethod.Delete);
+        var taken = new TaskCompletionSource<QueueMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thief = TakeMessageFirst(harness.Requests, m => m.Request.Method == RequestMethod.Delete, taken);
         await harness.StartWorkerAsync(services =>
             services.AddSingleton(new QueueServiceClient(azurite.ConnectionString, WithPolicy(thief))));
 
         await harness.SendRequestAsync(url, "taken");
         Assert.Equal("pass", Assert.Single(await harness.ResultsAsync(1)).GetProperty("verdict").GetString());
-        var taken = await thief.Taken.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await harness.Requests.DeleteMessageAsync(taken.MessageId, taken.PopReceipt);
+        var other = await taken.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await harness.Requests.DeleteMessageAsync(other.MessageId, other.PopReceipt);
 
         Assert.Empty(await WorkerHarness.DrainAsync(harness.Poison, 1, TimeSpan.FromSeconds(3)));
     }
@@ -273,8 +274,9 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
         // result is the answer; sending this one too would answer the request twice.
         await using var harness = await HarnessAsync(new() { ["Preflight:Worker:VisibilityTimeout"] = "00:00:04" });
         var url = await harness.UploadAsync("valid/image-320x180.jpg");
-        var thief = new TakeMessageFirst(harness.Requests,
-            m => m.Request.Method == RequestMethod.Put && !m.Request.Uri.Query.Contains("visibilitytimeout=0"));
+        var taken = new TaskCompletionSource<QueueMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thief = TakeMessageFirst(harness.Requests,
+            m => m.Request.Method == RequestMethod.Put && !m.Request.Uri.Query.Contains("visibilitytimeout=0"), taken);
         var inspected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await harness.StartWorkerAsync(services =>
         {
@@ -289,12 +291,12 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
         });
 
         await harness.SendRequestAsync(url, "lost");
-        var taken = await thief.Taken.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var other = await taken.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await inspected.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Empty(await harness.ResultsAsync(1, seconds: 3));
         Assert.Empty(await WorkerHarness.DrainAsync(harness.Poison, 1, TimeSpan.FromSeconds(1)));
-        await harness.Requests.DeleteMessageAsync(taken.MessageId, taken.PopReceipt);
+        await harness.Requests.DeleteMessageAsync(other.MessageId, other.PopReceipt);
     }
 
     [Fact]
@@ -325,7 +327,7 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
         // new version: its copy lands over this worker's copy.
         var overtaken = new BeforeFirst(
             m => m.Request.Method == RequestMethod.Put && m.Request.Uri.Path.EndsWith("/bad.jpg.preflight.json", StringComparison.Ordinal),
-            async () =>
+            async _ =>
             {
                 var source = harness.Uploads.GetBlobClient("bad.jpg");
                 await source.UploadAsync(newer, overwrite: true);
@@ -504,7 +506,7 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
     }
 
     /// <summary>Runs <paramref name="action"/> once, just before the first request <paramref name="matches"/> goes out.</summary>
-    private sealed class BeforeFirst(Func<HttpMessage, bool> matches, Func<Task> action) : HttpPipelinePolicy
+    private sealed class BeforeFirst(Func<HttpMessage, bool> matches, Func<HttpMessage, Task> action) : HttpPipelinePolicy
     {
         private int _done;
 
@@ -513,7 +515,7 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            if (matches(message) && Interlocked.Exchange(ref _done, 1) == 0) await action();
+            if (matches(message) && Interlocked.Exchange(ref _done, 1) == 0) await action(message);
             await ProcessNextAsync(message, pipeline);
         }
     }
@@ -535,29 +537,15 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
     /// Just before the first request <paramref name="matches"/> (a renewal, a delete) goes out with the worker's pop
     /// receipt, another consumer takes the message: it is made visible and received again, so that receipt is stale.
     /// </summary>
-    private sealed class TakeMessageFirst(QueueClient requests, Func<HttpMessage, bool> matches) : HttpPipelinePolicy
-    {
-        private int _done;
-
-        public TaskCompletionSource<QueueMessage> Taken { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    private static BeforeFirst TakeMessageFirst(QueueClient requests, Func<HttpMessage, bool> matches, TaskCompletionSource<QueueMessage> taken) =>
+        new(m => m.Request.Uri.Path.Contains($"/{requests.Name}/messages/", StringComparison.Ordinal) && matches(m), async m =>
         {
-            var path = message.Request.Uri.Path;
-            if (path.Contains($"/{requests.Name}/messages/", StringComparison.Ordinal) && matches(message) && Interlocked.Exchange(ref _done, 1) == 0)
-            {
-                var messageId = path[(path.LastIndexOf('/') + 1)..];
-                var popReceipt = System.Web.HttpUtility.ParseQueryString(message.Request.Uri.Query)["popreceipt"]!;
-                await requests.UpdateMessageAsync(messageId, popReceipt, visibilityTimeout: TimeSpan.Zero);
-                var taken = (await requests.ReceiveMessageAsync(TimeSpan.FromMinutes(1))).Value;
-                Taken.TrySetResult(taken);
-            }
-            await ProcessNextAsync(message, pipeline);
-        }
-    }
+            var path = m.Request.Uri.Path;
+            var messageId = path[(path.LastIndexOf('/') + 1)..];
+            var popReceipt = System.Web.HttpUtility.ParseQueryString(m.Request.Uri.Query)["popreceipt"]!;
+            await requests.UpdateMessageAsync(messageId, popReceipt, visibilityTimeout: TimeSpan.Zero);
+            taken.TrySetResult((await requests.ReceiveMessageAsync(TimeSpan.FromMinutes(1))).Value);
+        });
 
     /// <summary>Stops <see cref="Host"/> with an already-cancelled token right after a message reaches the result queue.</summary>
     private sealed class StopAfterResultPolicy(string resultQueue) : HttpPipelinePolicy

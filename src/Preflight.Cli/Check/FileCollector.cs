@@ -191,6 +191,17 @@ public static class FileCollector
     /// <summary>The path with every symlink in it resolved, so two routes to one folder compare equal.</summary>
     public static string RealPath(string path) => RealPath(path, depth: 0);
 
+    /// <summary><see cref="RealPath(string)"/>, or the full path where links cannot be resolved (a loop, a vanished folder).</summary>
+    public static string RealPathOrFull(string path)
+    {
+        try { return RealPath(path); }
+        catch (IOException) { return Path.GetFullPath(path); }
+    }
+
+    /// <summary>The full paths of the PATH arguments that name files (not folders): inputs the user chose one by one.</summary>
+    public static HashSet<string> NamedFiles(IEnumerable<string> positionals, string workingDirectory) =>
+        positionals.Select(p => Path.GetFullPath(p, workingDirectory)).Where(p => !Directory.Exists(p)).ToHashSet(StringComparer.Ordinal);
+
     private static string RealPath(string path, int depth)
     {
         if (depth > 40) throw new IOException("too many levels of symbolic links");

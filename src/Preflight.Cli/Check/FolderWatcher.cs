@@ -108,18 +108,7 @@ public sealed class FolderWatcher(
         return files;
     }
 
-    private static string? RealFolder(string? folder)
-    {
-        if (folder is null) return null;
-        try
-        {
-            return FileCollector.RealPath(folder);
-        }
-        catch (IOException)
-        {
-            return Path.GetFullPath(folder);
-        }
-    }
+    private static string? RealFolder(string? folder) => folder is null ? null : FileCollector.RealPathOrFull(folder);
 
     private static bool IsUnder(string path, string? folder) =>
         folder is not null && path.StartsWith(folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);

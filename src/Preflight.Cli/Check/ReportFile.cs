@@ -121,22 +121,16 @@ public sealed class ReportFile : IAsyncDisposable
         if (given is null) return inputs;
         var target = Path.GetFullPath(given, workingDirectory);
         if (IsDeviceOrPipe(target)) return inputs;
-        var named = positionals.Select(p => Path.GetFullPath(p, workingDirectory)).Where(p => !Directory.Exists(p)).ToHashSet(StringComparer.Ordinal);
-        var real = SafeRealPath(target);
+        var named = FileCollector.NamedFiles(positionals, workingDirectory);
+        var real = FileCollector.RealPathOrFull(target);
         var kept = new List<InputFile>(inputs.Count);
         foreach (var input in inputs)
         {
             if (input.FullPath == target && !named.Contains(input.FullPath)) continue;
-            if (SafeRealPath(input.FullPath) == real)
+            if (FileCollector.RealPathOrFull(input.FullPath) == real)
                 throw new CliUsageException($"--output '{given}' is one of the inputs ('{input.DisplayPath}'): the report would replace it; write the report outside the inputs", helpCommand);
             kept.Add(input);
         }
         return kept;
-    }
-
-    private static string SafeRealPath(string path)
-    {
-        try { return FileCollector.RealPath(path); }
-        catch (IOException) { return Path.GetFullPath(path); }
     }
 }

@@ -164,8 +164,8 @@ public sealed class FixCommand : ICliCommand
     {
         if (!Directory.Exists(outDir)) return [.. inputs];
         var real = FileCollector.RealPath(outDir) + Path.DirectorySeparatorChar;
-        var named = given.Select(p => Path.GetFullPath(p, workingDirectory)).Where(p => !Directory.Exists(p)).ToHashSet(StringComparer.Ordinal);
-        return inputs.Where(i => named.Contains(i.FullPath) || !SafeRealPath(i.FullPath).StartsWith(real, StringComparison.Ordinal)).ToList();
+        var named = FileCollector.NamedFiles(given, workingDirectory);
+        return inputs.Where(i => named.Contains(i.FullPath) || !FileCollector.RealPathOrFull(i.FullPath).StartsWith(real, StringComparison.Ordinal)).ToList();
     }
 
     /// <summary>Outputs go beside their relative path under --out: --out must not be a folder that holds inputs directly.</summary>
@@ -175,21 +175,15 @@ public sealed class FixCommand : ICliCommand
         foreach (var path in given)
         {
             var full = Path.GetFullPath(path, workingDirectory);
-            if (Directory.Exists(full) && SafeRealPath(full) == realOut)
+            if (Directory.Exists(full) && FileCollector.RealPathOrFull(full) == realOut)
                 throw new CliUsageException($"--out '{outDir}' is the input folder '{path}': outputs would go over the inputs; choose another folder", HelpCommand);
         }
         foreach (var input in inputs)
         {
             var destination = Path.GetFullPath(Path.Join(realOut, FixOutputNames.OutputRelativePath(input.DisplayPath, Path.GetExtension(input.DisplayPath))));
-            if (destination == SafeRealPath(input.FullPath))
+            if (destination == FileCollector.RealPathOrFull(input.FullPath))
                 throw new CliUsageException($"--out '{outDir}' would put outputs over the inputs ('{input.DisplayPath}'): choose another folder", HelpCommand);
         }
-    }
-
-    private static string SafeRealPath(string path)
-    {
-        try { return FileCollector.RealPath(path); }
-        catch (IOException) { return Path.GetFullPath(path); }
     }
 
     private static async Task<FileReport[]> FixAllAsync(Remediator remediator, IReadOnlyList<InputFile> inputs, Settings settings, CliContext context, CancellationToken cancellationToken)
