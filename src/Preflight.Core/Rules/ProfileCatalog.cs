@@ -123,11 +123,29 @@ public sealed class ProfileCatalog
     private static bool LooksLikePath(string text) =>
         text.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || text.Contains('/') || text.Contains('\\');
 
+    /// <summary>
+    /// A profile is a small JSON document (the built-in ones are under 10 KB): reading stops past this many characters,
+    /// so a device that never ends (<c>--profile /dev/zero</c>) or a runaway generator behind a pipe is an error, not
+    /// a process that fills memory.
+    /// </summary>
+    public const int MaxFileChars = 1 << 20;
+
     private static (JsonObject? Document, ProfileError? Error) ReadFile(string file)
     {
         try
         {
-            return Parse(File.ReadAllText(file), file);
+            // Read in chunks rather than by length: a pipe (--profile <(…)) or a device has no length to trust.
+            using var reader = new StreamReader(file, detectEncodingFromByteOrderMarks: true);
+            var text = new StringBuilder();
+            var chunk = new char[8192];
+            int read;
+            while ((read = reader.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                if (text.Length + read > MaxFileChars)
+                    return (null, new ProfileError(file, "", $"larger than {MaxFileChars / (1 << 20)} MiB of text: not a profile document"));
+                text.Append(chunk, 0, read);
+            }
+            return Parse(text.ToString(), file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -139,7 +157,11 @@ public sealed class ProfileCatalog
     {
         try
         {
-            var node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false });
+            // Duplicate keys are refused here: JsonObject would otherwise throw ArgumentException on first access.
+            var node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions
+            {
+                CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false, AllowDuplicateProperties = false,
+            });
             return node is JsonObject obj
                 ? (obj, null)
                 : (null, new ProfileError(file, "/", "expected a JSON object"));
@@ -236,6 +258,7 @@ public sealed class ProfileCatalog
             // (ProfileCatalogTests.BuiltInProfile_ValidatesAgainstTheSchemaInDocs); compiling and evaluating the
             // schema is work every `check` would do for nothing.
             var validation = origin == BuiltInOrigin ? [] : ProfileSchema.Validate(resolved, entry.File);
+            if (origin != BuiltInOrigin) NotFinite(resolved, "", entry.File, validation);
             if (validation.Count > 0)
             {
                 errors.AddRange(validation);
@@ -320,9 +343,32 @@ public sealed class ProfileCatalog
         }
     }
 
+    /// <summary>
+    /// Numbers past a double's range (1e400): JSON Schema calls them numbers and the reader makes them Infinity,
+    /// which no limit can mean and no JSON answer can carry (serialising the profile would throw).
+    /// </summary>
+    private static void NotFinite(JsonNode? node, string at, string file, List<ProfileError> errors)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj) NotFinite(value, at + "/" + ProfileSchema.Escape(key), file, errors);
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++) NotFinite(array[i], at + "/" + i, file, errors);
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number && !(value.TryGetValue<double>(out var number) && double.IsFinite(number)):
+                errors.Add(new ProfileError(file, at, $"expected a number a double can hold (at most about 1.8e308), found {value.ToJsonString()}"));
+                break;
+        }
+    }
+
     private static List<ProfileError> Check(Profile profile, string file)
     {
         var errors = new List<ProfileError>();
+        // Sizes are shown as bytes / megabyte: a megabyte of 0 bytes would make every size message "∞ MB".
+        if (profile.Megabyte.Value < 1)
+            errors.Add(new ProfileError(file, "/megabyte/value", $"expected at least 1 (bytes in a megabyte), found {profile.Megabyte.Value}"));
         foreach (var (kind, limits) in profile.Kinds)
         {
             void Range<T>(string min, Limit<T>? low, string max, Limit<T>? high) where T : IComparable<T>
