@@ -35,7 +35,8 @@ public sealed partial class UrlFetcher
         HttpResponseMessage response, Uri uri, FetchLimits limits, string targetDirectory, Trace trace, CancellationToken ct)
     {
         if (response.Content.Headers.ContentRange is not { From: 0, To: { } to, Length: { } total, Unit: "bytes" }
-            || to >= _options.RangeHeadBytes || to >= total || response.Content.Headers.ContentLength is { } length && length != to + 1)
+            || to >= _options.RangeHeadBytes || to >= total || response.Content.Headers.ContentLength is { } length && length != to + 1
+            || IsEncoded(response))
         {
             // A 206 that does not answer what was asked cannot be trusted with any other range: read the body whole.
             response.Dispose();
@@ -136,14 +137,15 @@ public sealed partial class UrlFetcher
         if (status == 412) return trace.Fail(UrlFindings.ChangedDuringCheck("the server answers 412 Precondition Failed to the file's own ETag/Last-Modified"));
         if (status == 416) return trace.Fail(UrlFindings.ChangedDuringCheck($"the server no longer has byte {start:N0} (416 Range Not Satisfiable)"));
         if (validator.Differs(response) is { } why) return trace.Fail(UrlFindings.ChangedDuringCheck(why));
-        if (status != 206)
+        if (status == 200)
         {
             // Ranges ignored (same file: Differs checked it): this answer is the whole body, read as a normal download
             // within what this check may still read.
             return await DownloadAsync(response, limits, targetDirectory, trace, ct);
         }
-        if (response.Content.Headers.ContentRange is not { From: { } from, To: { } to } || from != start || to != end - 1
-            || response.Content.Headers.ContentLength is { } length && length != end - start)
+        // Another 2xx (204 No Content…) is no body at all, and an encoded range holds other bytes than the file's.
+        if (status != 206 || response.Content.Headers.ContentRange is not { From: { } from, To: { } to } || from != start || to != end - 1
+            || response.Content.Headers.ContentLength is { } length && length != end - start || IsEncoded(response))
         {
             // Not the bytes asked for: nothing this server says about ranges can be trusted. Start over, whole (its
             // connection given back first), within what this check may still read.
@@ -163,6 +165,13 @@ public sealed partial class UrlFetcher
         }
         return null;
     }
+
+    /// <summary>
+    /// True when the body is not the file's own bytes (gzip, br…: none is asked for, nothing is decoded): a range of
+    /// it cannot be written at the file's offsets.
+    /// </summary>
+    private static bool IsEncoded(HttpResponseMessage response) =>
+        response.Content.Headers.ContentEncoding.Any(e => !e.Equals("identity", StringComparison.OrdinalIgnoreCase));
 
     private static async Task WriteAtAsync(SparseBody body, long offset, ReadOnlyMemory<byte> bytes, CancellationToken ct)
     {

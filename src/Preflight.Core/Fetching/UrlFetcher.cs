@@ -181,6 +181,8 @@ public sealed partial class UrlFetcher : IDisposable
             return trace.Fail(UrlFindings.ReturnsHtml($"Content-Type: {MimeFormats.MediaType(trace.ContentType)}"));
         if (partial && status == 206)
             return await RangedAsync(response, sent.Uri, limits, targetDirectory, trace, ct);
+        // 206 to a request for the whole body: a slice of the file, which must never be judged as the file.
+        if (status == 206) return trace.Fail(UrlFindings.HttpError(status));
 
         return await DownloadAsync(response, limits, targetDirectory, trace, ct);
     }

@@ -15,7 +15,7 @@ namespace Preflight.Core.Tests.Fetching;
 /// </summary>
 public sealed class FetchBoundsTests
 {
-    private static readonly FetchOptions SmallRanges = FetchTestKit.LoopbackAllowed() with { RangeHeadBytes = 2048, MinRangeBytes = 2048 };
+    private static readonly FetchOptions SmallRanges = FetchTestKit.SmallRanges;
 
     /// <summary>ftyp, then <paramref name="boxes"/> 'free' boxes of 10 KB and no moov: every box header costs a range.</summary>
     private static byte[] ManyBoxes(int boxes)

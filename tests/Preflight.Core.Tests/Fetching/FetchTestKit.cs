@@ -16,6 +16,9 @@ internal static class FetchTestKit
         Timeout = timeout ?? TimeSpan.FromSeconds(30),
     };
 
+    /// <summary>Loopback allowed, with 2 KB ranges: a small test file takes several range requests.</summary>
+    public static readonly FetchOptions SmallRanges = LoopbackAllowed() with { RangeHeadBytes = 2048, MinRangeBytes = 2048 };
+
     public static Finding SingleError(FetchResult result)
     {
         Assert.False(result.Succeeded);

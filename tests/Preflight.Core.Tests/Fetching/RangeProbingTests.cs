@@ -19,7 +19,7 @@ namespace Preflight.Core.Tests.Fetching;
 public sealed class RangeProbingTests
 {
     // Small ranges, so the 2–110 KB files of testdata take the ranged path (the service asks for 256 KB first).
-    private static readonly FetchOptions SmallRanges = FetchTestKit.LoopbackAllowed() with { RangeHeadBytes = 2048, MinRangeBytes = 2048 };
+    private static readonly FetchOptions SmallRanges = FetchTestKit.SmallRanges;
 
     private static readonly Inspector Engine = new(new MediaTools(new MediaToolsOptions()));
 
