@@ -20,7 +20,7 @@
   var waiting = [];          // results that arrived while other requests of the batch were still running
   var inFlight = 0;          // check requests not answered yet
   var fixAvailable = false;  // POST /v1/fix/files is in the OpenAPI document
-  var pendingRetry = null;   // what to run again once an API key is given
+  var pendingRetries = [];   // what to run again once an API key is given: every request answered 401, not the last
 
   function $(id) { return document.getElementById(id); }
 
@@ -79,10 +79,10 @@
     box.hidden = !text;
   }
 
-  // 401: ask for a key once, then run the request again.
+  // 401: ask for a key once, then run every request that was refused again.
   function needsKey(res, retry) {
     if (res.status !== 401) return false;
-    pendingRetry = retry;
+    pendingRetries.push(retry);
     var form = $("key-form");
     form.hidden = false;
     showMessage(problemText(res));
@@ -467,9 +467,9 @@
       try { sessionStorage.setItem(KEY_STORAGE, key); } catch (err) { /* private mode: kept for this request only */ }
       $("key-form").hidden = true;
       showMessage("");
-      var retry = pendingRetry;
-      pendingRetry = null;
-      if (retry) retry();
+      var retries = pendingRetries;
+      pendingRetries = [];
+      retries.forEach(function (retry) { retry(); });
     });
   }
 
