@@ -41,7 +41,13 @@ internal static class FixPlanner
         if (report.Kind == AssetKind.Video && family == AssetKind.Audio)
             return NotFixable($"The file is {FormatFamilies.Describe(format)}: a video slot needs a video stream, and a fix cannot invent one.");
         if (report.Findings.Any(f => f.Code == FindingCodes.MediaNoVideoStream))
-            return NotFixable("The video file has no video stream: a fix cannot invent one.");
+        {
+            // An audio-only MP4 outside a video slot (a '.m4a' with the 'isom' brand ffmpeg writes by default, or an
+            // upload declared audio) is audio: converted as an M4A is. In a video slot nothing can make it pass.
+            if (report.Kind == AssetKind.Video || family != AssetKind.Video || input.Facts.AudioCodec is null)
+                return NotFixable("The video file has no video stream: a fix cannot invent one.");
+            family = AssetKind.Audio;
+        }
 
         var corrupt = report.Findings.FirstOrDefault(f => f.Code == FindingCodes.FileCorrupt && f.Severity == Severity.Error);
         if (corrupt is not null && !input.StreamedWav)

@@ -1,3 +1,4 @@
+using Preflight.Core.Formats.Gif;
 using Preflight.Core.Formats.Image;
 using Preflight.Core.Sniffing;
 using SixLabors.ImageSharp;
@@ -10,6 +11,7 @@ using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -61,8 +63,7 @@ internal static class ImageConversion
             var info = await SharpImage.IdentifyAsync(Configuration, stream, cancellationToken);
             return info is null ? null : (info.Width, info.Height);
         }
-        catch (Exception e) when (e is ImageFormatException or InvalidMemoryOperationException or NotSupportedException
-                                      or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsDecodeFailure(e))
         {
             return null;
         }
@@ -81,12 +82,21 @@ internal static class ImageConversion
             if (pixels > ImageSharpGate.MaxDecodePixels)
                 return new ImageConversionResult($"The image declares {info.Width}x{info.Height} ({pixels:N0} pixels); images above {ImageSharpGate.MaxDecodePixels:N0} pixels are not decoded.", plan.OutputFormat, extra);
 
+            // An animated GIF (or multi-page TIFF) keeps its first frame: PNG and JPEG hold one picture. Only that frame
+            // is decoded: each GIF frame is a whole canvas, so 24 one-pixel frames on a 4000x4000 screen (a 600-byte
+            // file) took 1.6 GB decoded whole, and the pixel cap bounds one frame, not their number.
+            var frames = plan.InputFormat == KnownFormats.Gif ? GifBlocks.FrameCount(stream) : null;
             stream.Position = 0;
-            using var loaded = await SharpImage.LoadAsync<Rgba32>(Configuration, stream, cancellationToken);
-            // An animated GIF (or multi-page TIFF) keeps its first frame: PNG and JPEG hold one picture.
+            using var loaded = plan.InputFormat switch
+            {
+                KnownFormats.Gif => await SharpImage.LoadAsync<Rgba32>(Configuration, stream, new GifDecoder { DecodingMode = FrameDecodingMode.First }, cancellationToken),
+                KnownFormats.Tiff => await SharpImage.LoadAsync<Rgba32>(Configuration, stream, new TiffDecoder { DecodingMode = FrameDecodingMode.First }, cancellationToken),
+                _ => await SharpImage.LoadAsync<Rgba32>(Configuration, stream, cancellationToken),
+            };
             using var image = loaded.Frames.Count > 1 ? loaded.Frames.CloneFrame(0) : loaded.Clone(_ => { });
-            if (loaded.Frames.Count > 1)
-                extra.Add(new FixOperation(FixOps.ImageConvert, $"kept the first of {loaded.Frames.Count} frames"));
+            frames = Math.Max(frames ?? 0, loaded.Frames.Count);
+            if (frames > 1)
+                extra.Add(new FixOperation(FixOps.ImageConvert, $"kept the first of {frames} frames"));
             image.Mutate(x => x.AutoOrient());
             if (plan.MaxSide is { } side)
                 image.Mutate(x => x.Resize(new ResizeOptions { Mode = ResizeMode.Max, Size = new Size(side, side), Sampler = KnownResamplers.Lanczos3 }));
@@ -103,11 +113,18 @@ internal static class ImageConversion
             }
             return new ImageConversionResult(null, format, extra);
         }
-        catch (Exception e) when (e is ImageFormatException or InvalidMemoryOperationException or NotSupportedException or IOException)
+        catch (Exception e) when (IsDecodeFailure(e))
         {
             return new ImageConversionResult($"ImageSharp could not convert the image: {e.Message}", plan.OutputFormat, extra);
         }
     }
+
+    /// <summary>
+    /// ImageSharp's decoders throw whatever a hostile file trips (seen on damaged WebP, BMP and GIF: ArgumentException,
+    /// IndexOutOfRangeException, NullReferenceException, InvalidOperationException, DivideByZeroException): a bad
+    /// image is a report, as in <see cref="ImageProber"/>; only cancellation and running out of memory escape.
+    /// </summary>
+    private static bool IsDecodeFailure(Exception e) => e is not (OperationCanceledException or OutOfMemoryException);
 
     private static async Task SaveAsync(Image<Rgba32> image, string format, int quality, string path, CancellationToken cancellationToken)
     {
