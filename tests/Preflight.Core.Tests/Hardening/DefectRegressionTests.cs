@@ -17,15 +17,6 @@ public sealed class DefectRegressionTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static void AssertCorrupt(FileReport report, string? messagePart = null)
-    {
-        Assert.True(report.Verdict == Verdict.Fail, Describe(report));
-        var corrupt = report.Findings.Where(f => f.Code == FindingCodes.FileCorrupt).ToList();
-        Assert.True(corrupt.Count > 0, Describe(report));
-        if (messagePart is not null)
-            Assert.True(corrupt.Any(f => f.Message.Contains(messagePart, StringComparison.Ordinal)), $"no '{messagePart}' in {Describe(report)}");
-    }
-
     /// <summary>
     /// The first mutation (from seed 1 on) of <paramref name="bytes"/> that the reference decoder rejects while quick
     /// mode passes it: damage inside the coded data, with every structure intact.

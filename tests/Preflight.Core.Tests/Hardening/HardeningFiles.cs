@@ -86,7 +86,7 @@ internal static class HardeningFiles
         return [.. raw];
     }
 
-    private static void WriteChunk(Stream png, string type, byte[] data)
+    public static void WriteChunk(Stream png, string type, byte[] data)
     {
         Span<byte> word = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(word, (uint)data.Length);
@@ -103,6 +103,16 @@ internal static class HardeningFiles
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         return await new Inspector(new MediaTools(new MediaToolsOptions()))
             .InspectAsync(new InspectionRequest(path, name), new InspectionOptions { Deep = deep }, timeout.Token);
+    }
+
+    /// <summary>The report fails with at least one <c>file.corrupt</c>, one of them naming <paramref name="messagePart"/> when given.</summary>
+    public static void AssertCorrupt(FileReport report, string? messagePart = null)
+    {
+        Assert.True(report.Verdict == Verdict.Fail, Describe(report));
+        var corrupt = report.Findings.Where(f => f.Code == FindingCodes.FileCorrupt).ToList();
+        Assert.True(corrupt.Count > 0, Describe(report));
+        if (messagePart is not null)
+            Assert.True(corrupt.Any(f => f.Message.Contains(messagePart, StringComparison.Ordinal)), $"no '{messagePart}' in {Describe(report)}");
     }
 
     public static string Describe(FileReport report) =>

@@ -35,6 +35,7 @@ public sealed class ImageProber
                 _ => StructureResult.Corrupt($"'{format}' is not an image format this prober reads (JPEG or PNG only)."),
             };
 
+            if (structure.KeepFromDecoder) return ProbeResult.Corrupt(structure.Corruption!);
             stream.Position = 0;
             var (media, identifyProblem) = Identify(stream, format);
             // The structure walk names the precise problem; ImageSharp's complaint is only the fallback.

@@ -8,5 +8,8 @@ internal sealed record StructureResult(string? Corruption, long TrailingBytes = 
 
     public static StructureResult Corrupt(string message) => new(message);
 
+    /// <summary>The file must not reach a decoder at all, not even its header read (a zlib bomb in a PNG text chunk, a JPEG metadata block in thousands of parts).</summary>
+    public bool KeepFromDecoder { get; init; }
+
     public bool IsSound => Corruption is null;
 }

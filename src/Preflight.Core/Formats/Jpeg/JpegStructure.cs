@@ -12,6 +12,17 @@ internal static class JpegStructure
     // libjpeg tolerates a few stray bytes before a marker ("extraneous bytes"); more than this means misaligned segments.
     private const int MaxStrayBytes = 16;
 
+    /// <summary>
+    /// Most segments one EXIF, XMP or ICC block may be split over (ICC numbers its parts in one byte; EXIF and XMP
+    /// take one). ImageSharp's header read joins the parts by copying everything so far for each one, so more is
+    /// refused before it gets there: tens of thousands of tiny parts cost seconds per MB of file (segments² copying).
+    /// </summary>
+    private const int MaxMetadataParts = 255;
+
+    private static ReadOnlySpan<byte> ExifId => "Exif\0\0"u8;
+    private static ReadOnlySpan<byte> XmpId => "http://ns.adobe.com/xap/1.0/\0"u8;
+    private static ReadOnlySpan<byte> IccId => "ICC_PROFILE\0"u8;
+
     public static StructureResult Check(Stream stream)
     {
         var reader = new ByteReader(stream);
@@ -20,6 +31,8 @@ internal static class JpegStructure
 
         Span<byte> lengthBytes = stackalloc byte[2];
         Span<byte> frame = stackalloc byte[6];
+        Span<byte> identifier = stackalloc byte[29];
+        int exifParts = 0, xmpParts = 0, iccParts = 0;
         var seenFrame = false;
         var scans = 0;
         int? pendingMarker = null;
@@ -82,6 +95,24 @@ internal static class JpegStructure
                     return StructureResult.Corrupt($"JPEG {Name(marker)} frame header declares width {width} with {frame[5]} components: the file is damaged.");
                 reader.TrySkip(body - 6);
                 seenFrame = true;
+                continue;
+            }
+
+            if (marker is 0xE1 or 0xE2)
+            {
+                var id = identifier[..Math.Min(body, identifier.Length)];
+                reader.TryReadExactly(id);
+                var parts = marker == 0xE1 && id.StartsWith(ExifId) ? ++exifParts
+                    : marker == 0xE1 && id.StartsWith(XmpId) ? ++xmpParts
+                    : marker == 0xE2 && id.StartsWith(IccId) ? ++iccParts
+                    : 0;
+                if (parts > MaxMetadataParts)
+                {
+                    return StructureResult.Corrupt(
+                        $"JPEG splits one metadata block ({Name(marker)}) over more than {MaxMetadataParts} segments (the {parts}th at offset {markerOffset}): the file is damaged or made to exhaust readers.")
+                        with { KeepFromDecoder = true };
+                }
+                reader.TrySkip(body - id.Length);
                 continue;
             }
 

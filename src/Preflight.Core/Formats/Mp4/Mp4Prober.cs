@@ -196,7 +196,7 @@ public sealed class Mp4Prober
             throw new IsoBmffCorruptException(Invariant(
                 $"{track.Name}: sample data at offset {start:N0} runs to byte {end:N0} but the file is only {fileLength:N0} bytes: the file is truncated"));
         }
-        var holder = mdats.FindLast(m => (ulong)m.PayloadOffset <= start);
+        var holder = LastMdatStartingBy(mdats, start);
         if (holder.Type is null || start >= (ulong)holder.End)
         {
             throw new IsoBmffCorruptException(Invariant(
@@ -207,6 +207,29 @@ public sealed class Mp4Prober
             throw new IsoBmffCorruptException(Invariant(
                 $"{track.Name}: sample data at offset {start:N0} runs to byte {end:N0}, past the end of the 'mdat' box at offset {holder.Offset:N0} (which ends at byte {holder.End:N0}): the file is truncated or corrupt"));
         }
+    }
+
+    /// <summary>
+    /// The last 'mdat' whose payload starts at or before <paramref name="start"/> (default when none), by binary search:
+    /// the walk lists them in file order, and a linear search per chunk made many small mdat boxes quadratic.
+    /// </summary>
+    private static BoxHeader LastMdatStartingBy(List<BoxHeader> mdats, ulong start)
+    {
+        int low = 0, high = mdats.Count - 1, found = -1;
+        while (low <= high)
+        {
+            var middle = low + (high - low) / 2;
+            if ((ulong)mdats[middle].PayloadOffset <= start)
+            {
+                found = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        return found < 0 ? default : mdats[found];
     }
 
     private static MediaFacts Facts(Movie movie, Dictionary<uint, FragmentTotals>? fragments, out bool incomplete)

@@ -15,24 +15,37 @@ internal readonly record struct PngHeader(uint Width, uint Height, int BitDepth,
 
     /// <summary>
     /// The filtered scanlines' size: per row 1 filter byte + ceil(width × bits per pixel / 8); with Adam7 the sum over
-    /// the seven passes, an empty pass (no column or no row) having no filter bytes at all.
+    /// the seven passes, an empty pass (no column or no row) having no filter bytes at all. <see cref="long.MaxValue"/>
+    /// when that does not fit in 64 bits (2^31-1 square at 64 bits per pixel does not).
     /// </summary>
     public long ExpectedBytes
     {
         get
         {
-            var bitsPerPixel = (long)Channels * BitDepth;
-            long RowBytes(long columns) => 1 + (columns * bitsPerPixel + 7) / 8;
-            if (!Interlaced) return Height * RowBytes(Width);
-            long total = 0;
-            foreach (var (x0, y0, dx, dy) in Adam7)
+            try
             {
-                var columns = Width > x0 ? (Width - x0 + dx - 1) / dx : 0;
-                var rows = Height > y0 ? (Height - y0 + dy - 1) / dy : 0;
-                if (columns > 0 && rows > 0) total += rows * RowBytes(columns);
+                return Bytes();
             }
-            return total;
+            catch (OverflowException)
+            {
+                return long.MaxValue;
+            }
         }
+    }
+
+    private long Bytes()
+    {
+        var bitsPerPixel = (long)Channels * BitDepth;
+        long RowBytes(long columns) => checked(1 + (columns * bitsPerPixel + 7) / 8);
+        if (!Interlaced) return checked(Height * RowBytes(Width));
+        long total = 0;
+        foreach (var (x0, y0, dx, dy) in Adam7)
+        {
+            var columns = Width > x0 ? (Width - x0 + dx - 1) / dx : 0;
+            var rows = Height > y0 ? (Height - y0 + dy - 1) / dy : 0;
+            if (columns > 0 && rows > 0) total = checked(total + rows * RowBytes(columns));
+        }
+        return total;
     }
 
     public string Describe() => Invariant($"{Width}x{Height}, {BitDepth}-bit colour type {ColorType}{(Interlaced ? ", Adam7-interlaced" : "")}");
@@ -108,11 +121,41 @@ internal static class PngImageData
         return null;
     }
 
+    /// <summary>
+    /// How many bytes the zlib stream of <paramref name="length"/> bytes at <paramref name="offset"/> inflates to,
+    /// counting no further than <paramref name="limit"/> + 1; for a damaged stream, what it gave before the damage.
+    /// </summary>
+    public static long InflatedLength(Stream file, long offset, long length, long limit)
+    {
+        using var data = new SegmentStream(file, [(offset, length)]);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        long produced = 0;
+        try
+        {
+            using var zlib = new ZLibStream(data, CompressionMode.Decompress, leaveOpen: true);
+            int read;
+            while (produced <= limit && (read = zlib.Read(buffer, 0, buffer.Length)) > 0) produced += read;
+        }
+        catch (InvalidDataException)
+        {
+            // Not a bomb: what the stream gave before its damage is all a decoder gets from it either.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return produced;
+    }
+
     /// <summary>The IDAT chunks' data as one read-only stream (the zlib stream spans them).</summary>
     private sealed class SegmentStream(Stream file, IReadOnlyList<(long Offset, long Length)> segments) : Stream
     {
         private readonly long _length = segments.Sum(s => s.Length);
         private long _position;
+        // The segment _position lies in and where it starts: reads go forward, so each carries on from the last one's
+        // segment (searching from the first on every read made a stream split into many tiny IDAT chunks quadratic).
+        private int _segment;
+        private long _segmentStart;
 
         /// <summary>The last 4 bytes, big-endian: where the zlib stream's Adler-32 must be.</summary>
         public uint Trailer
@@ -130,25 +173,33 @@ internal static class PngImageData
         public override bool CanSeek => true;
         public override bool CanWrite => false;
         public override long Length => _length;
-        public override long Position { get => _position; set => _position = Math.Clamp(value, 0, _length); }
+        public override long Position
+        {
+            get => _position;
+            set
+            {
+                _position = Math.Clamp(value, 0, _length);
+                _segment = 0;
+                _segmentStart = 0;
+            }
+        }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
-            long start = 0;
-            foreach (var (offset, length) in segments)
+            for (; _segment < segments.Count; _segmentStart += segments[_segment].Length, _segment++)
             {
-                if (_position < start + length)
+                var (offset, length) = segments[_segment];
+                if (_position < _segmentStart + length)
                 {
-                    var within = _position - start;
+                    var within = _position - _segmentStart;
                     var take = (int)Math.Min(buffer.Length, length - within);
                     file.Position = offset + within;
                     var read = file.Read(buffer[..take]);
                     _position += read;
                     return read;
                 }
-                start += length;
             }
             return 0;
         }

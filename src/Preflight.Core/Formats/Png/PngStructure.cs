@@ -33,6 +33,7 @@ internal static class PngStructure
         var colorType = -1;
         PngHeader? pngHeader = null;
         var idat = new List<(long Offset, long Length)>();
+        long inflatedText = 0;
 
         while (true)
         {
@@ -116,6 +117,10 @@ internal static class PngStructure
                     seenIdat = true;
                     idat.Add((offset + 8, length));
                     break;
+                case "zTXt" or "iTXt":
+                    if (CompressedTextProblem(stream, type, offset + 8, length, ref inflatedText) is { } bomb)
+                        return StructureResult.Corrupt(bomb) with { KeepFromDecoder = true };
+                    break;
                 case "IEND":
                     if (!seenIdat)
                         return StructureResult.Corrupt("PNG has no IDAT chunk: it holds no image data (header only).");
@@ -133,6 +138,48 @@ internal static class PngStructure
             lastType = type;
         }
     }
+
+    /// <summary>
+    /// Compressed text chunks that together inflate beyond <see cref="MaxInflatedTextBytes"/>, counted in
+    /// <paramref name="inflatedText"/>. ImageSharp 2's header read inflates each whole into a growing list: a few MB of
+    /// zeros compressed would cost gigabytes and end in an OutOfMemoryException. (It does not read iCCP at all.)
+    /// </summary>
+    private static string? CompressedTextProblem(Stream stream, string type, long dataOffset, long length, ref long inflatedText)
+    {
+        // Keyword (1-79 bytes) and NUL; zTXt then a method byte, iTXt a flag, a method and two more NUL-ended strings.
+        var head = new byte[(int)Math.Min(length, 4096)];
+        stream.Position = dataOffset;
+        stream.ReadExactly(head);
+        var at = Array.IndexOf(head, (byte)0);
+        if (at < 0) return null;
+        at++;
+        if (type == "iTXt")
+        {
+            if (at + 2 > head.Length || head[at] == 0) return null; // not compressed
+            at += 2;
+            for (var strings = 0; strings < 2 && at >= 0; strings++)
+            {
+                var end = Array.IndexOf(head, (byte)0, at);
+                at = end < 0 ? -1 : end + 1;
+            }
+            // A decoder looks for the text however far the strings run: do not let a long language tag hide a bomb.
+            if (at < 0) return $"PNG chunk 'iTXt' at offset {dataOffset - 8} holds compressed text after header strings longer than {head.Length:N0} bytes: the file is damaged.";
+        }
+        else
+        {
+            at++;
+        }
+        if (at >= length) return null;
+
+        inflatedText += PngImageData.InflatedLength(stream, dataOffset + at, length - at, MaxInflatedTextBytes - inflatedText);
+        return inflatedText > MaxInflatedTextBytes
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"PNG's compressed text inflates to more than {MaxInflatedTextBytes / (1024 * 1024)} MiB (reached in chunk '{type}' at offset {dataOffset - 8}): text that large is a zlib bomb, not a real image's metadata.")
+            : null;
+    }
+
+    /// <summary>Most inflated text (zTXt, compressed iTXt) accepted in one file: real text (comments, XMP) is kilobytes.</summary>
+    private const long MaxInflatedTextBytes = 16L * 1024 * 1024;
 
     private static bool IsValidType(ReadOnlySpan<byte> type)
     {

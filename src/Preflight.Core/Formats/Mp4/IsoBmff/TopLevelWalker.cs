@@ -32,6 +32,12 @@ internal static class TopLevelWalker
     /// <summary>8-byte header + the mfhd every moof must hold.</summary>
     private const long MinMoofBytes = 8 + 16;
 
+    /// <summary>
+    /// Most 'mdat' boxes kept (one per fragment: a per-frame fragmented file at 60 fps reaches this after 4.6 hours).
+    /// Each kept box costs memory, and a file of empty 8-byte 'mdat' boxes would otherwise cost 16 times its size.
+    /// </summary>
+    public const int MaxMdatBoxes = 1_000_000;
+
     public static TopLevelLayout Walk(Stream stream, long length)
     {
         // Only the boxes the prober uses are kept: the box count is the uploader's choice (a 99 MB file of
@@ -39,6 +45,7 @@ internal static class TopLevelWalker
         var boxes = new List<BoxHeader>();
         BoxHeader? last = null;
         var moofs = 0;
+        var mdats = 0;
         Span<byte> header = stackalloc byte[16];
         long offset = 0;
         while (offset < length)
@@ -98,6 +105,13 @@ internal static class TopLevelWalker
             {
                 return new(boxes, Invariant(
                     $"box 'moof' at offset {offset:N0} is {size:N0} bytes, too small to hold its 'mfhd': the file is corrupt"));
+            }
+
+            if (type == "mdat" && ++mdats > MaxMdatBoxes)
+            {
+                return new(boxes, Invariant(
+                    $"the file has more than {MaxMdatBoxes:N0} 'mdat' boxes (the next at offset {offset:N0}): the file is corrupt or made to exhaust readers"))
+                    { MoofCount = moofs };
             }
 
             last = new BoxHeader(type, offset, size, headerSize);
