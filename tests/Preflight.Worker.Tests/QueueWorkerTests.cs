@@ -254,7 +254,7 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
         // takes the message then), so the delete is refused: the work was done and answered, nothing is poisoned.
         await using var harness = await HarnessAsync(new() { ["Preflight:Worker:MaxDequeueCount"] = "1" });
         var url = await harness.UploadAsync("valid/image-320x180.jpg");
-        var taken = new TaskCompletionSource<QueueMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var taken = new TaskCompletionSource<(string MessageId, string PopReceipt)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thief = TakeMessageFirst(harness.Requests, m => m.Request.Method == RequestMethod.Delete, taken);
         await harness.StartWorkerAsync(services =>
             services.AddSingleton(new QueueServiceClient(azurite.ConnectionString, WithPolicy(thief))));
@@ -274,7 +274,7 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
         // result is the answer; sending this one too would answer the request twice.
         await using var harness = await HarnessAsync(new() { ["Preflight:Worker:VisibilityTimeout"] = "00:00:04" });
         var url = await harness.UploadAsync("valid/image-320x180.jpg");
-        var taken = new TaskCompletionSource<QueueMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var taken = new TaskCompletionSource<(string MessageId, string PopReceipt)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thief = TakeMessageFirst(harness.Requests,
             m => m.Request.Method == RequestMethod.Put && !m.Request.Uri.Query.Contains("visibilitytimeout=0"), taken);
         var inspected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -537,14 +537,19 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite)
     /// Just before the first request <paramref name="matches"/> (a renewal, a delete) goes out with the worker's pop
     /// receipt, another consumer takes the message: it is made visible and received again, so that receipt is stale.
     /// </summary>
-    private static BeforeFirst TakeMessageFirst(QueueClient requests, Func<HttpMessage, bool> matches, TaskCompletionSource<QueueMessage> taken) =>
+    /// <summary>
+    /// Another consumer takes the message when the first request <paramref name="matches"/>: its pop receipt is replaced
+    /// (an update with the receipt that request carries, hiding the message for a minute), so the worker's own receipt
+    /// is refused from then on. The message is never visible in between: the worker's other slot cannot receive it.
+    /// </summary>
+    private static BeforeFirst TakeMessageFirst(QueueClient requests, Func<HttpMessage, bool> matches, TaskCompletionSource<(string MessageId, string PopReceipt)> taken) =>
         new(m => m.Request.Uri.Path.Contains($"/{requests.Name}/messages/", StringComparison.Ordinal) && matches(m), async m =>
         {
             var path = m.Request.Uri.Path;
             var messageId = path[(path.LastIndexOf('/') + 1)..];
             var popReceipt = System.Web.HttpUtility.ParseQueryString(m.Request.Uri.Query)["popreceipt"]!;
-            await requests.UpdateMessageAsync(messageId, popReceipt, visibilityTimeout: TimeSpan.Zero);
-            taken.TrySetResult((await requests.ReceiveMessageAsync(TimeSpan.FromMinutes(1))).Value);
+            var receipt = await requests.UpdateMessageAsync(messageId, popReceipt, visibilityTimeout: TimeSpan.FromMinutes(1));
+            taken.TrySetResult((messageId, receipt.Value.PopReceipt));
         });
 
     /// <summary>Stops <see cref="Host"/> with an already-cancelled token right after a message reaches the result queue.</summary>
