@@ -39,8 +39,13 @@ public sealed class JobChecker(Profile profile, AssetInspector inspectAsset, Job
         var plan = job.Plan?.Trim().ToLowerInvariant();
         if (plan is not null && !profile.IsKnownPlan(plan))
             throw new JobRequestException($"Unknown plan '{job.Plan}'. Known plans: {string.Join(", ", profile.PlanOrder)}.");
-        if (job.CreditsRemaining is < 0)
-            throw new JobRequestException("creditsRemaining must not be negative.");
+        // The web JSON options read "NaN" and "Infinity" from strings (and 1e400 as infinity): NaN would make every
+        // "estimate > remaining" comparison false and so silently switch the credit check off.
+        if (job.CreditsRemaining is { } credits && (credits < 0 || !double.IsFinite(credits)))
+            throw new JobRequestException("creditsRemaining must not be negative and must be a finite number.");
+        // JSON lets a string hold a lone surrogate ("\ud800"); reading it as .NET text throws deep inside the rules.
+        if (job.Request is { } body && InvalidText(body, "") is { } badText)
+            throw new JobRequestException($"The request holds text that is not valid Unicode (a lone surrogate \\u escape) at '{badText}'.");
 
         var endpoint = GenerationEndpoints.Normalise(job.Endpoint);
         var spec = JobSpec.For(endpoint, profile, _options);
@@ -152,6 +157,46 @@ public sealed class JobChecker(Profile profile, AssetInspector inspectAsset, Job
                 Actual: string.Join(",", errors.Select(e => e.Code).Distinct()),
                 Path: asset.Pointer,
                 Fix: errors.Select(e => e.Fix).FirstOrDefault(f => f is not null));
+        }
+    }
+
+    /// <summary>The JSON pointer of the first string or property name that is not valid UTF-16 text, or null.</summary>
+    private static string? InvalidText(JsonElement element, string pointer)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsText(element.GetString) ? null : pointer;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name = "";
+                    if (!IsText(() => name = property.Name)) return pointer;
+                    if (InvalidText(property.Value, pointer + "/" + JsonPointer.Escape(name)) is { } bad) return bad;
+                }
+                return null;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (InvalidText(item, $"{pointer}/{i++}") is { } bad) return bad;
+                }
+                return null;
+            default:
+                return null;
+        }
+
+        static bool IsText(Func<string?> read)
+        {
+            try
+            {
+                read();
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
         }
     }
 

@@ -82,8 +82,15 @@ internal abstract class JobSpec(Profile profile)
     protected double WordCount(string text)
     {
         var unspaced = text.EnumerateRunes().Count(IsUnspacedScript);
-        var spacedWords = new string(text.Where(c => !IsUnspacedScript(new Rune(char.IsSurrogate(c) ? ' ' : c))).ToArray())
-            .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        // By rune, not by char: a character outside the BMP (CJK Extension B) is two chars, and both must go once it
+        // is counted per character, or they stay behind as a "word" of their own.
+        var spaced = new StringBuilder(text.Length);
+        Span<char> units = stackalloc char[2];
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (!IsUnspacedScript(rune)) spaced.Append(units[..rune.EncodeToUtf16(units)]);
+        }
+        var spacedWords = spaced.ToString().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
         return spacedWords + unspaced * Limits.WordsPerUnspacedCharacter.Value;
     }
 
@@ -150,9 +157,10 @@ internal abstract class JobSpec(Profile profile)
 
     /// <summary>
     /// Any other URL-valued field (<c>url</c>, <c>*_url</c>) is an asset too, its kind from its extension.
-    /// Webhook/callback URLs are not assets.
+    /// Webhook/callback URLs are not assets. <paramref name="capped"/>: the array at that pointer is walked only up to
+    /// its first items (the scenes past the limit, which the job is failed for anyway).
     /// </summary>
-    protected void CollectOtherAssetUrls(JobParse parse, JsonElement element, string pointer)
+    protected void CollectOtherAssetUrls(JobParse parse, JsonElement element, string pointer, (string Pointer, int MaxItems)? capped = null)
     {
         switch (element.ValueKind)
         {
@@ -169,13 +177,14 @@ internal abstract class JobSpec(Profile profile)
                     }
                     else
                     {
-                        CollectOtherAssetUrls(parse, property.Value, child);
+                        CollectOtherAssetUrls(parse, property.Value, child, capped);
                     }
                 }
                 break;
             case JsonValueKind.Array:
                 var i = 0;
-                foreach (var item in element.EnumerateArray()) CollectOtherAssetUrls(parse, item, $"{pointer}/{i++}");
+                var items = capped is { } cap && cap.Pointer == pointer ? element.EnumerateArray().Take(cap.MaxItems) : element.EnumerateArray();
+                foreach (var item in items) CollectOtherAssetUrls(parse, item, $"{pointer}/{i++}", capped);
                 break;
         }
     }

@@ -42,16 +42,18 @@ internal sealed class VideoGenerateSpec(Profile profile, JobCheckerOptions optio
             else if (count > Limits.MaxScenes.Value)
             {
                 parse.Findings.Add(new JobFinding(FindingCodes.JobTooManyScenes, Severity.Error,
-                    $"{count} scenes; at most {Limits.MaxScenes.Value} are allowed ({Limits.MaxScenes.Source}).",
+                    $"{count} scenes; at most {Limits.MaxScenes.Value} are allowed ({Limits.MaxScenes.Source}). Only the first {Limits.MaxScenes.Value} are checked.",
                     Actual: count.ToString(CultureInfo.InvariantCulture), Limit: Limits.MaxScenes.Value.ToString(CultureInfo.InvariantCulture),
                     Path: "/video_inputs"));
             }
 
+            // Scenes past the limit already fail the job; checking each of them would let one 1 MB request of "{}"
+            // scenes produce hundreds of thousands of findings (and their asset URLs would be fetched for nothing).
             var index = 0;
-            foreach (var scene in inputs.EnumerateArray()) ParseScene(parse, ctx, scene, index++);
+            foreach (var scene in inputs.EnumerateArray().Take(Limits.MaxScenes.Value)) ParseScene(parse, ctx, scene, index++);
         }
 
-        CollectOtherAssetUrls(parse, root, "");
+        CollectOtherAssetUrls(parse, root, "", ("/video_inputs", Limits.MaxScenes.Value));
         return parse;
     }
 
@@ -116,7 +118,8 @@ internal sealed class VideoGenerateSpec(Profile profile, JobCheckerOptions optio
                     break;
                 default:
                     parse.Findings.Add(new JobFinding(FindingCodes.JobInvalidField, Severity.Error,
-                        $"voice.type '{voiceType}' is not one of: text, audio, silence.", Actual: voiceType, Path: at + "/voice/type"));
+                        $"voice.type '{voiceType}' is not one of: text, audio, silence.", Actual: voiceType,
+                        Limit: "text | audio | silence", Path: at + "/voice/type"));
                     break;
             }
         }
