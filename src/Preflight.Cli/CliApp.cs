@@ -1,6 +1,7 @@
 using Preflight.Cli.Commands;
 using Preflight.Core.Probing;
 using Preflight.Core.Reports;
+using Preflight.Core.Reports.Writers;
 
 namespace Preflight.Cli;
 
@@ -29,7 +30,7 @@ public static class CliApp
         }
         catch (CliUsageException e)
         {
-            await context.Error.WriteLineAsync($"preflight: {e.Message}. See '{e.HelpCommand}'.");
+            await context.Error.WriteLineAsync($"preflight: {OneLine(e.Message)}. See '{e.HelpCommand}'.");
             return ExitCodes.UsageOrSetup;
         }
         catch (CliSetupException e)
@@ -105,5 +106,6 @@ public static class CliApp
             """;
     }
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+    // Messages quote paths and arguments a stranger may have chosen: no escape sequence or bidi control reaches the terminal.
+    private static string OneLine(string message) => ReportText.Printable(message.ReplaceLineEndings(" ").Trim());
 }

@@ -74,6 +74,14 @@ internal sealed class UploadReceiver(IOptions<UploadOptions> options, Profile pr
             var reader = new MultipartReader(boundary, body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 };
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
+                // A header that is there but cannot be read may be a file part: skipping it would answer for fewer
+                // files than were sent (all passing, say, while the unread one would fail).
+                if (!string.IsNullOrWhiteSpace(section.ContentDisposition) && !ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out _))
+                {
+                    throw RequestProblemException.BadRequest(
+                        $"The multipart body is malformed: a part's Content-Disposition header cannot be read ({Log.Escape(section.ContentDisposition, 200)}). " +
+                        "Quote the file name: form-data; name=\"file\"; filename=\"…\".");
+                }
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                     || !string.Equals(HeaderUtilities.RemoveQuotes(disposition.Name).Value, PartName, StringComparison.Ordinal))
                 {

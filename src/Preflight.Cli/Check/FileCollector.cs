@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using Preflight.Core.Reports.Writers;
 
 namespace Preflight.Cli.Check;
 
@@ -185,8 +186,9 @@ public static class FileCollector
         return Path.DirectorySeparatorChar == '/' ? relative : relative.Replace(Path.DirectorySeparatorChar, '/');
     }
 
-    private static string Shown(string given, string root, string path) =>
-        path == root ? given : Path.Join(given, Path.GetRelativePath(root, path)).Replace(Path.DirectorySeparatorChar, '/');
+    /// <summary>The path as the notes show it: relative to what was given, never with a control or bidi character in it.</summary>
+    private static string Shown(string given, string root, string path) => ReportText.Printable(
+        path == root ? given : Path.Join(given, Path.GetRelativePath(root, path)).Replace(Path.DirectorySeparatorChar, '/'));
 
     /// <summary>The path with every symlink in it resolved, so two routes to one folder compare equal.</summary>
     public static string RealPath(string path) => RealPath(path, depth: 0);

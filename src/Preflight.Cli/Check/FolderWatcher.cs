@@ -155,7 +155,8 @@ public sealed class FolderWatcher(
             ReportText.Size(file.SizeBytes), ReportText.Dimensions(file.Media), ReportText.Duration(file.Media),
             first is null ? "-" : first.Code + ": " + ReportText.Shorten(first.Message, 90),
         };
-        return string.Concat(string.Join("  ", cells).Select(c => char.IsControl(c) ? '?' : c));
+        // As in the table: no control character, line separator or bidi control from a file name reaches the terminal.
+        return ReportText.Printable(string.Join("  ", cells));
     }
 
     /// <summary>Moves the file under the same relative path (never over another file); a failing one gets its report beside it.</summary>
@@ -175,7 +176,7 @@ public sealed class FolderWatcher(
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Vanished before the move, or the destination is not writable: say so, keep watching.
-            await notes.WriteLineAsync($"preflight: could not move '{file.DisplayPath}': {e.Message}");
+            await notes.WriteLineAsync($"preflight: could not move '{ReportText.Printable(file.DisplayPath)}': {ReportText.Printable(e.Message)}");
         }
     }
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using Preflight.Core.Reports.Writers;
 
 namespace Preflight.Cli.Check;
 
@@ -22,9 +22,8 @@ public sealed class ProgressLine(TextWriter error, bool enabled, int total)
         lock (_gate)
         {
             if (_drawn && done < total && _sinceDraw.Elapsed < RedrawEvery) return;
-            var text = $"[{done}/{total}] {Printable(displayPath)}";
-            var width = TerminalWidth() - 1;
-            if (text.Length > width) text = text[..Math.Max(0, width)];
+            // Cut by terminal columns: a line that wraps is not erased by the next redraw, so wide names would pile up.
+            var text = Fit($"[{done}/{total}] {ReportText.Printable(displayPath)}", TerminalWidth() - 1);
             error.Write("\r\u001b[2K" + text);
             error.Flush();
             _drawn = true;
@@ -44,11 +43,18 @@ public sealed class ProgressLine(TextWriter error, bool enabled, int total)
         }
     }
 
-    private static string Printable(string text)
+    /// <summary>The longest start of <paramref name="text"/> that takes at most <paramref name="columns"/> columns, never half a character.</summary>
+    private static string Fit(string text, int columns)
     {
-        var safe = new StringBuilder(text.Length);
-        foreach (var ch in text) safe.Append(char.IsControl(ch) ? '?' : ch);
-        return safe.ToString();
+        var used = 0;
+        var length = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            used += ReportText.Columns(rune);
+            if (used > columns) break;
+            length += rune.Utf16SequenceLength;
+        }
+        return text[..length];
     }
 
     private static int TerminalWidth()

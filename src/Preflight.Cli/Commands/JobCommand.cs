@@ -7,6 +7,7 @@ using Preflight.Core.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Preflight.Hosting;
 using Preflight.Core.Reports;
+using Preflight.Core.Reports.Writers;
 using Preflight.Core.Rules;
 
 namespace Preflight.Cli.Commands;
@@ -134,15 +135,16 @@ public sealed class JobCommand : ICliCommand
         var estimate = report.Estimate;
         await output.WriteLineAsync(string.Create(inv,
             $"estimate: {estimate.DurationSeconds:0.##} s{(estimate.DurationIsEstimate ? " (estimated)" : "")}, {estimate.Credits:0.####} credits = {estimate.Formula}"));
+        // Messages, pointers and URLs quote the job file: as in the check's table, nothing in them drives the terminal.
         foreach (var f in report.Findings)
         {
             var at = string.IsNullOrEmpty(f.Path) ? "" : $" at {f.Path}";
-            await output.WriteLineAsync($"  {f.Severity.ToString().ToLowerInvariant(),-7} {f.Code}{at}: {f.Message}");
-            if (f.Fix is not null) await output.WriteLineAsync($"          fix: {f.Fix}");
+            await output.WriteLineAsync(ReportText.Printable($"  {f.Severity.ToString().ToLowerInvariant(),-7} {f.Code}{at}: {f.Message}"));
+            if (f.Fix is not null) await output.WriteLineAsync(ReportText.Printable($"          fix: {f.Fix}"));
         }
         foreach (var asset in report.Assets)
         {
-            await output.WriteLineAsync($"  asset {asset.Path}: {asset.Verdict.ToString().ToLowerInvariant()} ({asset.Detected?.Format ?? "?"}, {asset.Source?.Url ?? ""})");
+            await output.WriteLineAsync(ReportText.Printable($"  asset {asset.Path}: {asset.Verdict.ToString().ToLowerInvariant()} ({asset.Detected?.Format ?? "?"}, {asset.Source?.Url ?? ""})"));
         }
     }
 }

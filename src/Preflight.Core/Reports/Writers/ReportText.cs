@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Preflight.Core.Reports.Writers;
 
@@ -63,6 +64,73 @@ public static class ReportText
         var cut = max - 3;
         if (char.IsHighSurrogate(oneLine[cut - 1])) cut--;
         return oneLine[..cut] + "...";
+    }
+
+    /// <summary>
+    /// Text from a stranger (a file name, a message that quotes one) as one line a terminal only shows: control
+    /// characters (ESC, CR, LF, the C1 CSI…), line and paragraph separators and bidi controls (they reorder what
+    /// follows, so a failing row could read as another) become '?'; a lone surrogate becomes U+FFFD.
+    /// </summary>
+    public static string Printable(string text)
+    {
+        var firstBad = -1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
+            if (Unprintable(text[i])) { firstBad = i; break; }
+        }
+        if (firstBad < 0) return text;
+
+        var safe = new StringBuilder(text.Length);
+        safe.Append(text, 0, firstBad);
+        for (var i = firstBad; i < text.Length; i++)
+        {
+            var ch = text[i];
+            if (char.IsHighSurrogate(ch) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                safe.Append(ch).Append(text[++i]);
+            }
+            else if (char.IsSurrogate(ch)) safe.Append('\uFFFD');
+            else safe.Append(Unprintable(ch) ? '?' : ch);
+        }
+        return safe.ToString();
+    }
+
+    private static bool Unprintable(char ch) =>
+        char.IsControl(ch) || char.IsSurrogate(ch)
+        || ch is '\u2028' or '\u2029'
+        || ch is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C';
+
+    /// <summary>
+    /// The terminal columns <paramref name="text"/> takes, to align and cut text by what is seen: East Asian wide
+    /// characters and emoji take two, combining marks and format characters none, others one (a lone surrogate is
+    /// shown as U+FFFD: one).
+    /// </summary>
+    public static int DisplayWidth(string text)
+    {
+        var width = 0;
+        foreach (var rune in text.EnumerateRunes()) width += Columns(rune);
+        return width;
+    }
+
+    /// <summary>Columns of one character, after Markus Kuhn's wcwidth (with the emoji blocks terminals draw wide).</summary>
+    public static int Columns(Rune rune)
+    {
+        var category = Rune.GetUnicodeCategory(rune);
+        if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format) return 0;
+        var c = rune.Value;
+        var wide = c is >= 0x1100 and <= 0x115F
+            || (c is >= 0x2E80 and <= 0xA4CF && c != 0x303F)
+            || c is >= 0xAC00 and <= 0xD7A3
+            || c is >= 0xF900 and <= 0xFAFF
+            || c is >= 0xFE10 and <= 0xFE19
+            || c is >= 0xFE30 and <= 0xFE6F
+            || c is >= 0xFF00 and <= 0xFF60
+            || c is >= 0xFFE0 and <= 0xFFE6
+            || c is >= 0x1F300 and <= 0x1F64F
+            || c is >= 0x1F900 and <= 0x1F9FF
+            || c is >= 0x20000 and <= 0x3FFFD;
+        return wide ? 2 : 1;
     }
 
     /// <summary>"12 files: 9 passed, 3 failed in 1.2 s".</summary>

@@ -38,7 +38,8 @@ public sealed class TableReportWriter(TableWriterOptions options) : IReportWrite
         var widths = new int[Headers.Length - 1];
         for (var c = 0; c < widths.Length; c++)
         {
-            widths[c] = Math.Max(Headers[c].Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length));
+            // Terminal columns, not UTF-16 units: a wide character takes two, a combining mark none.
+            widths[c] = Math.Max(Headers[c].Length, rows.Count == 0 ? 0 : rows.Max(r => ReportText.DisplayWidth(r[c])));
         }
 
         await output.WriteLineAsync(Line(Headers, widths, verdict: null).AsMemory(), cancellationToken);
@@ -96,10 +97,11 @@ public sealed class TableReportWriter(TableWriterOptions options) : IReportWrite
         {
             var cell = cells[c];
             var last = c == cells.Length - 1;
-            var padded = last ? cell : cell.PadRight(widths[c]);
+            var padding = last ? "" : new string(' ', widths[c] - ReportText.DisplayWidth(cell));
+            var padded = cell + padding;
             if (verdict is not null && c == VerdictColumn && options.Color)
             {
-                padded = (verdict == Verdict.Pass ? Green : Red) + cell + Reset + new string(' ', widths[c] - cell.Length);
+                padded = (verdict == Verdict.Pass ? Green : Red) + cell + Reset + padding;
             }
             line.Append(padded);
             if (!last) line.Append("  ");
@@ -109,12 +111,6 @@ public sealed class TableReportWriter(TableWriterOptions options) : IReportWrite
 
     private const int VerdictColumn = 6;
 
-    /// <summary>A file name with a newline or escape in it must not break the table or drive the terminal.</summary>
-    private static string OneLine(string text)
-    {
-        if (!text.Any(char.IsControl)) return text;
-        var safe = new StringBuilder(text.Length);
-        foreach (var ch in text) safe.Append(char.IsControl(ch) ? '?' : ch);
-        return safe.ToString();
-    }
+    /// <summary>A file name with a newline, escape or bidi override in it must not break the table, drive the terminal or reorder the row.</summary>
+    private static string OneLine(string text) => ReportText.Printable(text);
 }
