@@ -110,8 +110,9 @@ internal static class UrlEndpoints
                     inspected = await previewer.AttachAsync(inspected, path, withPreviews, baseUrl, ct);
                     return staging ? await stager.StageAsync(inspected, path, baseUrl, ct) : inspected;
                 },
-                // Staging uploads the body and names it by its hash: only a whole, hashed body will do.
-                wholeBody: staging || hashing || body.Hash,
+                // Staging uploads the body and names it by its hash, and a preview is made from the whole file and kept
+                // by its hash: only a whole, hashed body will do.
+                wholeBody: staging || hashing || body.Hash || withPreviews,
                 cancellationToken);
             if (!fetched) Log.UrlRefused(logger, Log.RedactUrl(asset.Url), report.Findings.FirstOrDefault()?.Code ?? "unknown");
             return report;

@@ -17,7 +17,8 @@ internal sealed class PreviewAttacher(PreviewMaker maker, PreviewStore store, In
 {
     public async Task<FileReport> AttachAsync(FileReport report, string path, bool wanted, string baseUrl, CancellationToken cancellationToken)
     {
-        if (!wanted || report.Sha256 is not { Length: 64 } sha256) return report;
+        // A file the deep check found corrupt gets no preview, even one kept for its bytes by an earlier quick check.
+        if (!wanted || report.Sha256 is not { Length: 64 } sha256 || !PreviewMaker.MayPreview(report)) return report;
         try
         {
             var preview = store.Get(sha256) ?? await gate.RunAsync(ct => maker.MakeAsync(report, path, ct), cancellationToken);

@@ -40,16 +40,23 @@ public sealed class PreviewMaker(MediaTools mediaTools)
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// False when <paramref name="report"/> gets no preview: no detected format, or a finding after which the file is
+    /// not opened again. Also decides whether a preview kept for the same bytes (by an earlier, quicker check) is shown.
+    /// </summary>
+    public static bool MayPreview(FileReport report) =>
+        report.Detected?.Format is not null && !report.Findings.Any(f => NoPreviewCodes.Contains(f.Code));
+
     /// <summary>The preview of the file at <paramref name="path"/> that <paramref name="report"/> describes, or null.</summary>
     public async Task<Preview?> MakeAsync(FileReport report, string path, CancellationToken cancellationToken)
     {
-        if (report.Detected?.Format is not { } format || report.Findings.Any(f => NoPreviewCodes.Contains(f.Code)))
+        if (!MayPreview(report) || report.Detected?.Format is not { } format)
             return null;
         try
         {
             return format switch
             {
-                KnownFormats.Png or KnownFormats.Jpeg => await Task.Run(() => Thumbnail(path, format), cancellationToken),
+                KnownFormats.Png or KnownFormats.Jpeg => await ThumbnailWithinTimeoutAsync(path, format, cancellationToken),
                 KnownFormats.Mp4 or KnownFormats.Mov or KnownFormats.ThreeGp when report.Media?.VideoCodec is not null =>
                     await FrameAsync(path, format, report.Media, cancellationToken),
                 KnownFormats.Wav or KnownFormats.Mp3 or KnownFormats.M4a or KnownFormats.Mp4 =>
@@ -63,8 +70,19 @@ public sealed class PreviewMaker(MediaTools mediaTools)
         }
     }
 
+    /// <summary>
+    /// <see cref="Thumbnail"/> under <see cref="Timeout"/>, as ffmpeg's stills are: a small hostile file (a progressive
+    /// JPEG with thousands of scans over 36 MP) would otherwise keep a core and an inspection slot busy for minutes.
+    /// </summary>
+    private async Task<Preview?> ThumbnailWithinTimeoutAsync(string path, string format, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(Timeout);
+        return await Task.Run(() => Thumbnail(path, format, limit.Token), limit.Token);
+    }
+
     /// <summary>Downscaled to fit <see cref="MaxSide"/>, re-encoded: PNG stays PNG (transparency), JPEG stays JPEG.</summary>
-    internal static Preview? Thumbnail(string path, string format)
+    internal static Preview? Thumbnail(string path, string format, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -73,7 +91,9 @@ public sealed class PreviewMaker(MediaTools mediaTools)
             if (info is null || (long)info.Width * info.Height > MaxSourcePixels || info.Width < 1 || info.Height < 1)
                 return null;
             stream.Position = 0;
-            using var image = SharpImage.Load<Rgba32>(ImageSharpGate.Configuration, stream);
+            // The decoders check the token between segments and scans: the decode stops at the timeout.
+            using var image = SharpImage.LoadAsync<Rgba32>(ImageSharpGate.Configuration, stream, cancellationToken).GetAwaiter().GetResult();
+            cancellationToken.ThrowIfCancellationRequested();
             // EXIF rotation, so a portrait photo's thumbnail stands up as it does in a viewer.
             image.Mutate(x => x.AutoOrient());
             var scale = Math.Min(1.0, (double)MaxSide / Math.Max(image.Width, image.Height));
@@ -92,8 +112,9 @@ public sealed class PreviewMaker(MediaTools mediaTools)
                 ? new Preview(Preview.Thumbnail, png ? "image/png" : "image/jpeg", image.Width, image.Height, output.ToArray())
                 : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ImageFormatException
-                                      or InvalidMemoryOperationException or NotSupportedException or ArgumentException)
+        // A file that passed the quick check can still trip the full decode: no preview, never a failed report (the
+        // CLI's HTML report has no other guard).
+        catch (Exception e) when (ImageSharpGate.IsDecodeFailure(e))
         {
             return null;
         }

@@ -63,7 +63,7 @@ internal static class ImageConversion
             var info = await SharpImage.IdentifyAsync(Configuration, stream, cancellationToken);
             return info is null ? null : (info.Width, info.Height);
         }
-        catch (Exception e) when (IsDecodeFailure(e))
+        catch (Exception e) when (ImageSharpGate.IsDecodeFailure(e))
         {
             return null;
         }
@@ -113,18 +113,11 @@ internal static class ImageConversion
             }
             return new ImageConversionResult(null, format, extra);
         }
-        catch (Exception e) when (IsDecodeFailure(e))
+        catch (Exception e) when (ImageSharpGate.IsDecodeFailure(e))
         {
             return new ImageConversionResult($"ImageSharp could not convert the image: {e.Message}", plan.OutputFormat, extra);
         }
     }
-
-    /// <summary>
-    /// ImageSharp's decoders throw whatever a hostile file trips (seen on damaged WebP, BMP and GIF: ArgumentException,
-    /// IndexOutOfRangeException, NullReferenceException, InvalidOperationException, DivideByZeroException): a bad
-    /// image is a report, as in <see cref="ImageProber"/>; only cancellation and running out of memory escape.
-    /// </summary>
-    private static bool IsDecodeFailure(Exception e) => e is not (OperationCanceledException or OutOfMemoryException);
 
     private static async Task SaveAsync(Image<Rgba32> image, string format, int quality, string path, CancellationToken cancellationToken)
     {

@@ -98,7 +98,7 @@ public sealed class ImageProber
         {
             return Unreadable(e);
         }
-        catch (Exception e) when (IsDecodeFailure(e))
+        catch (Exception e) when (ImageSharpGate.IsDecodeFailure(e))
         {
             return ProbeResult.Corrupt(DecodeMessage(e));
         }
@@ -123,7 +123,7 @@ public sealed class ImageProber
         {
             info = SharpImage.Identify(ImageSharpGate.Configuration, stream, out detected);
         }
-        catch (Exception e) when (IsDecodeFailure(e))
+        catch (Exception e) when (ImageSharpGate.IsDecodeFailure(e))
         {
             return (MediaFacts.Empty, DecodeMessage(e));
         }
@@ -150,7 +150,7 @@ public sealed class ImageProber
             var value = info.Metadata?.ExifProfile?.GetValue(ExifTag.Orientation)?.Value;
             return value is >= 1 and <= 8 ? value : null;
         }
-        catch (Exception e) when (IsDecodeFailure(e))
+        catch (Exception e) when (ImageSharpGate.IsDecodeFailure(e))
         {
             return null; // A damaged EXIF block only loses the orientation; the image itself is judged elsewhere.
         }
@@ -164,11 +164,6 @@ public sealed class ImageProber
         5 or 8 => 270,
         _ => 0,
     };
-
-    // ImageSharp's decoders throw whatever a hostile file trips (seen: NullReferenceException on damaged JPEG
-    // scans, InvalidDataException from zlib), so every exception is a verdict on the file. Cancellation and a
-    // process-wide out-of-memory are not: those escape.
-    private static bool IsDecodeFailure(Exception e) => e is not (OperationCanceledException or OutOfMemoryException);
 
     private static string DecodeMessage(Exception e) => e switch
     {

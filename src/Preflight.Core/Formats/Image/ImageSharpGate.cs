@@ -12,6 +12,14 @@ namespace Preflight.Core.Formats.Image;
 /// </summary>
 internal static class ImageSharpGate
 {
+    /// <summary>
+    /// Whether an exception out of an ImageSharp decode is a verdict on the file. The decoders throw whatever a hostile
+    /// file trips (seen: NullReferenceException on damaged JPEG scans, InvalidDataException from zlib, ArgumentException,
+    /// IndexOutOfRangeException and DivideByZeroException on damaged WebP/BMP/GIF), so every exception is; cancellation
+    /// and a process-wide out-of-memory are not: those escape.
+    /// </summary>
+    public static bool IsDecodeFailure(Exception e) => e is not (OperationCanceledException or OutOfMemoryException);
+
     /// <summary>The most one decode may allocate (the pixel buffer plus the decoder's working buffers).</summary>
     public const int AllocationLimitMegabytes = 512;
 
