@@ -130,7 +130,7 @@ public sealed class CheckCache
             return await inspect(new InspectionRequest(input.FullPath, input.DisplayPath), cancellationToken);
         }
         var key = scope.KeyFor(sha256, fileName);
-        if (ReadReport(key) is { } cached)
+        if (ReadReport(key) is { } cached && cached.Sha256 == sha256)
         {
             Current[input.FullPath] = $"{status} {sha256} {key}";
             return Hit(cached, input);
@@ -166,7 +166,7 @@ public sealed class CheckCache
         // index entry stays as it was.
         var sameScope = PreviousScope == scope.Material && split.Key is not null;
         var key = sameScope ? split.Key! : scope.KeyFor(split.Sha, FileNameOf(input));
-        if (ReadReport(key) is not { } remembered) return null;
+        if (ReadReport(key) is not { } remembered || remembered.Sha256 != split.Sha) return null;
         Current[input.FullPath] = sameScope ? known : $"{split.Status} {split.Sha} {key}";
         return Hit(remembered, input);
     }
@@ -227,7 +227,12 @@ public sealed class CheckCache
         try
         {
             var remembered = JsonSerializer.Deserialize(File.ReadAllBytes(ProfilePath(fingerprint)), EntryJson.Info<RememberedProfile>());
-            return remembered?.Fingerprint == fingerprint ? remembered.Profile : null;
+            // A damaged entry (a field missing or null) is a miss: the profile is resolved again.
+            return remembered?.Fingerprint == fingerprint
+                && remembered.Profile is { Name: not null, Digest: not null, PlanOrder: not null, Plans: not null } profile
+                && !profile.PlanOrder.Contains(null!) && !profile.Plans.Contains(null!)
+                    ? profile
+                    : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
         {
@@ -298,8 +303,10 @@ public sealed class CheckCache
         try
         {
             var bytes = File.ReadAllBytes(ReportPath(k));
-            // Read with the options the report writer uses: one set of report metadata per run, not two.
-            return JsonSerializer.Deserialize(bytes, PreflightJson.Options.Info<FileReport>());
+            // Read with the options the report writer uses: one set of report metadata per run, not two. A damaged
+            // entry (no findings list, a null finding) is a miss like an unreadable one.
+            var report = JsonSerializer.Deserialize(bytes, PreflightJson.Options.Info<FileReport>());
+            return report is { Path: not null, Findings: not null } && !report.Findings.Contains(null!) ? report : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
         {
@@ -329,9 +336,11 @@ public sealed class CheckCache
         try
         {
             var index = JsonSerializer.Deserialize(File.ReadAllBytes(path), EntryJson.Info<PathIndex>());
-            if (index is not null && index.Roots == roots) return (new Dictionary<string, string>(index.Files, StringComparer.Ordinal), index.Scope);
+            // A damaged entry ("files": null, a null value) is a miss like an unreadable one, never a crash.
+            if (index is { Files: { } files } && index.Roots == roots)
+                return (files.Where(e => e.Key is not null && e.Value is not null).ToDictionary(StringComparer.Ordinal), index.Scope);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
         {
             // Unreadable: start afresh.
         }

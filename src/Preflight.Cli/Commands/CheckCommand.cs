@@ -100,9 +100,9 @@ public sealed class CheckCommand : ICliCommand
         var started = DateTimeOffset.UtcNow;
         var fingerprint = cache is null ? null : ProfileFingerprint(cache, configurationArgs, overrides, Configuration, started);
         var writer = CommonOptions.WriterFor(options.Format, colour: context.Color && options.Output is null);
-        // No folder changed, no file changed, same profile, plan, mode and format: the last run's report, with this
-        // run's duration. (It was stored by a run whose plan the profile knew: nothing needs resolving to answer.)
-        var replayIdentity = ReplayIdentity(fingerprint, options, parsed.Has("--stage"), writer, context);
+        // No folder changed, no file changed, same profile, plan, mode, format, output and PATH arguments: the last run's
+        // report, with this run's duration. (It was stored by a run whose plan the profile knew: nothing needs resolving to answer.)
+        var replayIdentity = ReplayIdentity(fingerprint, options, parsed.Has("--stage"), writer, context, parsed.Positionals);
         if (replayIdentity is not null && cache!.TryReplay(replayIdentity) is { } replay)
         {
             using (replay)
@@ -148,14 +148,19 @@ public sealed class CheckCommand : ICliCommand
     /// <summary>
     /// What a stored answer must have been made for besides its files: everything resolving the profile reads
     /// (<see cref="ProfileIdentity.Fingerprint"/>, which holds the engine build), the plan, the mode and the output as
-    /// written (format, colour). Null when no answer is stored or replayed: no cache, a staged run (it stages every
-    /// file), or a format whose rendering changes in more than its duration (HTML, with its previews).
+    /// written (format, colour, and the --output file: a run writing its report among the inputs leaves that file out,
+    /// or is a usage error when it is one named, and a replay must never write over an input), and the PATH arguments as
+    /// given (the report shows its paths relative to them: the same file named 'a.mp4' or '/full/a.mp4' is another
+    /// rendering). Null when no answer is stored or replayed: no cache, a staged run (it stages every file), or a format
+    /// whose rendering changes in more than its duration (HTML, with its previews).
     /// </summary>
-    private static string? ReplayIdentity(string? profileFingerprint, Options options, bool staged, IReportWriter writer, CliContext context) =>
+    private static string? ReplayIdentity(
+        string? profileFingerprint, Options options, bool staged, IReportWriter writer, CliContext context, IReadOnlyList<string> given) =>
         profileFingerprint is null || staged || options.Watch is not null || writer.DurationText(0) is null
             ? null
             : string.Join('\n', profileFingerprint, options.Plan ?? "-", options.Deep ? "deep" : "quick", options.Format,
-                context.Color && options.Output is null ? "colour" : "plain");
+                context.Color && options.Output is null ? "colour" : "plain",
+                options.Output is null ? "-" : Path.GetFullPath(options.Output, context.WorkingDirectory), string.Join('\0', given));
 
     private sealed record Options(string? Plan, bool Deep, string Format, string? Output, int Jobs, WatchSettings? Watch);
 
