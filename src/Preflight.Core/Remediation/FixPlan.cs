@@ -14,6 +14,7 @@ internal sealed record CopyFix(string OutputFormat, string Extension) : FixPlan;
 
 /// <summary>One ffmpeg run (demuxer forced from <see cref="InputFormat"/>), then the output is re-inspected.</summary>
 /// <param name="DeclaredSeconds">The input's duration before a salvage: what was lost is measured against it.</param>
+/// <param name="StreamCopy">Every stream is copied (a remux or faststart): an ISO BMFF input may be rewritten in process.</param>
 internal sealed record FfmpegFix(
     string InputFormat,
     string OutputFormat,
@@ -22,7 +23,8 @@ internal sealed record FfmpegFix(
     string OutputOptions,
     double? MediaSeconds,
     bool Salvage,
-    double? DeclaredSeconds) : FixPlan;
+    double? DeclaredSeconds,
+    bool StreamCopy = false) : FixPlan;
 
 /// <summary>An ImageSharp decode and encode (through the bounded conversion configuration).</summary>
 /// <param name="MaxSide">Downscale so neither side exceeds this (null: keep the size).</param>

@@ -215,7 +215,8 @@ internal static class FixPlanner
             OutputOptions: string.Join(' ', output),
             MediaSeconds: m.DurationSeconds,
             Salvage: salvage,
-            DeclaredSeconds: m.DurationSeconds) { Operations = ops };
+            DeclaredSeconds: m.DurationSeconds,
+            StreamCopy: !encodeVideo && !encodeAudio) { Operations = ops };
     }
 
     private const string SalvageInput = "-err_detect ignore_err -fflags +discardcorrupt+genpts";

@@ -205,6 +205,7 @@ public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
         string extension;
         IReadOnlyList<FixOperation> extra = [];
         IReadOnlyList<string> warnings = [];
+        string? outputSha256 = null;
         var output = Path.Combine(folder, "fixed");
         switch (plan)
         {
@@ -218,6 +219,12 @@ public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
             {
                 extension = ffmpeg.Extension;
                 output += extension;
+                var copied = await StreamCopyAsync(request.FilePath, ffmpeg, output, cancellationToken);
+                if (copied is not null)
+                {
+                    (problem, outputSha256) = copied.Value;
+                    break;
+                }
                 var result = await mediaTools.ConvertAsync(new ConversionRequest(
                     request.FilePath, ffmpeg.InputFormat, ffmpeg.InputOptions, ffmpeg.OutputOptions,
                     ffmpeg.OutputFormat, output, ffmpeg.MediaSeconds), cancellationToken);
@@ -246,8 +253,27 @@ public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
         // The output is judged under the name it will carry, by the same engine, profile, plan and depth.
         var displayName = Path.ChangeExtension(Path.GetFileName(request.DisplayPath.Replace('\\', '/').TrimEnd('/')), extension);
         // A declared kind (an HTTP part's or a queue message's) holds for the output too: it must pass in that slot.
-        var after = await inspect(new InspectionRequest(output, displayName) { DeclaredKind = request.DeclaredKind }, inspection, cancellationToken);
+        var after = await inspect(new InspectionRequest(output, displayName) { DeclaredKind = request.DeclaredKind, Sha256 = outputSha256 },
+            inspection, cancellationToken);
         return new Attempt(null, output, extension, after, extra, warnings);
+    }
+
+    /// <summary>
+    /// A stream copy of a MOV/MP4 done in process (<see cref="Mp4StreamCopy"/>): (problem, output SHA-256), or null when
+    /// it is off, not a stream copy, or a file the rewriter declines, and ffmpeg is to run.
+    /// </summary>
+    private async Task<(string? Problem, string? Sha256)?> StreamCopyAsync(string input, FfmpegFix plan, string output, CancellationToken cancellationToken)
+    {
+        if (!plan.StreamCopy || !mediaTools.Options.InProcessRemux || plan.InputFormat is not (KnownFormats.Mp4 or KnownFormats.Mov))
+            return null;
+        try
+        {
+            return await Mp4StreamCopy.TryWriteAsync(input, output, cancellationToken) is { } written ? (null, written.Sha256) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ($"The output could not be written: {e.Message}", null);
+        }
     }
 
     /// <summary>

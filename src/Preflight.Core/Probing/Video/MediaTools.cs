@@ -21,6 +21,12 @@ public sealed record MediaToolsOptions
     /// <summary>The longest any one fix's ffmpeg run may take, whatever the media's duration.</summary>
     public TimeSpan ConvertTimeoutMax { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// A fix that only copies streams from a MOV/MP4 Preflight's own reader fully understands is written in process
+    /// (no ffmpeg; the output is hashed as it is written); false = every remux runs ffmpeg.
+    /// </summary>
+    public bool InProcessRemux { get; set; } = true;
+
     /// <summary>The timeout of a conversion of <paramref name="mediaSeconds"/> of media (the decode timeout when unknown).</summary>
     public TimeSpan ConvertTimeoutFor(double? mediaSeconds)
     {

@@ -237,7 +237,6 @@ internal static class MovieReader
         int sampleSize = reader.U16();
         reader.Skip(4);
         double sampleRate = reader.U32() >> 16;
-        int[] extensionsAt;
         if (version == 2)
         {
             // QuickTime sound description v2: the real rate is a float64, the channel count a uint32.
@@ -246,12 +245,9 @@ internal static class MovieReader
             channels = (int)Math.Min(reader.U32(), int.MaxValue);
             reader.Skip(4);
             sampleSize = (int)Math.Min(reader.U32(), int.MaxValue);
-            extensionsAt = [64];
         }
         else
         {
-            // QuickTime v1 adds 16 bytes; ISO's AudioSampleEntryV1 does not. Try both.
-            extensionsAt = version == 1 ? [44, 28] : [28];
             if (version == 1 && Mp4Codecs.IsPcm(entry.Format) && reader.Remaining >= 8)
             {
                 // For uncompressed sound, v1's "bytes per packet" is the bytes of one channel's sample (samplesize stays 16).
@@ -263,16 +259,26 @@ internal static class MovieReader
 
         byte? objectType = null;
         int? aacChannels = null;
-        foreach (var start in extensionsAt)
-        {
-            var extensions = box.ChildrenOrEmpty(start);
-            if (extensions.Count == 0) continue;
-            var esds = extensions.Find("esds") ?? extensions.Find("wave")?.ChildrenOrEmpty().Find("esds");
-            if (esds is { } found) (objectType, aacChannels) = ReadEsds(found);
-            break;
-        }
+        if (SoundExtensions(box, version).Esds is { } esds) (objectType, aacChannels) = ReadEsds(esds);
 
         return entry with { Channels = aacChannels ?? channels, SampleSize = sampleSize, SampleRate = sampleRate, ObjectType = objectType };
+    }
+
+    /// <summary>
+    /// The extension boxes of a sound sample entry, where its version puts them (QuickTime's v1 adds 16 bytes to the
+    /// fields, ISO's AudioSampleEntryV1 does not: both are tried), and its <c>esds</c>: among them (ISO) or inside
+    /// QuickTime's 'wave' atom.
+    /// </summary>
+    internal static (List<Box> Extensions, Box? Esds) SoundExtensions(Box entry, int version)
+    {
+        int[] starts = version switch { 2 => [64], 1 => [44, 28], _ => [28] };
+        foreach (var start in starts)
+        {
+            var extensions = entry.ChildrenOrEmpty(start);
+            if (extensions.Count == 0) continue;
+            return (extensions, extensions.Find("esds") ?? extensions.Find("wave")?.ChildrenOrEmpty().Find("esds"));
+        }
+        return ([], null);
     }
 
     /// <summary>
