@@ -103,6 +103,11 @@ internal static class Mp4StreamCopy
         if (movie.Tracks.Any(t => !t.SelfContained || t.Entry is null)) return null;
         if (!VideoEntries.Contains(video[0].Entry!.Format)) return null;
         if (audio.Count == 1 && audio[0].Entry!.Format != "mp4a") return null;
+        // ffmpeg writes the mapped video first; an audio track before it would swap the stream order.
+        if (movie.Tracks[0].Handler != "vide") return null;
+        // A track without samples is left out of ffmpeg's output (an MP4 track with no samples is no stream to play).
+        if (movie.Tracks.Any(t => t.Samples.SampleCount == 0)) return null;
+        if (!DurationsMatchTheSamples(moov, movie)) return null;
 
         if (movie.Tracks.Sum(t => (long)t.Samples.ChunkCount) > MaxChunks) return null;
         var chunks = new List<Chunk>();
@@ -163,6 +168,43 @@ internal static class Mp4StreamCopy
         return new Layout(head, runs, dataBytes);
     }
 
+    /// <summary>
+    /// Whether the durations copied as they are agree with the samples (within 0.1 s): the check reads the movie's
+    /// length from the mvhd and a track's frame rate from its mdhd, and ffmpeg writes both from the samples, so a
+    /// header that says 1 s of a 10-minute file would pass a length limit here that ffmpeg's output is held to.
+    /// </summary>
+    private static bool DurationsMatchTheSamples(Box moov, Movie movie)
+    {
+        if (movie.Timescale == 0) return false;
+        var traks = moov.Children().Where(c => c.Type == "trak").ToList();
+        ulong longest = 0;
+        for (var t = 0; t < movie.Tracks.Count; t++)
+        {
+            var track = movie.Tracks[t];
+            if (track.Timescale == 0) return false;
+            var samples = track.Samples.TotalDelta;
+            if (track.MediaDuration != 0 && Distance(track.MediaDuration, samples) > track.Timescale / 10) return false;
+            // The track's length in the movie: its edits (checked to cover the samples), else its samples.
+            ulong length = 0;
+            if (traks[t].Child("edts")?.Child("elst") is { } elst)
+            {
+                var edits = elst.Fields();
+                var (version, _) = edits.FullBoxHeader();
+                var count = edits.U32();
+                for (var i = 0; i < count; i++)
+                {
+                    length = checked(length + (version == 1 ? edits.U64() : edits.U32()));
+                    edits.Skip(version == 1 ? 12 : 8);
+                }
+            }
+            if (length == 0) length = (ulong)((UInt128)samples * movie.Timescale / track.Timescale);
+            longest = Math.Max(longest, length);
+        }
+        return movie.Duration == 0 || Distance(movie.Duration, longest) <= movie.Timescale / 10;
+
+        static ulong Distance(ulong a, ulong b) => a > b ? a - b : b - a;
+    }
+
     /// <summary>The brands ffmpeg's MP4 muxer writes.</summary>
     private static byte[] Ftyp(string videoEntry)
     {
@@ -192,7 +234,7 @@ internal static class Mp4StreamCopy
                     box.Raw(child);
                     break;
                 case "trak":
-                    if (!Trak(box, child, movie.Tracks[track], offsets[track], dataStart, wide)) return null;
+                    if (!Trak(box, child, movie.Tracks[track], movie.Timescale, offsets[track], dataStart, wide)) return null;
                     track++;
                     break;
                 // 'iods' and QuickTime-only atoms (clipping, color tables, preview) have no place in the output.
@@ -202,14 +244,21 @@ internal static class Mp4StreamCopy
         return box.ToArray();
     }
 
-    private static bool Trak(BoxWriter box, Box trak, Track track, long[] offsets, long dataStart, bool wide)
+    private static bool Trak(BoxWriter box, Box trak, Track track, uint movieTimescale, long[] offsets, long dataStart, bool wide)
     {
         box.Open("trak");
         foreach (var child in trak.Children())
         {
             switch (child.Type)
             {
-                case "tkhd" or "edts" or "udta" or "meta":
+                case "tkhd":
+                    box.Raw(child, EnabledTrackHeader(child));
+                    break;
+                case "edts":
+                    if (!EditsKeepEverySample(child, trak, track, movieTimescale)) return false;
+                    box.Raw(child);
+                    break;
+                case "udta" or "meta":
                     box.Raw(child);
                     break;
                 case "mdia":
@@ -222,6 +271,69 @@ internal static class Mp4StreamCopy
         return true;
     }
 
+    /// <summary>
+    /// The tkhd with the track enabled and in the movie, as ffmpeg writes the first track of each kind: a QuickTime track
+    /// left disabled is one players (QuickTime, Safari) do not play.
+    /// </summary>
+    private static byte[] EnabledTrackHeader(Box tkhd)
+    {
+        var payload = tkhd.Payload.ToArray();
+        if (payload.Length < 4) throw new IsoBmffCorruptException($"{tkhd.Where} is too short for its fields");
+        payload[3] |= 0x03;
+        return payload;
+    }
+
+    /// <summary>
+    /// Whether ffmpeg's demuxer keeps every sample of the track under its edit list, so that the samples and the 'edts'
+    /// copied here are what its remux writes: no edits, or an optional empty edit (a delayed start) and then one edit at
+    /// normal speed that starts no later than the track's first picture (video: the first sample's composition offset;
+    /// audio: within the second of priming ffmpeg keeps) and lasts into its last sample. ffmpeg drops the samples a trim
+    /// leaves out, repeats those an edit repeats and re-times a dwell or a speed change: those files are ffmpeg's.
+    /// </summary>
+    private static bool EditsKeepEverySample(Box edts, Box trak, Track track, uint movieTimescale)
+    {
+        var lists = edts.Children();
+        if (lists.Count == 0) return true;
+        if (lists.Count != 1 || lists[0].Type != "elst" || movieTimescale == 0 || track.Timescale == 0) return false;
+        var elst = lists[0].Fields();
+        var (version, _) = elst.FullBoxHeader();
+        var count = elst.U32();
+        if (count == 0) return true;
+        if (count > 2) return false;
+        var edits = new List<(ulong Duration, long MediaTime, uint Rate)>();
+        for (var i = 0; i < count; i++)
+            edits.Add(version == 1 ? (elst.U64(), (long)elst.U64(), elst.U32()) : (elst.U32(), elst.S32(), elst.U32()));
+        if (count == 2 && edits[0].MediaTime != -1) return false;
+        var (duration, start, rate) = edits[^1];
+        if (start < 0 || rate != 0x00010000) return false;
+
+        var stbl = trak.Require("mdia", "edits").Require("minf", "edits").Require("stbl", "edits");
+        // Where the first sample is presented (its composition offset) and how long the last one lasts.
+        long shift = 0;
+        if (stbl.Child("ctts") is { } ctts)
+        {
+            var offsets = ctts.Fields();
+            offsets.FullBoxHeader();
+            if (offsets.U32() > 0)
+            {
+                offsets.Skip(4);
+                shift = Math.Max(0, offsets.S32());
+            }
+        }
+        var times = stbl.Require("stts", "edits").Fields();
+        times.FullBoxHeader();
+        var entries = times.U32();
+        if (entries == 0) return false;
+        times.NeedEntries(entries, 8, "time-to-sample entries");
+        times.Skip(checked((int)(entries - 1) * 8 + 4));
+        long lastDelta = times.U32();
+
+        if (start > (track.Handler == "vide" ? shift : track.Timescale - 1)) return false;
+        // The edit's end in the track's timescale, rounded as ffmpeg rescales it.
+        var end = start + ((Int128)duration * track.Timescale + movieTimescale / 2) / movieTimescale;
+        return end > (Int128)track.Samples.TotalDelta - lastDelta + shift;
+    }
+
     private static bool Mdia(BoxWriter box, Box mdia, Track track, long[] offsets, long dataStart, bool wide)
     {
         box.Open("mdia");
@@ -230,7 +342,8 @@ internal static class Mp4StreamCopy
             switch (child.Type)
             {
                 case "mdhd":
-                    box.Raw(child, MediaHeader(child));
+                    if (MediaHeader(child) is not { } header) return false;
+                    box.Raw(child, header);
                     break;
                 case "hdlr":
                     Handler(box, track.Handler);
@@ -244,16 +357,22 @@ internal static class Mp4StreamCopy
         return true;
     }
 
-    /// <summary>The mdhd with its language as ISO 639-2 (QuickTime stores a Macintosh language code there).</summary>
-    private static byte[] MediaHeader(Box mdhd)
+    /// <summary>
+    /// The mdhd with its language as ISO 639-2 (QuickTime stores a Macintosh language code there), or null for a code
+    /// ffmpeg reads as another language than this would write: a Macintosh code other than English (ffmpeg maps French,
+    /// German, … to their ISO codes) or a packed code with its top bit set or a non-letter in it.
+    /// </summary>
+    private static byte[]? MediaHeader(Box mdhd)
     {
         var payload = mdhd.Payload.ToArray();
         var at = payload[0] == 1 ? 32 : 20;
         if (payload.Length < at + 2) throw new IsoBmffCorruptException($"{mdhd.Where} is too short for its fields");
         var language = BinaryPrimitives.ReadUInt16BigEndian(payload.AsSpan(at));
-        // A packed ISO code has three letters a–z (each 1–26 in 5 bits); anything else is QuickTime's.
+        // A packed ISO code has three letters a–z (each 1–26 in 5 bits); 0 is QuickTime's English, 0x7FFF its "unspecified".
         var iso = (language & 0x8000) == 0 && Letter(language >> 10) && Letter(language >> 5) && Letter(language);
-        if (!iso) BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(at), language == 0 ? English : Undetermined);
+        if (iso) return payload;
+        if (language is not (0 or 0x7FFF)) return null;
+        BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(at), language == 0 ? English : Undetermined);
         return payload;
 
         static bool Letter(int code) => (code & 0x1F) is >= 1 and <= 26;
@@ -295,8 +414,12 @@ internal static class Mp4StreamCopy
 
     private static bool Stbl(BoxWriter box, Box stbl, Track track, long[] offsets, long dataStart, bool wide)
     {
+        var children = stbl.Children();
+        // Both kinds of chunk offsets or of sample sizes: the chunks were found with one, a player may read the other.
+        if ((children.Find("stco") is not null && children.Find("co64") is not null)
+            || (children.Find("stsz") is not null && children.Find("stz2") is not null)) return false;
         box.Open("stbl");
-        foreach (var child in stbl.Children())
+        foreach (var child in children)
         {
             switch (child.Type)
             {

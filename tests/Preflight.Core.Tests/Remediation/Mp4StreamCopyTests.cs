@@ -46,6 +46,12 @@ public sealed class Mp4StreamCopyTests(FixHarness h) : IClassFixture<FixHarness>
         Assert.Equal(Verdict.Pass, ours.After!.Verdict);
         Assert.Equal(theirs.Operations, ours.Operations);
         Assert.Equal(FixHarness.Sha(oursPath!), ours.After.Sha256);
+        // The fix took the in-process path (the rewriter's own output, byte for byte), not ffmpeg's.
+        var direct = Path.Combine(h.Folder, "direct-" + Guid.NewGuid().ToString("N") + ".mp4");
+        var written = await Mp4StreamCopy.TryWriteAsync(input, direct, CancellationToken.None);
+        Assert.NotNull(written);
+        Assert.Equal(written.Sha256, ours.After.Sha256);
+        Assert.NotEqual(FixHarness.Sha(theirsPath!), ours.After.Sha256);
         Assert.Equal(ours.After.SizeBytes, new FileInfo(oursPath!).Length);
         // The two files differ (ffmpeg adds its encoder tag and an 'iods'); what a player gets from them must not.
         Assert.Equal(Packets(theirsPath!), Packets(oursPath!));
@@ -156,6 +162,216 @@ public sealed class Mp4StreamCopyTests(FixHarness h) : IClassFixture<FixHarness>
         }
     }
 
+    /// <summary>
+    /// Edit lists ffmpeg's demuxer applies by dropping, repeating or re-timing samples (a 2 s MOV, 25 fps with a
+    /// keyframe every 10 frames, AAC at 48 kHz; movie timescale 1000, video 12800): a copy of every sample with the
+    /// 'edts' as it was is not what ffmpeg's remux holds.
+    /// </summary>
+    [Theory]
+    [InlineData("trim-video", 0, "800,10240,1")]
+    [InlineData("trim-audio-end", 1, "800,1024,1")]
+    [InlineData("two-edits", 0, "1000,0,1;1000,12800,1")]
+    [InlineData("repeated-edit", 0, "1000,0,1;1000,0,1")]
+    [InlineData("dwell", 0, "1000,0,1;500,12800,0")]
+    [InlineData("double-speed", 0, "1000,0,2")]
+    [InlineData("late-audio-start", 1, "800,96000,1")]
+    public async Task StreamCopy_EditListFfmpegApplies_Declined(string name, int track, string edits)
+    {
+        var source = h.Generate("edits-source.mov", $"{Gop10} -c:a aac -shortest -f mov");
+        var input = h.Write(name + ".mov", PatchIndex(File.ReadAllBytes(source), (trak, type, box) =>
+            trak == track && type == "elst" ? EditList(edits) : box));
+
+        await AssertDeclinedAsync(input);
+    }
+
+    /// <summary>The edit lists ffmpeg's remux keeps as they are: a delayed start, and Apple's 2112 samples of AAC priming.</summary>
+    [Theory]
+    [InlineData("empty-edit", 0, "500,-1,1;2000,0,1", 2500)]
+    [InlineData("apple-priming", 1, "2000,2112,1", 2000)]
+    public async Task StreamCopy_EditListFfmpegKeeps_SameAsFfmpegsRemux(string name, int track, string edits, int movieDuration)
+    {
+        var source = h.Generate("edits-source.mov", $"{Gop10} -c:a aac -shortest -f mov");
+        var input = h.Write(name + ".mov", PatchIndex(File.ReadAllBytes(source), (trak, type, box) =>
+        {
+            if (trak == track && type == "elst") return EditList(edits);
+            // The movie lasts as long as its edits (version-0 mvhd and tkhd, as ffmpeg writes them).
+            if (type != "mvhd" && !(trak == track && type == "tkhd")) return box;
+            var patched = (byte[])box.Clone();
+            BinaryPrimitives.WriteUInt32BigEndian(patched.AsSpan(type == "mvhd" ? 24 : 28), (uint)movieDuration);
+            return patched;
+        }));
+
+        await AssertSameAsFfmpegAsync(input);
+    }
+
+    /// <summary>ffmpeg leaves a track without samples out of its output; copied, it would be an audio stream with nothing in it.</summary>
+    [Fact]
+    public async Task StreamCopy_AudioTrackWithoutSamples_Declined()
+    {
+        var source = h.Generate("empty-audio-source.mov", $"{Source} {H264} -c:a aac -shortest -f mov");
+        var input = h.Write("empty-audio.mov", PatchIndex(File.ReadAllBytes(source), (trak, type, box) => trak != 1 ? box : type switch
+        {
+            "stts" or "stsc" or "stco" => FullBox(type, new byte[4]),
+            "stsz" => FullBox(type, new byte[8]),
+            "elst" => FullBox("elst", new byte[4]),
+            _ => box,
+        }));
+
+        await AssertDeclinedAsync(input);
+    }
+
+    /// <summary>ffmpeg writes the video first: copied in the input's order, stream 0 would be the audio.</summary>
+    [Fact]
+    public async Task StreamCopy_AudioTrackBeforeTheVideo_Declined() =>
+        await AssertDeclinedAsync(h.Generate("audio-first.mov", $"{Source} {H264} -c:a aac -shortest -map 1:a -map 0:v -f mov"));
+
+    /// <summary>
+    /// A QuickTime language ffmpeg reads as another language than 'und': Macintosh code 1 (French, "fra" to ffmpeg) and a
+    /// packed "eng" with the top bit set (ffmpeg ignores the bit).
+    /// </summary>
+    [Theory]
+    [InlineData("mac-french", 1)]
+    [InlineData("top-bit-english", 0x8000 | ('e' - 0x60) << 10 | ('n' - 0x60) << 5 | ('g' - 0x60))]
+    public async Task StreamCopy_LanguageFfmpegReadsOtherwise_Declined(string name, int language)
+    {
+        var source = h.Generate("language-source.mov", $"{Source} {H264} -c:a aac -shortest -f mov");
+        var input = h.Write(name + ".mov", PatchIndex(File.ReadAllBytes(source), (_, type, box) =>
+        {
+            if (type != "mdhd") return box;
+            var patched = (byte[])box.Clone();
+            BinaryPrimitives.WriteUInt16BigEndian(patched.AsSpan(8 + (patched[8] == 1 ? 32 : 20)), (ushort)language);
+            return patched;
+        }));
+
+        await AssertDeclinedAsync(input);
+    }
+
+    /// <summary>A disabled QuickTime track (tkhd flags without "enabled"): ffmpeg's output enables it, so players play it.</summary>
+    [Fact]
+    public async Task StreamCopy_DisabledAudioTrack_EnabledAsFfmpegDoes()
+    {
+        var source = h.Generate("disabled-source.mov", $"{Source} {H264} -c:a aac -shortest -f mov");
+        var input = h.Write("disabled-audio.mov", PatchIndex(File.ReadAllBytes(source), (trak, type, box) =>
+        {
+            if (trak != 1 || type != "tkhd") return box;
+            var patched = (byte[])box.Clone();
+            patched[11] = 0x0E;
+            return patched;
+        }));
+        Assert.Contains("disposition:default=0", Streams(input));
+
+        await AssertSameAsFfmpegAsync(input);
+    }
+
+    /// <summary>Sample sizes in both an 'stsz' and an 'stz2': the chunks are measured with one, a player may read the other.</summary>
+    [Fact]
+    public async Task StreamCopy_BothKindsOfSampleSizes_Declined()
+    {
+        var source = h.Generate("sizes-source.mov", $"{Source} {H264} -c:a aac -shortest -f mov");
+        var input = h.Write("two-size-tables.mov", PatchIndex(File.ReadAllBytes(source), (trak, type, box) =>
+        {
+            if (trak != 1 || type != "stsz") return box;
+            // The same count of samples, every one 16 bytes: nothing like the real sizes.
+            var count = BinaryPrimitives.ReadUInt32BigEndian(box.AsSpan(16));
+            var compact = new byte[8 + count * 2];
+            compact[3] = 16;
+            BinaryPrimitives.WriteUInt32BigEndian(compact.AsSpan(4), count);
+            for (var i = 0; i < count; i++) compact[9 + i * 2] = 16;
+            return [.. box, .. FullBox("stz2", compact)];
+        }));
+
+        await AssertDeclinedAsync(input);
+    }
+
+    /// <summary>
+    /// A header duration that disagrees with the samples (the 2 s MOV's mvhd saying 1 s, or its video mdhd saying 1 s of
+    /// 50 frames, i.e. 50 fps): ffmpeg writes the true ones, so the copy's re-check would judge a length or frame rate
+    /// the file does not have.
+    /// </summary>
+    [Theory]
+    [InlineData("short-movie", -1, "mvhd", 24, 1000)]
+    [InlineData("short-video", 0, "mdhd", 24, 12800)]
+    public async Task StreamCopy_HeaderDurationDisagreesWithTheSamples_Declined(string name, int track, string type, int at, int duration)
+    {
+        var source = h.Generate("durations-source.mov", $"{Gop10} -c:a aac -shortest -f mov");
+        var input = h.Write(name + ".mov", PatchIndex(File.ReadAllBytes(source), (trak, boxType, box) =>
+        {
+            if (trak != track || boxType != type) return box;
+            var patched = (byte[])box.Clone();
+            BinaryPrimitives.WriteUInt32BigEndian(patched.AsSpan(at), (uint)duration);
+            return patched;
+        }));
+
+        await AssertDeclinedAsync(input);
+    }
+
+    private const string Gop10 = "-f lavfi -i testsrc=size=320x240:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 -t 2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -g 10";
+
+    private async Task AssertDeclinedAsync(string input)
+    {
+        var output = Path.Combine(h.Folder, Path.GetFileName(input) + "-out.mp4");
+
+        var written = await Mp4StreamCopy.TryWriteAsync(input, output, CancellationToken.None);
+
+        Assert.Null(written);
+        Assert.False(File.Exists(output));
+        Assert.False(File.Exists(output + ".part"));
+    }
+
+    /// <summary>
+    /// A MOV ffmpeg wrote (its moov last, so resizing it moves no sample data) with the leaf boxes of its index passed
+    /// through <paramref name="change"/> (track number from 0, type, the whole box), which may return other or more boxes.
+    /// </summary>
+    private static byte[] PatchIndex(byte[] file, Func<int, string, byte[], byte[]> change)
+    {
+        var moov = FindTopLevel(file, "moov");
+        Assert.Equal(file.Length, moov + (int)BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(moov)));
+        var track = -1;
+        return [.. file.AsSpan(0, moov), .. Walk(file.AsSpan(moov))];
+
+        byte[] Walk(ReadOnlySpan<byte> box)
+        {
+            var type = System.Text.Encoding.ASCII.GetString(box.Slice(4, 4));
+            if (type == "trak") track++;
+            if (type is not ("moov" or "trak" or "mdia" or "minf" or "stbl" or "edts")) return change(track, type, box.ToArray());
+            var result = new List<byte>(box[..8].ToArray());
+            for (var at = 8; at + 8 <= box.Length;)
+            {
+                var size = (int)BinaryPrimitives.ReadUInt32BigEndian(box[at..]);
+                result.AddRange(Walk(box.Slice(at, size)));
+                at += size;
+            }
+            var bytes = result.ToArray();
+            BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)bytes.Length);
+            return bytes;
+        }
+    }
+
+    /// <summary>A version-0 box with <paramref name="fields"/> after its version and flags.</summary>
+    private static byte[] FullBox(string type, byte[] fields)
+    {
+        var box = new byte[12 + fields.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(box, (uint)box.Length);
+        System.Text.Encoding.ASCII.GetBytes(type).CopyTo(box, 4);
+        fields.CopyTo(box, 12);
+        return box;
+    }
+
+    /// <summary>An 'elst' (version 0) from "duration,media time,rate;…" (duration in the movie's timescale, rate whole).</summary>
+    private static byte[] EditList(string edits)
+    {
+        var entries = edits.Split(';').Select(e => e.Split(',').Select(int.Parse).ToArray()).ToList();
+        var fields = new byte[4 + entries.Count * 12];
+        BinaryPrimitives.WriteUInt32BigEndian(fields, (uint)entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(fields.AsSpan(4 + i * 12), (uint)entries[i][0]);
+            BinaryPrimitives.WriteInt32BigEndian(fields.AsSpan(8 + i * 12), entries[i][1]);
+            BinaryPrimitives.WriteInt16BigEndian(fields.AsSpan(12 + i * 12), (short)entries[i][2]);
+        }
+        return FullBox("elst", fields);
+    }
+
     /// <summary>Every packet of every stream as ffmpeg demuxes it: stream, dts, pts, duration, size, MD5 of the bytes.</summary>
     private static string Packets(string path) =>
         Ffmpeg(["-i", path, "-map", "0", "-c", "copy", "-f", "framemd5", "-"]);
@@ -167,7 +383,7 @@ public sealed class Mp4StreamCopyTests(FixHarness h) : IClassFixture<FixHarness>
     {
         var (exit, stdout, stderr) = MediaToolsSamples.Run("/usr/bin/ffprobe",
             ["-v", "error", "-show_entries",
-             "stream=index,codec_name,profile,width,height,sample_aspect_ratio,pix_fmt,channels,channel_layout,sample_rate,time_base,start_time,duration,nb_frames:stream_side_data=rotation",
+             "stream=index,codec_name,profile,width,height,sample_aspect_ratio,pix_fmt,channels,channel_layout,sample_rate,time_base,start_time,duration,nb_frames:stream_disposition=default:stream_side_data=rotation",
              "-of", "compact", path]);
         Assert.True(exit == 0, stderr);
         return stdout;
