@@ -107,6 +107,8 @@ internal static class Mp4StreamCopy
         if (movie.Tracks[0].Handler != "vide") return null;
         // A track without samples is left out of ffmpeg's output (an MP4 track with no samples is no stream to play).
         if (movie.Tracks.Any(t => t.Samples.SampleCount == 0)) return null;
+        // Old QuickTime sound sizes count frames, not bytes: the chunks' extents are unknown here.
+        if (movie.Tracks.Any(t => t.Samples.SizesAreFramesNotBytes(t.Handler))) return null;
         if (!DurationsMatchTheSamples(moov, movie)) return null;
 
         if (movie.Tracks.Sum(t => (long)t.Samples.ChunkCount) > MaxChunks) return null;

@@ -284,6 +284,26 @@ public sealed class Mp4StreamCopyTests(FixHarness h) : IClassFixture<FixHarness>
     }
 
     /// <summary>
+    /// An old QuickTime sound track's "every sample is 1 byte" (it counts frames, not bytes): the chunks' sizes say
+    /// nothing about where the data is, so a copy by those sizes would cut the audio to a few hundred bytes.
+    /// </summary>
+    [Fact]
+    public async Task StreamCopy_SoundSizesCountedInFrames_Declined()
+    {
+        var source = h.Generate("frames-source.mov", $"{Source} {H264} -c:a aac -shortest -f mov");
+        var input = h.Write("sizes-in-frames.mov", PatchIndex(File.ReadAllBytes(source), (trak, type, box) =>
+        {
+            if (trak != 1 || type != "stsz") return box;
+            var constant = new byte[8];
+            BinaryPrimitives.WriteUInt32BigEndian(constant, 1);
+            box.AsSpan(16, 4).CopyTo(constant.AsSpan(4));
+            return FullBox("stsz", constant);
+        }));
+
+        await AssertDeclinedAsync(input);
+    }
+
+    /// <summary>
     /// A header duration that disagrees with the samples (the 2 s MOV's mvhd saying 1 s, or its video mdhd saying 1 s of
     /// 50 frames, i.e. 50 fps): ffmpeg writes the true ones, so the copy's re-check would judge a length or frame rate
     /// the file does not have.
@@ -420,40 +440,16 @@ public sealed class Mp4StreamCopyTests(FixHarness h) : IClassFixture<FixHarness>
     }
 
     /// <summary>
-    /// The same file with every 'stco' turned into a 'co64' (ffmpeg only writes co64 past 4 GB). The moov of a file
-    /// ffmpeg wrote as MOV comes last, so growing it moves no sample data.
+    /// The same file with every 'stco' turned into a 'co64' (ffmpeg only writes co64 past 4 GB).
     /// </summary>
-    private static byte[] WithWideOffsets(byte[] file)
+    private static byte[] WithWideOffsets(byte[] file) => PatchIndex(file, (_, type, box) =>
     {
-        var moov = FindTopLevel(file, "moov");
-        Assert.Equal(file.Length, moov + (int)BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(moov)));
-        return [.. file.AsSpan(0, moov), .. Widen(file.AsSpan(moov))];
-
-        static byte[] Widen(ReadOnlySpan<byte> box)
-        {
-            var type = System.Text.Encoding.ASCII.GetString(box.Slice(4, 4));
-            if (type == "stco")
-            {
-                var count = BinaryPrimitives.ReadUInt32BigEndian(box[12..]);
-                var wide = new byte[16 + count * 8];
-                "co64"u8.CopyTo(wide.AsSpan(4));
-                BinaryPrimitives.WriteUInt32BigEndian(wide.AsSpan(12), count);
-                for (var i = 0; i < count; i++)
-                    BinaryPrimitives.WriteUInt64BigEndian(wide.AsSpan(16 + i * 8), BinaryPrimitives.ReadUInt32BigEndian(box[(16 + i * 4)..]));
-                BinaryPrimitives.WriteUInt32BigEndian(wide, (uint)wide.Length);
-                return wide;
-            }
-            if (type is not ("moov" or "trak" or "mdia" or "minf" or "stbl")) return box.ToArray();
-            var result = new List<byte>(box[..8].ToArray());
-            for (var at = 8; at + 8 <= box.Length;)
-            {
-                var size = (int)BinaryPrimitives.ReadUInt32BigEndian(box[at..]);
-                result.AddRange(Widen(box.Slice(at, size)));
-                at += size;
-            }
-            var bytes = result.ToArray();
-            BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)bytes.Length);
-            return bytes;
-        }
-    }
+        if (type != "stco") return box;
+        var count = BinaryPrimitives.ReadUInt32BigEndian(box.AsSpan(12));
+        var fields = new byte[4 + count * 8];
+        BinaryPrimitives.WriteUInt32BigEndian(fields, count);
+        for (var i = 0; i < count; i++)
+            BinaryPrimitives.WriteUInt64BigEndian(fields.AsSpan(4 + i * 8), BinaryPrimitives.ReadUInt32BigEndian(box.AsSpan(16 + i * 4)));
+        return FullBox("co64", fields);
+    });
 }
