@@ -109,6 +109,11 @@ internal static class Mp4StreamCopy
         if (movie.Tracks.Any(t => t.Samples.SampleCount == 0)) return null;
         // Old QuickTime sound sizes count frames, not bytes: the chunks' extents are unknown here.
         if (movie.Tracks.Any(t => t.Samples.SizesAreFramesNotBytes(t.Handler))) return null;
+        // ffmpeg skips empty samples and samples whose description does not exist: its remux has fewer packets.
+        if (movie.Tracks.Any(t => t.Samples.HasEmptySample() || !t.Samples.UsesOnlyTheFirstDescription())) return null;
+        // ffmpeg reads a timescale past 2^31 as invalid, and writes an audio track's timescale as its sample rate.
+        if (movie.Tracks.Any(t => t.Timescale > int.MaxValue)) return null;
+        if (audio.Count == 1 && audio[0].Timescale != audio[0].Entry!.SampleRate) return null;
         if (!DurationsMatchTheSamples(moov, movie)) return null;
 
         if (movie.Tracks.Sum(t => (long)t.Samples.ChunkCount) > MaxChunks) return null;
@@ -465,16 +470,77 @@ internal static class Mp4StreamCopy
         return ok;
     }
 
-    /// <summary>The same entry, naming data reference 1, with QuickTime's vendor and quality fields zeroed (reserved in MP4).</summary>
+    /// <summary>
+    /// The same entry, naming data reference 1, with QuickTime's vendor and quality fields zeroed (reserved in MP4); false
+    /// when its decoder configuration is missing or malformed (ffmpeg drops such a video stream, which a check fails).
+    /// </summary>
     private static bool VisualEntry(BoxWriter box, Box entry)
     {
         const int fixedFields = 78;
         if (entry.Payload.Length < fixedFields) return false;
+        var avc = entry.Type is "avc1" or "avc3";
+        // avc3/hev1 may carry their parameter sets in the samples instead.
+        var inBand = entry.Type is "avc3" or "hev1";
+        if (entry.ChildrenOrEmpty(fixedFields).Find(avc ? "avcC" : "hvcC") is not { } config
+            || !(avc ? AvcConfigIsWhole(config.Span, inBand) : HevcConfigIsWhole(config.Span, inBand)))
+            return false;
         var payload = entry.Payload.ToArray();
         BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(6), 1);
         payload.AsSpan(8, 16).Clear();
         box.Raw(entry, payload);
         return true;
+    }
+
+    /// <summary>
+    /// An AVCDecoderConfigurationRecord (ISO 14496-15 5.3.3.1) whose parameter sets fit it: version 1, each set as long
+    /// as it says, and at least one SPS and one PPS unless they travel in the samples.
+    /// </summary>
+    private static bool AvcConfigIsWhole(ReadOnlySpan<byte> config, bool inBand)
+    {
+        if (config.Length < 7 || config[0] != 1) return false;
+        var at = 5;
+        foreach (var mask in new[] { 0x1F, 0xFF })
+        {
+            if (at >= config.Length) return false;
+            var count = config[at++] & mask;
+            if ((count == 0 && !inBand) || !SkipNalUnits(config, ref at, count)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Moves past <paramref name="count"/> length-prefixed NAL units (2-byte lengths); false when one does not fit.</summary>
+    private static bool SkipNalUnits(ReadOnlySpan<byte> config, ref int at, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (at + 2 > config.Length) return false;
+            var length = BinaryPrimitives.ReadUInt16BigEndian(config[at..]);
+            at += 2;
+            if (length == 0 || at + length > config.Length) return false;
+            at += length;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// An HEVCDecoderConfigurationRecord (ISO 14496-15 8.3.3.1) whose NAL unit arrays fit it, with at least one NAL unit
+    /// unless they travel in the samples.
+    /// </summary>
+    private static bool HevcConfigIsWhole(ReadOnlySpan<byte> config, bool inBand)
+    {
+        if (config.Length < 23 || config[0] != 1) return false;
+        var arrays = config[22];
+        var at = 23;
+        var units = 0;
+        for (var a = 0; a < arrays; a++)
+        {
+            if (at + 3 > config.Length) return false;
+            var count = BinaryPrimitives.ReadUInt16BigEndian(config[(at + 1)..]);
+            at += 3;
+            if (!SkipNalUnits(config, ref at, count)) return false;
+            units += count;
+        }
+        return inBand || units > 0;
     }
 
     /// <summary>

@@ -304,6 +304,51 @@ public sealed class Mp4StreamCopyTests(FixHarness h) : IClassFixture<FixHarness>
     }
 
     /// <summary>
+    /// What ffmpeg's demuxer changes and a copy would keep (found by a differential sweep of damaged indexes against
+    /// ffmpeg's remux): an empty sample (skipped), samples naming a description the track does not have (the track is
+    /// dropped), an audio timescale other than the sample rate (written as the rate), and a timescale past 2^31 (read as 1).
+    /// </summary>
+    [Theory]
+    [InlineData("empty-sample", 1, "stsz", 20 + 5 * 4, 0u)]
+    [InlineData("second-description", 0, "stsc", 24, 2u)]
+    [InlineData("audio-timescale", 1, "mdhd", 20, 48016u)]
+    [InlineData("invalid-timescale", 1, "mdhd", 20, 0xFF000000u)]
+    public async Task StreamCopy_WhatFfmpegsDemuxerChanges_Declined(string name, int track, string type, int at, uint value)
+    {
+        var source = h.Generate("demuxer-source.mov", $"{Source} {H264} -c:a aac -shortest -f mov");
+        var input = h.Write(name + ".mov", PatchIndex(File.ReadAllBytes(source), (trak, boxType, box) =>
+        {
+            if (trak != track || boxType != type) return box;
+            var patched = (byte[])box.Clone();
+            BinaryPrimitives.WriteUInt32BigEndian(patched.AsSpan(at), value);
+            return patched;
+        }));
+
+        await AssertDeclinedAsync(input);
+    }
+
+    /// <summary>
+    /// A video decoder configuration that does not hold what it says (no SPS, or an SPS longer than the box): ffmpeg
+    /// drops such a video stream, so its remux fails the check; a copy would have passed a video nothing can decode.
+    /// </summary>
+    [Theory]
+    [InlineData("no-sps", 5, 0xE0)]
+    [InlineData("long-sps", 6, 0xFF)]
+    public async Task StreamCopy_MalformedAvcConfig_Declined(string name, int at, int value)
+    {
+        var source = h.Generate("avcc-source.mov", $"{Source} {H264} -c:a aac -shortest -f mov");
+        var input = h.Write(name + ".mov", PatchIndex(File.ReadAllBytes(source), (trak, type, box) =>
+        {
+            if (trak != 0 || type != "stsd") return box;
+            var patched = (byte[])box.Clone();
+            patched[patched.AsSpan().IndexOf("avcC"u8) + 4 + at] = (byte)value;
+            return patched;
+        }));
+
+        await AssertDeclinedAsync(input);
+    }
+
+    /// <summary>
     /// A header duration that disagrees with the samples (the 2 s MOV's mvhd saying 1 s, or its video mdhd saying 1 s of
     /// 50 frames, i.e. 50 fps): ffmpeg writes the true ones, so the copy's re-check would judge a length or frame rate
     /// the file does not have.

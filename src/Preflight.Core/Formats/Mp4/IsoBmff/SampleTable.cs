@@ -53,6 +53,29 @@ internal sealed class SampleTable
     /// </summary>
     public bool SizesAreFramesNotBytes(string handler) => handler == "soun" && _sizes.Type == "stsz" && _constantSize == 1;
 
+    /// <summary>Whether some sample is 0 bytes long (ffmpeg's demuxer skips those, so its remux leaves them out).</summary>
+    public bool HasEmptySample()
+    {
+        if (_sizes.Type == "stsz" && _constantSize != 0) return false;
+        for (ulong i = 0; i < SampleCount; i++)
+        {
+            if (SampleSize(i) == 0) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Whether every 'stsc' entry names sample description 1 (the only one a single-entry 'stsd' has).</summary>
+    public bool UsesOnlyTheFirstDescription()
+    {
+        for (uint entry = 0; entry < _chunkMapCount; entry++)
+        {
+            var reader = _chunkMap.Fields();
+            reader.Position = 8 + checked((int)entry * 12) + 8;
+            if (reader.U32() != 1) return false;
+        }
+        return true;
+    }
+
     public static SampleTable Parse(Box stbl, string track)
     {
         var (timed, delta) = ReadTimeToSample(stbl.Require("stts", track));
@@ -200,17 +223,23 @@ internal sealed class SampleTable
         if (_sizes.Type == "stsz" && _constantSize != 0) return checked(count * _constantSize);
 
         ulong total = 0;
-        var span = _sizes.Span[_sizesStart..];
         for (var i = firstSample; i < firstSample + count; i++)
         {
-            total += _fieldBits switch
-            {
-                32 => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(span[checked((int)i * 4)..]),
-                16 => System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(span[checked((int)i * 2)..]),
-                8 => span[checked((int)i)],
-                _ => (uint)(i % 2 == 0 ? span[checked((int)(i / 2))] >> 4 : span[checked((int)(i / 2))] & 0x0F),
-            };
+            total += SampleSize(i);
         }
         return total;
+    }
+
+    /// <summary>The listed size of sample <paramref name="index"/> (from 0) of a table without a constant size.</summary>
+    private uint SampleSize(ulong index)
+    {
+        var span = _sizes.Span[_sizesStart..];
+        return _fieldBits switch
+        {
+            32 => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(span[checked((int)index * 4)..]),
+            16 => System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(span[checked((int)index * 2)..]),
+            8 => span[checked((int)index)],
+            _ => (uint)(index % 2 == 0 ? span[checked((int)(index / 2))] >> 4 : span[checked((int)(index / 2))] & 0x0F),
+        };
     }
 }
