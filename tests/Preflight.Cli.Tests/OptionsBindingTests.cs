@@ -72,6 +72,27 @@ public sealed class OptionsBindingTests
         Assert.Equal(7, services.GetRequiredService<IOptions<JobOptions>>().Value.MaxAssets);
     }
 
+    /// <summary>
+    /// <c>Preflight:MediaTools:InProcessRemux</c> (the README's switch back to ffmpeg for every remux) reaches the
+    /// MediaTools the engine's Remediator uses, off when set so and on by default.
+    /// </summary>
+    [Theory]
+    [InlineData("false", false)]
+    [InlineData("False", false)]
+    [InlineData("true", true)]
+    [InlineData(null, true)]
+    public void Engine_InProcessRemuxKey_ReachesTheEnginesMediaTools(string? value, bool expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Preflight:MediaTools:InProcessRemux"] = value,
+        }).Build();
+        using var services = new ServiceCollection().AddPreflightEngine(configuration).BuildServiceProvider();
+
+        PreflightEngine.ValidateConfiguration(services);
+        Assert.Equal(expected, services.GetRequiredService<MediaTools>().Options.InProcessRemux);
+    }
+
     [Theory]
     [InlineData("Preflight:Inspection:MaxConcurrent", "0", "Preflight:Inspection:MaxConcurrent must be between 1 and 1024.")]
     [InlineData("Preflight:Inspection:RequestTimeout", "00:00:00.5", "Preflight:Inspection:RequestTimeout must be between 1 second and 1 day.")]

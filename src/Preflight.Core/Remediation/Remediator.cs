@@ -272,7 +272,9 @@ public sealed class Remediator(InspectFile inspect, MediaTools mediaTools)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return ($"The output could not be written: {e.Message}", null);
+            // Said without the exception's text: it names this server's private temp paths.
+            var what = e is UnauthorizedAccessException ? "access was denied" : "a read or write failed (the disk may be full, or the file changed)";
+            return ($"The streams could not be copied into an MP4: {what}.", null);
         }
     }
 

@@ -117,6 +117,10 @@ public sealed class Mp4StreamCopyTests(FixHarness h) : IClassFixture<FixHarness>
         Assert.Equal(FixHarness.Sha(output!), fix.After.Sha256);
     }
 
+    /// <summary>
+    /// A token cancelled before the copy starts: Task.Run never runs it, so this shows only that nothing is opened or
+    /// written then. The clean-up of a half-done copy is <see cref="StreamCopy_WriteFails_PartialFileRemoved"/>.
+    /// </summary>
     [Fact]
     public async Task StreamCopy_Cancelled_LeavesNoFile()
     {
@@ -128,6 +132,23 @@ public sealed class Mp4StreamCopyTests(FixHarness h) : IClassFixture<FixHarness>
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Mp4StreamCopy.TryWriteAsync(input, output, cancelled.Token));
 
         Assert.False(File.Exists(output));
+        Assert.False(File.Exists(output + ".part"));
+    }
+
+    /// <summary>
+    /// The copy written whole, then its rename fails (the output name is taken by a folder): the exception reaches the
+    /// caller (the Remediator reports it) and the '.part' file is gone.
+    /// </summary>
+    [Fact]
+    public async Task StreamCopy_WriteFails_PartialFileRemoved()
+    {
+        var input = h.Generate("move-fails.mov", $"{Source} {H264} -c:a aac -shortest -f mov");
+        var output = Path.Combine(h.Folder, "taken-out.mp4");
+        Directory.CreateDirectory(Path.Combine(output, "inside"));
+
+        await Assert.ThrowsAnyAsync<IOException>(() => Mp4StreamCopy.TryWriteAsync(input, output, CancellationToken.None));
+
+        Assert.True(Directory.Exists(output));
         Assert.False(File.Exists(output + ".part"));
     }
 
@@ -204,7 +225,10 @@ public sealed class Mp4StreamCopyTests(FixHarness h) : IClassFixture<FixHarness>
         await AssertSameAsFfmpegAsync(input);
     }
 
-    /// <summary>ffmpeg leaves a track without samples out of its output; copied, it would be an audio stream with nothing in it.</summary>
+    /// <summary>
+    /// ffmpeg leaves a track without samples out of its output; copied, it would be an audio stream with nothing in it.
+    /// Its mdhd says 0 s too, so that only the missing samples (not a duration that disagrees with them) can decline it.
+    /// </summary>
     [Fact]
     public async Task StreamCopy_AudioTrackWithoutSamples_Declined()
     {
@@ -214,6 +238,7 @@ public sealed class Mp4StreamCopyTests(FixHarness h) : IClassFixture<FixHarness>
             "stts" or "stsc" or "stco" => FullBox(type, new byte[4]),
             "stsz" => FullBox(type, new byte[8]),
             "elst" => FullBox("elst", new byte[4]),
+            "mdhd" => WithU32(box, 24, 0),
             _ => box,
         }));
 
@@ -306,13 +331,14 @@ public sealed class Mp4StreamCopyTests(FixHarness h) : IClassFixture<FixHarness>
     /// <summary>
     /// What ffmpeg's demuxer changes and a copy would keep (found by a differential sweep of damaged indexes against
     /// ffmpeg's remux): an empty sample (skipped), samples naming a description the track does not have (the track is
-    /// dropped), an audio timescale other than the sample rate (written as the rate), and a timescale past 2^31 (read as 1).
+    /// dropped), an audio timescale other than the sample rate (written as the rate), and a timescale past 2^31 (read as 1:
+    /// on the video track, since an audio track's is already declined for not being its sample rate).
     /// </summary>
     [Theory]
     [InlineData("empty-sample", 1, "stsz", 20 + 5 * 4, 0u)]
     [InlineData("second-description", 0, "stsc", 24, 2u)]
     [InlineData("audio-timescale", 1, "mdhd", 20, 48016u)]
-    [InlineData("invalid-timescale", 1, "mdhd", 20, 0xFF000000u)]
+    [InlineData("invalid-timescale", 0, "mdhd", 20, 0xFF000000u)]
     public async Task StreamCopy_WhatFfmpegsDemuxerChanges_Declined(string name, int track, string type, int at, uint value)
     {
         var source = h.Generate("demuxer-source.mov", $"{Source} {H264} -c:a aac -shortest -f mov");
@@ -410,6 +436,14 @@ public sealed class Mp4StreamCopyTests(FixHarness h) : IClassFixture<FixHarness>
             BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)bytes.Length);
             return bytes;
         }
+    }
+
+    /// <summary>A copy of <paramref name="box"/> with the 32-bit field at <paramref name="at"/> (from the box's start) set.</summary>
+    private static byte[] WithU32(byte[] box, int at, uint value)
+    {
+        var patched = (byte[])box.Clone();
+        BinaryPrimitives.WriteUInt32BigEndian(patched.AsSpan(at), value);
+        return patched;
     }
 
     /// <summary>A version-0 box with <paramref name="fields"/> after its version and flags.</summary>
