@@ -195,14 +195,7 @@ internal static class Mp4StreamCopy
             ulong length = 0;
             if (traks[t].Child("edts")?.Child("elst") is { } elst)
             {
-                var edits = elst.Fields();
-                var (version, _) = edits.FullBoxHeader();
-                var count = edits.U32();
-                for (var i = 0; i < count; i++)
-                {
-                    length = checked(length + (version == 1 ? edits.U64() : edits.U32()));
-                    edits.Skip(version == 1 ? 12 : 8);
-                }
+                foreach (var edit in Edits(elst)) length = checked(length + edit.Duration);
             }
             if (length == 0) length = (ulong)((UInt128)samples * movie.Timescale / track.Timescale);
             longest = Math.Max(longest, length);
@@ -290,6 +283,19 @@ internal static class Mp4StreamCopy
         return payload;
     }
 
+    /// <summary>The entries of an 'elst': duration (movie timescale), media time (-1: an empty edit) and rate (16.16).</summary>
+    private static List<(ulong Duration, long MediaTime, uint Rate)> Edits(Box elst)
+    {
+        var fields = elst.Fields();
+        var (version, _) = fields.FullBoxHeader();
+        var count = fields.U32();
+        fields.NeedEntries(count, version == 1 ? 20 : 12, "edits");
+        var edits = new List<(ulong, long, uint)>((int)count);
+        for (var i = 0; i < count; i++)
+            edits.Add(version == 1 ? (fields.U64(), (long)fields.U64(), fields.U32()) : (fields.U32(), fields.S32(), fields.U32()));
+        return edits;
+    }
+
     /// <summary>
     /// Whether ffmpeg's demuxer keeps every sample of the track under its edit list, so that the samples and the 'edts'
     /// copied here are what its remux writes: no edits, or an optional empty edit (a delayed start) and then one edit at
@@ -302,15 +308,10 @@ internal static class Mp4StreamCopy
         var lists = edts.Children();
         if (lists.Count == 0) return true;
         if (lists.Count != 1 || lists[0].Type != "elst" || movieTimescale == 0 || track.Timescale == 0) return false;
-        var elst = lists[0].Fields();
-        var (version, _) = elst.FullBoxHeader();
-        var count = elst.U32();
-        if (count == 0) return true;
-        if (count > 2) return false;
-        var edits = new List<(ulong Duration, long MediaTime, uint Rate)>();
-        for (var i = 0; i < count; i++)
-            edits.Add(version == 1 ? (elst.U64(), (long)elst.U64(), elst.U32()) : (elst.U32(), elst.S32(), elst.U32()));
-        if (count == 2 && edits[0].MediaTime != -1) return false;
+        var edits = Edits(lists[0]);
+        if (edits.Count == 0) return true;
+        if (edits.Count > 2) return false;
+        if (edits.Count == 2 && edits[0].MediaTime != -1) return false;
         var (duration, start, rate) = edits[^1];
         if (start < 0 || rate != 0x00010000) return false;
 
